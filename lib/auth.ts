@@ -1,0 +1,36 @@
+import { text } from './check.js';
+
+/** A user name and password (RFC 959 USER/PASS). */
+export class Basic {
+  readonly username: string;
+  readonly password: string;
+
+  constructor(username: string, password: string) {
+    this.username = text('Basic username', username, { allowEmpty: false });
+    this.password = text('Basic password', password);
+  }
+
+  toJSON(): { username: string } {
+    return { username: this.username }; // never print the password
+  }
+}
+
+/**
+ * Anonymous access (RFC 1635) that says who is calling: the identifier is sent as the
+ * anonymous password, by custom an e-mail address or a client name.
+ */
+export class Guest {
+  readonly identifier: string;
+
+  constructor(identifier = 'anonymous@') {
+    this.identifier = text('Guest identifier', identifier);
+  }
+}
+
+export type Auth = Basic | Guest;
+
+/** The USER and PASS that an auth value (or none: anonymous) logs in with. */
+export function credentials(auth: Auth | undefined): { user: string; password: string } {
+  if (auth instanceof Basic) return { user: auth.username, password: auth.password };
+  return { user: 'anonymous', password: auth instanceof Guest ? auth.identifier : 'anonymous@' };
+}

@@ -1,0 +1,45 @@
+// Validation shared by the option classes: each failure names the field, so a typo in
+// a config object fails at construction with a message that says where.
+
+export function positiveSeconds(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0) || Number.isNaN(value)) {
+    throw new RangeError(`${field} must be a positive number of seconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function wholeNumber(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${field} must be a whole number from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function nonNegative(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${field} must be a number ≥ 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function text(field: string, value: unknown, { allowEmpty = true } = {}): string {
+  if (typeof value !== 'string') throw new TypeError(`${field} must be a string, got ${typeof value}`);
+  if (!allowEmpty && value === '') throw new TypeError(`${field} must not be empty`);
+  if (/[\r\n\0]/.test(value)) throw new TypeError(`${field} must not contain CR, LF or NUL`);
+  return value;
+}
+
+/** Rejects keys that are not options of `what`: `{ conect: 5 }` is a typo, not a default. */
+export function knownKeys(what: string, value: object, keys: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!keys.includes(key)) throw new TypeError(`${what}: unknown option ${JSON.stringify(key)} (known: ${keys.join(', ')})`);
+  }
+}
+
+export function optionsObject(what: string, value: unknown): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${what} options must be an object, got ${value === null ? 'null' : typeof value}`);
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,86 @@
+import { knownKeys, nonNegative, optionsObject, positiveSeconds, wholeNumber } from './check.js';
+
+// Every duration is in seconds, as in the seed.
+
+export interface TimeoutOptions {
+  /** TCP connect, TLS handshake and the 220 greeting together. Default 10. */
+  connect?: number;
+  /** Longest wait for a reply or for data to arrive. Default 30. On a server: the idle timeout. */
+  read?: number;
+  /** Longest wait for data to drain to the peer. Default 30. */
+  write?: number;
+  /** The whole operation, waiting for a pooled connection included. Default: no bound. */
+  pool?: number | null;
+}
+
+export class Timeout {
+  readonly connect: number;
+  readonly read: number;
+  readonly write: number;
+  readonly pool: number | null;
+
+  constructor(options: TimeoutOptions = {}) {
+    const o = optionsObject('Timeout', options);
+    knownKeys('Timeout', o, ['connect', 'read', 'write', 'pool']);
+    this.connect = positiveSeconds('Timeout.connect', o.connect ?? 10);
+    this.read = positiveSeconds('Timeout.read', o.read ?? 30);
+    this.write = positiveSeconds('Timeout.write', o.write ?? 30);
+    this.pool = o.pool == null ? null : positiveSeconds('Timeout.pool', o.pool);
+  }
+}
+
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 3; 0 turns retrying off. */
+  total?: number;
+  /** Seconds; the delay before retry n (from 0) is backoff × 2^n. Default 0.5. */
+  backoff?: number;
+  /** Reply codes that are retried. Network errors and timeouts are always retried. */
+  status?: number[];
+}
+
+export class Retry {
+  readonly total: number;
+  readonly backoff: number;
+  readonly status: readonly number[];
+
+  constructor(options: RetryOptions = {}) {
+    const o = optionsObject('Retry', options);
+    knownKeys('Retry', o, ['total', 'backoff', 'status']);
+    this.total = wholeNumber('Retry.total', o.total ?? 3, 0, 100);
+    this.backoff = nonNegative('Retry.backoff', o.backoff ?? 0.5);
+    const status = o.status ?? [421, 425, 426, 450, 451];
+    if (!Array.isArray(status)) throw new TypeError('Retry.status must be an array of reply codes');
+    this.status = Object.freeze(status.map((code, i) => wholeNumber(`Retry.status[${i}]`, code, 100, 599)));
+  }
+
+  /** Seconds to wait before retry number `attempt` (0 for the first retry). */
+  delay(attempt: number): number {
+    return this.backoff * 2 ** attempt;
+  }
+}
+
+export interface LimitsOptions {
+  /** Most connections open at once. Default 10 for a client; a server caps its clients with it (default 100). */
+  connections?: number;
+  /** Idle connections kept open for reuse. Default 5 (at most `connections`). */
+  keepalive?: number;
+  /** Most connections to one host. Default: `connections`. On a server: clients per IP address (default 10). */
+  host?: number;
+}
+
+export class Limits {
+  readonly connections: number;
+  readonly keepalive: number;
+  readonly host: number;
+  /** Which fields the caller set, so that a server can keep its own defaults for the rest. */
+  readonly given: ReadonlySet<keyof LimitsOptions>;
+
+  constructor(options: LimitsOptions = {}) {
+    const o = optionsObject('Limits', options);
+    knownKeys('Limits', o, ['connections', 'keepalive', 'host']);
+    this.given = new Set(Object.keys(o).filter((k) => o[k] !== undefined) as (keyof LimitsOptions)[]);
+    this.connections = wholeNumber('Limits.connections', o.connections ?? 10, 1, 100_000);
+    this.keepalive = wholeNumber('Limits.keepalive', o.keepalive ?? Math.min(5, this.connections), 0, 100_000);
+    this.host = wholeNumber('Limits.host', o.host ?? this.connections, 1, 100_000);
+  }
+}

@@ -1,0 +1,103 @@
+import { InvalidArgumentError } from './errors.js';
+import { LineSplitter } from './lines.js';
+import { decodeText } from './text.js';
+
+/** One command line as the server reads it. */
+export interface Command {
+  /** The verb, upper-cased (`retr` and `RETR` are the same command). */
+  verb: string;
+  /** Everything after the first space, verbatim: paths may hold spaces, leading ones too. */
+  arg: string;
+}
+
+export interface CommandParserOptions {
+  /** Longest command line accepted (default 4096 bytes, as vsftpd and pure-ftpd). */
+  maxLineBytes?: number;
+}
+
+const IAC = 0xff;
+const SB = 0xfa;
+const SE = 0xf0;
+const WILL = 0xfb;
+const DONT = 0xfe;
+
+/**
+ * Removes Telnet commands (RFC 854) from a line: clients interrupt a transfer with
+ * `IAC IP IAC DM ABOR`, and a literal 0xFF byte arrives doubled as `IAC IAC`.
+ */
+function stripTelnet(buf: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start);
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const byte = buf[i]!;
+    if (byte !== IAC) {
+      out[n++] = byte;
+      continue;
+    }
+    const next = buf[i + 1];
+    if (next === IAC && i + 1 < end) {
+      out[n++] = IAC;
+      i += 1;
+    } else if (next !== undefined && next >= WILL && next <= DONT) {
+      i += 2; // option negotiation: IAC WILL/WONT/DO/DONT <option>
+    } else if (next === SB) {
+      const se = buf.indexOf(SE, i + 2); // subnegotiation runs to IAC SE
+      i = se === -1 || se >= end ? end : se;
+    } else {
+      i += 1; // IP, DM, AYT, NOP and the other two-byte commands
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/**
+ * Turns the bytes a client sends into commands, whatever the chunking: a command split
+ * across TCP segments is one command, several in one segment are several. Lines end in
+ * CRLF or a bare LF. A line past `maxLineBytes` is a `ProtocolError` (code
+ * `FTPPY_ERR_TOO_LARGE`); the server answers it and hangs up.
+ */
+export class CommandParser {
+  readonly #lines: LineSplitter;
+  #out: Command[] = [];
+  readonly #onLine = (buf: Buffer, start: number, end: number): void => {
+    let line = buf;
+    const iac = buf.indexOf(IAC, start);
+    if (iac !== -1 && iac < end) {
+      line = stripTelnet(buf, start, end);
+      start = 0;
+      end = line.length;
+    }
+    if (end === start) return;
+    const space = line.indexOf(0x20, start);
+    const verbEnd = space === -1 || space >= end ? end : space;
+    const verb = line.toString('latin1', start, verbEnd).toUpperCase();
+    const arg = verbEnd < end ? decodeText(line, verbEnd + 1, end) : '';
+    this.#out.push({ verb, arg });
+  };
+
+  constructor(options: CommandParserOptions = {}) {
+    this.#lines = new LineSplitter(options.maxLineBytes ?? 4096, 'Command line');
+  }
+
+  push(chunk: Buffer): Command[] {
+    this.#lines.push(chunk, this.#onLine);
+    const out = this.#out;
+    if (out.length > 0) this.#out = [];
+    return out;
+  }
+}
+
+const VERB = /^[A-Za-z]{1,8}$/;
+
+/**
+ * Encodes one command line for the wire. An argument holding CR, LF or NUL would let a
+ * file name smuggle a second command onto the control connection, so it is refused.
+ */
+export function encodeCommand(verb: string, arg?: string): Buffer {
+  if (!VERB.test(verb)) throw new InvalidArgumentError(`Not an FTP command verb: ${JSON.stringify(verb)}`);
+  if (arg === undefined || arg === '') return Buffer.from(`${verb}\r\n`, 'latin1');
+  if (/[\r\n\0]/.test(arg)) {
+    throw new InvalidArgumentError(`${verb} argument contains CR, LF or NUL: ${JSON.stringify(arg)}`);
+  }
+  return Buffer.from(`${verb} ${arg}\r\n`, 'utf8');
+}

@@ -1,0 +1,79 @@
+// One error family for the whole library. `code` is a stable string for programs to
+// switch on; `reply` keeps the server's answer when there was one. The brand lets
+// `FtpPyError.is()` recognise errors from another copy of the library (vendored sources,
+// two installed versions), where `instanceof` would fail.
+
+import type { Reply } from './reply.js';
+
+export type FtpPyErrorCode =
+  | 'FTPPY_ERR_PROTOCOL' // the peer sent bytes that are not FTP
+  | 'FTPPY_ERR_TOO_LARGE' // a line, reply or listing passed its bound
+  | 'FTPPY_ERR_INVALID_ARGUMENT' // a value that must never reach the wire (CR/LF/NUL, bad port)
+  | 'FTPPY_ERR_REPLY' // the server answered with a negative reply
+  | 'FTPPY_ERR_TIMEOUT'
+  | 'FTPPY_ERR_CONNECTION' // cannot connect, log in, or the connection was lost
+  | 'FTPPY_ERR_TLS'
+  | 'FTPPY_ERR_CLOSED' // used after close()
+  | 'FTPPY_ERR_ABORTED'; // an AbortSignal fired
+
+const brand = Symbol.for('ftppy.error');
+
+export class FtpPyError extends Error {
+  readonly code: FtpPyErrorCode;
+  /** The server's reply that caused the error, when there was one. */
+  readonly reply: Reply | undefined;
+
+  constructor(code: FtpPyErrorCode, message: string, options?: { cause?: unknown; reply?: Reply }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.reply = options?.reply;
+  }
+
+  get [brand](): true {
+    return true;
+  }
+
+  override get name(): string {
+    return this.constructor.name;
+  }
+
+  /** The reply code (e.g. 550) when the error came from a reply. */
+  get status(): number | undefined {
+    return this.reply?.code;
+  }
+
+  static is(value: unknown): value is FtpPyError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  }
+}
+
+export class ProtocolError extends FtpPyError {
+  constructor(message: string, code: 'FTPPY_ERR_PROTOCOL' | 'FTPPY_ERR_TOO_LARGE' = 'FTPPY_ERR_PROTOCOL') {
+    super(code, message);
+  }
+}
+
+export class ReplyError extends FtpPyError {
+  constructor(command: string, reply: Reply) {
+    super('FTPPY_ERR_REPLY', `${command}: ${reply.code} ${reply.message}`, { reply });
+  }
+}
+
+export class TimeoutError extends FtpPyError {
+  constructor(message: string) {
+    super('FTPPY_ERR_TIMEOUT', message);
+  }
+}
+
+/** Thrown by `ftp.client()` when it cannot connect or log in (after retries). */
+export class ConnectionError extends FtpPyError {
+  constructor(message: string, options?: { cause?: unknown; reply?: Reply }) {
+    super('FTPPY_ERR_CONNECTION', message, options);
+  }
+}
+
+export class InvalidArgumentError extends FtpPyError {
+  constructor(message: string) {
+    super('FTPPY_ERR_INVALID_ARGUMENT', message);
+  }
+}

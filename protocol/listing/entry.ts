@@ -1,0 +1,23 @@
+export type EntryType = 'file' | 'dir' | 'link' | 'other';
+
+/**
+ * One entry of a directory listing, whatever the server's format (Unix `ls -l`,
+ * DOS/IIS, MLSD facts): what `list`, `metadata` and `search` return.
+ */
+export interface ListingEntry {
+  /** The last path segment. */
+  name: string;
+  /** The full remote path (the listed directory joined with `name`). */
+  path: string;
+  /** Bytes; 0 when the listing gives none (directories on some servers). */
+  size: number;
+  dir: boolean;
+  modified: Date | null;
+  /** Unix permission bits as octal text, `'755'` (what `chmod` takes), or null when unknown. */
+  permissions: string | null;
+  type: EntryType;
+  /** Where a symbolic link points, when the listing says. */
+  target?: string;
+  owner?: string;
+  group?: string;
+}
