@@ -1,0 +1,78 @@
+import { Basic, Guest, type Auth } from './auth.js';
+import { optionsObject } from './check.js';
+import { Limits, Retry, Timeout, type LimitsOptions, type RetryOptions, type TimeoutOptions } from './config.js';
+import { parseEndpoint, type Endpoint } from './endpoint.js';
+import { checkHooks, type Hooks } from './hooks.js';
+import { SSL, type SSLOptions } from './settings.js';
+import { openClient, type Client } from './client.js';
+import { startServer, type ServeOptions, type RunningServer } from './serve.js';
+
+export interface FtpPyOptions {
+  /** `ftp://[user[:pass]@]host[:port][/path]` or `ftps://…`. */
+  endpoint?: string;
+  /** `Basic` (an account), `Guest` (anonymous with an identifier), or none: anonymous. */
+  auth?: Auth;
+  timeout?: Timeout | TimeoutOptions;
+  retry?: Retry | RetryOptions;
+  limits?: Limits | LimitsOptions;
+  ssl?: SSL | SSLOptions;
+  hooks?: Hooks;
+  /** Passive mode (EPSV, then PASV). false: active mode (EPRT/PORT). Default true. */
+  passive?: boolean;
+}
+
+const optionKeys = ['endpoint', 'auth', 'timeout', 'retry', 'limits', 'ssl', 'hooks', 'passive'];
+
+/**
+ * The factory of the seed: one endpoint and its options, from which come clients
+ * (`client()`) and servers (`server()`). It holds no connection itself.
+ */
+export class FtpPy {
+  readonly endpoint: Endpoint;
+  readonly auth: Auth | undefined;
+  readonly timeout: Timeout;
+  readonly retry: Retry;
+  readonly limits: Limits;
+  readonly ssl: SSL | undefined;
+  readonly hooks: Hooks;
+  readonly passive: boolean;
+
+  constructor(endpoint: string | FtpPyOptions, options: FtpPyOptions = {}) {
+    const o = typeof endpoint === 'string' ? { ...optionsObject('FtpPy', options), endpoint } : optionsObject('FtpPy', endpoint);
+    for (const key of Object.keys(o)) {
+      if (!optionKeys.includes(key)) throw new TypeError(`FtpPy: unknown option ${JSON.stringify(key)} (known: ${optionKeys.join(', ')})`);
+    }
+    this.ssl = o.ssl === undefined ? undefined : o.ssl instanceof SSL ? o.ssl : new SSL(o.ssl as SSLOptions);
+    this.endpoint = parseEndpoint(o.endpoint, this.ssl?.implicit ?? false);
+    if (o.auth !== undefined && !(o.auth instanceof Basic) && !(o.auth instanceof Guest)) {
+      throw new TypeError('auth must be new Basic(user, password), new Guest(identifier) or undefined');
+    }
+    const { user, password } = this.endpoint;
+    this.auth = (o.auth as Auth | undefined) ?? (user !== undefined ? new Basic(user, password ?? '') : undefined);
+    this.timeout = o.timeout instanceof Timeout ? o.timeout : new Timeout(o.timeout as TimeoutOptions);
+    this.retry = o.retry instanceof Retry ? o.retry : new Retry(o.retry as RetryOptions);
+    this.limits = o.limits instanceof Limits ? o.limits : new Limits(o.limits as LimitsOptions);
+    this.hooks = checkHooks(o.hooks);
+    if (o.passive !== undefined && typeof o.passive !== 'boolean') throw new TypeError('passive must be true or false');
+    this.passive = (o.passive as boolean | undefined) ?? true;
+  }
+
+  /** A connected, logged-in client. Throws `ConnectionError` when that cannot be had. */
+  client(): Promise<Client>;
+  /** Runs `fn` with a client and closes it when `fn` settles. */
+  client<T>(fn: (client: Client) => Promise<T>): Promise<T>;
+  async client<T>(fn?: (client: Client) => Promise<T>): Promise<Client | T> {
+    const client = await openClient(this);
+    if (!fn) return client;
+    try {
+      return await fn(client);
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** An FTP server on this endpoint (and the web API on port + 1), listening. */
+  server(options: ServeOptions = {}): Promise<RunningServer> {
+    return startServer(this, options);
+  }
+}

@@ -1,0 +1,14 @@
+export { FtpPy, type FtpPyOptions } from './ftppy.js';
+export { Basic, Guest, type Auth } from './auth.js';
+export { Timeout, Retry, Limits, type TimeoutOptions, type RetryOptions, type LimitsOptions } from './config.js';
+export { SSL, type SSLOptions } from './settings.js';
+export type { Hooks, ConnectionInfo } from './hooks.js';
+export type { Endpoint } from './endpoint.js';
+export type { Client } from './client.js';
+export type { ServeOptions, RunningServer } from './serve.js';
+export type { ListingEntry, EntryType } from '../protocol/listing/entry.js';
+export type { Reply } from '../protocol/reply.js';
+export {
+  FtpPyError, ConnectionError, ProtocolError, ReplyError, TimeoutError, InvalidArgumentError,
+  type FtpPyErrorCode,
+} from '../protocol/errors.js';
