@@ -1,0 +1,136 @@
+import { ProtocolError } from '../errors.js';
+import { LineSplitter } from '../lines.js';
+import { decodeText } from '../text.js';
+import { parseDosLine } from './dos.js';
+import type { ListingEntry } from './entry.js';
+import { parseFactsLine } from './mlsx.js';
+import { pathPrefix } from './path.js';
+import { parseUnixLine } from './unix.js';
+
+export type ListingFormat = 'unix' | 'dos' | 'mlsd';
+
+export interface ListingParserOptions {
+  /** The listed folder: each entry's path is this joined with its name (default '': bare names). */
+  dir?: string;
+  /** Places Unix dates written without a year (default: the time the parser is made). */
+  now?: Date;
+  /** The longest line accepted, in bytes (default 16 KiB: a 4 KiB path and its columns, with room). */
+  maxLineBytes?: number;
+  /**
+   * The format when the caller knows it (an MLSD reply is always facts); otherwise it is
+   * detected from the first line that reads as one of them.
+   */
+  format?: ListingFormat;
+}
+
+const DEFAULT_MAX_LINE = 16 * 1024;
+
+/**
+ * Turns the bytes of a LIST or MLSD data connection into entries. Feed it chunks as they
+ * arrive, split anywhere; each call returns the entries its lines completed, and `end()`
+ * the last one when the listing did not end with a line break.
+ *
+ * The format (Unix `ls -l`, DOS/IIS, MLSD facts) is detected per listing, from the first
+ * line that parses as one of them, and the rest are read in that format. Lines that do
+ * not parse are skipped rather than failing the listing: servers put headers, `total N`,
+ * notes and entries in forms nobody documented into listings, and one odd line should
+ * not cost the user every other entry. `.`, `..`, `cdir` and `pdir` are skipped too: they
+ * are the folder itself and its parent, not its contents.
+ *
+ * A line longer than `maxLineBytes` is a ProtocolError (FTPPY_ERR_TOO_LARGE), after
+ * which the parser stays broken: the data connection cannot be trusted.
+ */
+export class ListingParser {
+  readonly #lines: LineSplitter;
+  readonly #prefix: string;
+  readonly #now: number;
+  readonly #given: ListingFormat | null;
+  #format: ListingFormat | null;
+  #out: ListingEntry[] = [];
+  #error: ProtocolError | null = null;
+  readonly #onLine = (buf: Buffer, start: number, end: number): void => this.#line(buf, start, end);
+
+  constructor(options: ListingParserOptions = {}) {
+    this.#lines = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE, 'listing line');
+    this.#prefix = pathPrefix(options.dir ?? '');
+    this.#now = (options.now ?? new Date()).getTime();
+    this.#given = options.format ?? null;
+    this.#format = this.#given;
+  }
+
+  /** The format of the listing being read, once a line has shown it. */
+  get format(): ListingFormat | null {
+    return this.#format;
+  }
+
+  push(chunk: Buffer): ListingEntry[] {
+    return this.#run((onLine) => this.#lines.push(chunk, onLine));
+  }
+
+  /** Reads the last line if it had no line break; the parser is then ready for another listing. */
+  end(): ListingEntry[] {
+    const out = this.#run((onLine) => this.#lines.flush(onLine));
+    this.#format = this.#given;
+    return out;
+  }
+
+  #run(feed: (onLine: (buf: Buffer, start: number, end: number) => void) => void): ListingEntry[] {
+    if (this.#error) throw this.#error;
+    try {
+      feed(this.#onLine);
+    } catch (error) {
+      this.#error = error instanceof ProtocolError ? error : new ProtocolError(String(error));
+      this.#out = [];
+      throw this.#error;
+    }
+    const out = this.#out;
+    if (out.length > 0) this.#out = [];
+    return out;
+  }
+
+  #line(buf: Buffer, start: number, end: number): void {
+    if (end === start) return;
+    const line = decodeText(buf, start, end);
+    let entry: ListingEntry | null;
+    switch (this.#format) {
+      case 'unix':
+        entry = parseUnixLine(line, this.#prefix, this.#now);
+        break;
+      case 'mlsd':
+        entry = parseFactsLine(line, this.#prefix);
+        break;
+      case 'dos':
+        entry = parseDosLine(line, this.#prefix);
+        break;
+      default:
+        entry = this.#detect(line);
+    }
+    if (entry !== null) this.#out.push(entry);
+  }
+
+  // The three formats cannot be mistaken for each other: ls -l lines begin with a mode
+  // (`-rw-`), DOS lines with a date (`12-`), MLSD lines with `fact=value;` up to the
+  // first blank, which neither of the others has.
+  #detect(line: string): ListingEntry | null {
+    let entry = parseUnixLine(line, this.#prefix, this.#now);
+    if (entry !== null) {
+      this.#format = 'unix';
+      return entry;
+    }
+    entry = parseFactsLine(line, this.#prefix);
+    if (entry !== null) {
+      this.#format = 'mlsd';
+      return entry;
+    }
+    entry = parseDosLine(line, this.#prefix);
+    if (entry !== null) this.#format = 'dos';
+    return entry;
+  }
+}
+
+/** A whole listing at once: the same as one push() and end() on a new ListingParser. */
+export function parseListing(data: Buffer | string, options?: ListingParserOptions): ListingEntry[] {
+  const parser = new ListingParser(options);
+  const entries = parser.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  return entries.concat(parser.end());
+}
