@@ -39,10 +39,12 @@ export function parseDosLine(line: string, prefix: string): ListingEntry | null 
   }
   const time = utcTime(fullYear(year), Number(month) - 1, Number(day), hour, Number(minute), Number(second ?? 0));
   const dir = sizeText.charCodeAt(0) === 0x3c; // '<'
+  const size = dir ? 0 : Number(sizeText.replaceAll(',', ''));
+  if (!Number.isSafeInteger(size)) return null; // no file is that large: not a size
   return {
-    name: name,
+    name,
     path: prefix + name,
-    size: dir ? 0 : Number(sizeText.replaceAll(',', '')),
+    size,
     dir,
     modified: Number.isNaN(time) ? null : new Date(time),
     permissions: null,

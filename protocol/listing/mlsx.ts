@@ -66,7 +66,7 @@ function size(line: string, start: number, end: number): number {
     if (d < 0 || d > 9) return -1;
     n = n * 10 + d;
   }
-  return n;
+  return n > Number.MAX_SAFE_INTEGER ? -1 : n;
 }
 
 /** What the type fact says; `cdir`/`pdir` are directories that are not entries of the listing. */

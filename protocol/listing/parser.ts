@@ -110,14 +110,15 @@ export class ListingParser {
 
   // The three formats cannot be mistaken for each other: ls -l lines begin with a mode
   // (`-rw-`), DOS lines with a date (`12-`), MLSD lines with `fact=value;` up to the
-  // first blank, which neither of the others has.
+  // first blank, which neither of the others has. An MLSD line without facts (` name`) is
+  // valid but says nothing of its format, so it does not decide one.
   #detect(line: string): ListingEntry | null {
     let entry = parseUnixLine(line, this.#prefix, this.#now);
     if (entry !== null) {
       this.#format = 'unix';
       return entry;
     }
-    entry = parseFactsLine(line, this.#prefix);
+    entry = line.charCodeAt(0) === 0x20 ? null : parseFactsLine(line, this.#prefix);
     if (entry !== null) {
       this.#format = 'mlsd';
       return entry;

@@ -103,11 +103,13 @@ export function parseUnixLine(line: string, prefix: string, now: number): Listin
     // `4,1`: the device numbers in one column
   } else if (!isDigits(line, sizeStart, sizeEnd)) {
     return null;
-  } else if (type === 'other' && sizeColumn > 0 && line.charCodeAt(ends[sizeColumn - 1]! - 1) === 0x2c) {
+  } else if (sizeColumn > 0 && line.charCodeAt(ends[sizeColumn - 1]! - 1) === 0x2c) {
+    if (type !== 'other') return null; // device numbers on a file: not a line ls writes
     sizeColumn--; // `4,` then `1`
     if (!isDeviceNumber(line, starts[sizeColumn]!, ends[sizeColumn]!)) return null;
   } else {
     size = digits(line, sizeStart, sizeEnd);
+    if (size > Number.MAX_SAFE_INTEGER) return null; // no file is that large: not a size
   }
 
   // The name starts exactly one space after the date's last column.
