@@ -1,0 +1,309 @@
+import { connect as netConnect, type Server, type Socket } from 'node:net';
+import type { Writable } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { ControlChannel } from './control-channel.js';
+import { openActive, openPassive, type DataLink, type PendingData, type ServerTraits } from './data-channel.js';
+import { receive, send } from './data-flow.js';
+import { ConnectionError, FtpPyError, ReplyError, TimeoutError } from './errors.js';
+import { Features } from './features.js';
+import { logIn } from './login.js';
+import { PhaseTimer, type Phase } from './phase-timer.js';
+import type { Reply } from './reply.js';
+import { SessionKeeper, startTls, type TlsOptions } from './tls.js';
+
+export type Security = 'none' | 'explicit' | 'implicit';
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  security: Security;
+  /** Certificates and verification for every TLS connection (control and data). */
+  tls?: TlsOptions;
+  /** Resume the control connection's TLS session on data connections (default true). */
+  reuseSession?: boolean;
+  user: string;
+  password: string;
+  /** Seconds: `connect` bounds TCP, TLS and the greeting together. */
+  timeouts: { connect: number; read: number; write: number };
+  /** false: active mode, the server connects to us for data. */
+  passive: boolean;
+  /** Learnt about the server (FEAT, EPSV…), shared by the connections to it. */
+  traits?: ServerTraits & { features?: Features };
+  maxReplyBytes?: number;
+}
+
+export interface TransferOptions {
+  /** Restart the transfer at this byte (REST, RFC 3659 §5). */
+  offset?: number;
+  /** Called with the size of each chunk as it crosses the data connection. */
+  onBytes?: (n: number) => void;
+}
+
+let ids = 0;
+
+/**
+ * One control connection and the data connections it opens, one at a time: connected,
+ * logged in, FEAT read, binary mode. It holds state (TYPE, TLS, a transfer in flight),
+ * so whoever uses it has it to itself until done (the pool leases it).
+ *
+ * Every failure goes through one path: the control channel fails, and that stops the
+ * timer and destroys whatever data socket or listener is open, so every wait rejects
+ * with the one error that caused it (a timeout, a reset, an abort).
+ */
+export class FtpConnection {
+  readonly id = ++ids;
+  readonly options: ConnectOptions;
+  readonly traits: ServerTraits & { features?: Features };
+  greeting = '';
+  features = new Features();
+  #channel: ControlChannel;
+  readonly #timer: PhaseTimer;
+  readonly #sessions = new SessionKeeper();
+  readonly #tracked = new Set<Socket | Server>();
+  #failure: Error | null = null;
+  readonly #closeListeners: ((error: Error) => void)[] = [];
+
+  private constructor(options: ConnectOptions) {
+    this.options = options;
+    this.traits = options.traits ?? {};
+    this.#timer = new PhaseTimer((phase, seconds) => this.destroy(timeoutFor(phase, seconds, this)));
+    // Implicit FTPS wraps this socket in TLS before the greeting (#establish).
+    const socket = netConnect({ host: options.host, port: options.port });
+    this.#channel = new ControlChannel(socket, options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes });
+    this.#channel.onFail = (error) => this.#failed(error);
+    this.#channel.onUnsolicited = (reply) => {
+      this.destroy(new ConnectionError(`the server said, unasked: ${reply.code} ${reply.message}`, { reply }));
+    };
+  }
+
+  /** Connects, secures, logs in, reads FEAT and sets binary mode. Rejects with an FtpPyError. */
+  static async open(options: ConnectOptions, signal?: AbortSignal): Promise<FtpConnection> {
+    signal?.throwIfAborted();
+    const connection = new FtpConnection(options);
+    const onAbort = (): void => connection.destroy(signal?.reason instanceof Error ? signal.reason : new FtpPyError('FTPPY_ERR_ABORTED', 'aborted'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await connection.#establish();
+      await logIn(connection, options);
+      return connection;
+    } catch (error) {
+      connection.destroy(error instanceof Error ? error : new Error(String(error)));
+      throw connection.#failure ?? error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  get secure(): boolean {
+    return this.options.security !== 'none';
+  }
+
+  get closed(): boolean {
+    return this.#failure !== null;
+  }
+
+  /** Why the connection ended, once it has. */
+  get failure(): Error | null {
+    return this.#failure;
+  }
+
+  get remoteAddress(): string {
+    return this.#channel.socket.remoteAddress ?? this.options.host;
+  }
+
+  get localAddress(): string {
+    return this.#channel.socket.localAddress ?? '0.0.0.0';
+  }
+
+  /** Called once when the connection ends, whoever ended it. */
+  onClose(listener: (error: Error) => void): void {
+    if (this.#failure) listener(this.#failure);
+    else this.#closeListeners.push(listener);
+  }
+
+  /** Sends a command and waits (Timeout.read) for its final reply, whatever its code. */
+  async request(verb: string, arg?: string): Promise<Reply> {
+    this.#channel.send(verb, arg);
+    this.#timer.enter('reply', this.options.timeouts.read);
+    try {
+      return await this.#final();
+    } finally {
+      if (this.#timer.phase === 'reply') this.#timer.stop();
+    }
+  }
+
+  /** Like `request`, but a negative reply (4yz, 5yz) throws a `ReplyError`. */
+  async command(verb: string, arg?: string): Promise<Reply> {
+    const reply = await this.request(verb, arg);
+    if (reply.code >= 400) throw new ReplyError(arg === undefined ? verb : `${verb} ${arg}`, reply);
+    return reply;
+  }
+
+  /** RETR, LIST, MLSD, NLST: the data connection's bytes go to `sink`, which is not ended. */
+  receive(verb: string, arg: string | undefined, sink: Writable, options: TransferOptions = {}): Promise<Reply> {
+    const limits = this.options.timeouts;
+    return this.#transfer(verb, arg, (socket) => receive(socket, sink, this.#timer, limits, options.onBytes ?? noop), options.offset);
+  }
+
+  /** STOR, APPE: `source` goes over the data connection, which is then closed cleanly. */
+  send(verb: string, arg: string, source: AsyncIterable<Buffer | string>, options: TransferOptions = {}): Promise<Reply> {
+    const limits = this.options.timeouts;
+    return this.#transfer(verb, arg, (socket) => send(source, socket, this.#timer, limits, options.onBytes ?? noop), options.offset);
+  }
+
+  /** QUIT and a polite close; a server that does not answer is cut off after the read timeout. */
+  async close(): Promise<void> {
+    if (this.#failure) return;
+    try {
+      await this.request('QUIT');
+    } catch {
+      // gone already, or too slow to say goodbye: either way it is closed below
+    }
+    if (!this.#failure) this.#channel.end();
+  }
+
+  /** Ends the connection at once with `error` as the reason every pending wait rejects with. */
+  destroy(error: Error = new FtpPyError('FTPPY_ERR_CLOSED', 'connection destroyed')): void {
+    this.#channel.fail(error);
+  }
+
+  toString(): string {
+    return `ftp${this.secure ? 's' : ''}://${this.options.host}:${this.options.port} #${this.id}`;
+  }
+
+  /** TCP (and TLS) and the greeting, all within Timeout.connect; AUTH TLS too. */
+  async #establish(): Promise<void> {
+    const { host, port, security, tls = {} } = this.options;
+    this.#timer.enter('connect', this.options.timeouts.connect);
+    if (security === 'implicit') {
+      await this.#channel.replaceSocket(async (plain) => this.#secured(await startTls({ socket: plain, host, tls })));
+    }
+    const greeting = await this.#final();
+    if (greeting.code !== 220) throw new ConnectionError(`${host}:${port} greeted with ${greeting.code} ${greeting.message}`, { reply: greeting });
+    this.greeting = greeting.message;
+    if (security === 'explicit') {
+      this.#channel.send('AUTH', 'TLS');
+      const reply = await this.#final();
+      if (reply.code !== 234) throw new FtpPyError('FTPPY_ERR_TLS', `the server refused AUTH TLS: ${reply.code} ${reply.message}`, { reply });
+      await this.#channel.replaceSocket(async (plain) => this.#secured(await startTls({ socket: plain, host, tls })));
+    }
+    this.#timer.stop();
+  }
+
+  #secured(socket: TLSSocket): TLSSocket {
+    this.#sessions.watch(socket);
+    return socket;
+  }
+
+  async #final(): Promise<Reply> {
+    for (;;) {
+      const reply = await this.#channel.next();
+      if (reply.code >= 200) return reply;
+    }
+  }
+
+  /**
+   * One transfer: REST when resuming, a data connection, the command, then the data and
+   * the final reply. It resolves only once both the data has ended and the final reply
+   * is positive; a negative final reply arriving while data still flows cuts the data
+   * connection at once, and it is that reply the transfer fails with.
+   */
+  async #transfer(verb: string, arg: string | undefined, io: (socket: Socket) => Promise<void>, offset = 0): Promise<Reply> {
+    const what = arg === undefined ? verb : `${verb} ${arg}`;
+    if (offset > 0) {
+      const reply = await this.request('REST', String(offset));
+      if (reply.code !== 350) throw new ReplyError(`REST ${offset}`, reply);
+    }
+    const link = this.#link();
+    const pending = this.options.passive ? await openPassive(link) : await openActive(link);
+    let socket: Socket | undefined;
+    try {
+      // Passive TLS starts its handshake before the command: vsftpd finishes the handshake
+      // before it sends 150, so waiting for the 150 first would wait for ever.
+      const early = this.options.passive ? this.#secureData(await pending.socket()) : undefined;
+      early?.catch(() => {});
+      this.#channel.send(verb, arg);
+      this.#timer.enter('reply', this.options.timeouts.read);
+      const first = await this.#channel.next();
+      if (first.code >= 400) throw new ReplyError(what, first);
+      socket = await (early ?? this.#secureData(await pending.socket()));
+      this.#track(socket);
+      let last: Reply | undefined = first.code >= 200 ? first : undefined;
+      const final = last ? Promise.resolve(last) : this.#final();
+      final.then((reply) => {
+        last = reply;
+        if (reply.code >= 400) socket?.destroy();
+      }, () => {});
+      try {
+        await io(socket);
+      } catch (error) {
+        if (last && last.code >= 400) throw new ReplyError(what, last);
+        throw this.#failure ?? error;
+      }
+      this.#timer.enter('reply', this.options.timeouts.read);
+      const reply = await final;
+      this.#timer.stop();
+      if (reply.code >= 400) throw new ReplyError(what, reply);
+      return reply;
+    } catch (error) {
+      // Mid-transfer the two channels are out of step; only a fresh connection is sure.
+      if (!(error instanceof ReplyError)) this.destroy(error as Error);
+      throw this.#failure && !(error instanceof ReplyError) ? this.#failure : error;
+    } finally {
+      pending.discard();
+      for (const resource of this.#tracked) destroyResource(resource);
+      this.#tracked.clear();
+    }
+  }
+
+  #secureData(socket: Socket): Promise<Socket> {
+    if (!this.secure) return Promise.resolve(socket);
+    const session = this.options.reuseSession === false ? undefined : this.#sessions.session;
+    return startTls({ socket, host: this.options.host, tls: this.options.tls ?? {}, ...(session ? { session } : {}) }).then((secure) => {
+      secure.on('error', () => {}); // until the transfer listens, an error must not crash the process
+      return secure;
+    });
+  }
+
+  #link(): DataLink {
+    return {
+      request: (verb, arg) => this.request(verb, arg),
+      enter: (phase: Phase) => {
+        const { connect, read } = this.options.timeouts;
+        this.#timer.enter(phase, phase === 'connect' ? connect : read);
+      },
+      remoteAddress: this.remoteAddress,
+      localAddress: this.localAddress,
+      traits: this.traits,
+      track: (resource) => {
+        if (resource) this.#track(resource);
+      },
+    };
+  }
+
+  #track(resource: Socket | Server): void {
+    if (this.#failure) destroyResource(resource);
+    else this.#tracked.add(resource);
+  }
+
+  #failed(error: Error): void {
+    if (this.#failure) return;
+    this.#failure = error;
+    this.#timer.stop();
+    for (const resource of this.#tracked) destroyResource(resource);
+    this.#tracked.clear();
+    for (const listener of this.#closeListeners.splice(0)) listener(error);
+  }
+}
+
+function destroyResource(resource: Socket | Server): void {
+  if ('destroy' in resource) resource.destroy();
+  else resource.close();
+}
+
+function timeoutFor(phase: Phase, seconds: number, connection: FtpConnection): TimeoutError {
+  const what = phase === 'connect' ? 'connecting' : phase === 'write' ? 'sending data' : phase === 'read' ? 'receiving data' : 'waiting for a reply';
+  return new TimeoutError(`${connection}: timed out after ${seconds}s ${what}`);
+}
+
+const noop = (): void => {};

@@ -1,0 +1,130 @@
+import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
+import { ConnectionError } from './errors.js';
+import type { PhaseTimer } from './phase-timer.js';
+
+/** Limits of the connection's one timer while data flows, in seconds. */
+export interface FlowTimeouts {
+  read: number;
+  write: number;
+}
+
+function dataError(error: Error, what: string): Error {
+  return new ConnectionError(`data connection ${what}: ${error.message}`, { cause: error });
+}
+
+/**
+ * Copies a data connection into `sink` until the server ends it. Resolves once every byte
+ * has been handed to `sink` (ending the sink is the caller's: a copy keeps it open).
+ *
+ * The read timeout watches the socket while bytes flow. When `sink` pushes back, the
+ * socket is paused and the timer put on hold: a slow disk or a slow consumer is ours,
+ * not the server's, and must not end the transfer.
+ */
+export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limits: FlowTimeouts, onBytes: (n: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let ended = false;
+    const cleanup = (): void => {
+      socket.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      sink.off('drain', onDrain).off('error', onSinkError).off('close', onSinkClose);
+    };
+    const fail = (error: Error): void => {
+      cleanup();
+      socket.destroy();
+      reject(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      timer.touch();
+      onBytes(chunk.length);
+      if (!sink.write(chunk)) {
+        socket.pause();
+        timer.enter('held');
+      }
+    };
+    const onDrain = (): void => {
+      if (ended) return;
+      timer.enter('read', limits.read);
+      socket.resume();
+    };
+    const onEnd = (): void => {
+      ended = true;
+      cleanup();
+      resolve();
+    };
+    const onError = (error: Error): void => fail(dataError(error, 'failed'));
+    const onClose = (): void => fail(new ConnectionError('data connection closed before its end'));
+    const onSinkError = (error: Error): void => fail(error);
+    const onSinkClose = (): void => fail(new Error('the destination closed before the transfer ended'));
+    socket.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    sink.on('drain', onDrain).on('error', onSinkError).on('close', onSinkClose);
+    timer.enter('read', limits.read);
+    socket.resume();
+  });
+}
+
+/**
+ * Sends `source` over a data connection and closes it cleanly: `end()` and then waiting
+ * for `close`, so that a TLS connection sends close_notify before its FIN. vsftpd on
+ * TLS 1.3 takes a connection closed without one as a failed upload (426) and keeps a
+ * truncated file.
+ *
+ * The write timeout runs while the socket holds back (the server reads too slowly) and
+ * while the connection closes; waiting for our own source is on hold.
+ */
+export async function send(source: AsyncIterable<Buffer | string>, socket: Socket, timer: PhaseTimer, limits: FlowTimeouts, onBytes: (n: number) => void): Promise<void> {
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const onError = (error: Error): void => {
+    failure ??= dataError(error, 'failed');
+    wake?.();
+  };
+  const onClose = (): void => {
+    failure ??= new ConnectionError('data connection closed by the server during the upload');
+    wake?.();
+  };
+  // Waits for `event`, or for the socket to fail meanwhile (onError/onClose call wake).
+  const settle = (event: 'drain' | 'close'): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        socket.off(event, done);
+        wake = undefined;
+        resolve();
+      };
+      wake = done;
+      socket.on(event, done);
+    });
+  socket.on('error', onError).on('close', onClose);
+  socket.resume(); // the server sends nothing, but its FIN must be read for 'close' to come
+  const iterator = source[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      timer.enter('held');
+      const next = iterator.next();
+      next.catch(() => {}); // when the socket fails first, this loses the race; its error is not news
+      const step = await Promise.race([next, new Promise<never>((_, reject) => (wake = () => reject(failure)))]);
+      wake = undefined;
+      if (failure) throw failure;
+      if (step.done) break;
+      const chunk = typeof step.value === 'string' ? Buffer.from(step.value) : step.value;
+      onBytes(chunk.length);
+      if (!socket.write(chunk)) {
+        timer.enter('write', limits.write);
+        await settle('drain');
+        if (failure) throw failure;
+      }
+    }
+    timer.enter('write', limits.write);
+    socket.off('close', onClose);
+    const closed = settle('close');
+    socket.end();
+    await closed;
+    if (failure) throw failure;
+  } catch (error) {
+    socket.destroy();
+    // Not awaited: a generator busy awaiting its own source would hold us until its next chunk.
+    void Promise.resolve(iterator.return?.()).catch(() => {});
+    throw error;
+  } finally {
+    socket.off('error', onError).off('close', onClose);
+  }
+}

@@ -1,0 +1,30 @@
+import { ConnectionError, FtpPyError, ReplyError } from './errors.js';
+import { parseFeatures } from './features.js';
+import type { ConnectOptions, FtpConnection } from './connection.js';
+
+/**
+ * After the greeting (and AUTH TLS): USER/PASS, the FTPS data protection (RFC 4217 §9:
+ * PBSZ 0 then PROT P, so data connections are encrypted too), FEAT, UTF-8 paths, binary
+ * mode. FEAT is read by the first connection only; the others take what it learnt.
+ */
+export async function logIn(connection: FtpConnection, options: ConnectOptions): Promise<void> {
+  const user = await connection.request('USER', options.user);
+  if (user.code === 331 || user.code === 332) {
+    const pass = await connection.request('PASS', options.password);
+    if (pass.code === 332) throw new ConnectionError(`login as ${options.user}: the server wants an account (ACCT)`, { reply: pass });
+    if (pass.code >= 300) throw new ConnectionError(`login as ${options.user} failed: ${pass.code} ${pass.message}`, { reply: pass });
+  } else if (user.code >= 300) {
+    throw new ConnectionError(`login as ${options.user} failed: ${user.code} ${user.message}`, { reply: user });
+  }
+  if (options.security !== 'none') {
+    await connection.command('PBSZ', '0');
+    const prot = await connection.request('PROT', 'P');
+    if (prot.code >= 300) throw new FtpPyError('FTPPY_ERR_TLS', `the server refused encrypted data connections: ${prot.code} ${prot.message}`, { reply: prot });
+  }
+  const traits = connection.traits;
+  traits.features ??= parseFeatures(await connection.request('FEAT'));
+  connection.features = traits.features;
+  if (connection.features.utf8) await connection.request('OPTS', 'UTF8 ON'); // a refusal changes nothing we rely on
+  const type = await connection.request('TYPE', 'I');
+  if (type.code >= 300) throw new ReplyError('TYPE I', type);
+}
