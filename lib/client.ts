@@ -1,10 +1,227 @@
-// Placeholder: the client (issue 4) replaces this file.
+import type { Readable, Writable } from 'node:stream';
+import type { FtpConnection } from '../protocol/connection.js';
+import { ConnectionError, FtpPyError } from '../protocol/errors.js';
+import type { ListingEntry } from '../protocol/listing/index.js';
+import { withRetry } from '../pool/retry.js';
 import type { FtpPy } from './ftppy.js';
+import { callHook } from './hooks.js';
+import { describe } from './warnings.js';
+import { transferAll, type Pair } from './client/batch.js';
+import { connectOptions, connectionPool } from './client/connector.js';
+import { copy } from './client/copy.js';
+import { ClientCore } from './client/core.js';
+import { cd, mkdir, rmdir } from './client/directories.js';
+import { download, downloadTo } from './client/download.js';
+import { chmod, remove, rename } from './client/files.js';
+import { exists, list, metadata, size } from './client/listing.js';
+import {
+  checkOptions, type BatchOptions, type ListOptions, type MkdirOptions, type OperationOptions, type RmdirOptions, type TransferOptions,
+} from './client/options.js';
+import { parsePwdReply } from './client/remote-path.js';
+import type { UploadSource } from './client/sources.js';
+import { upload, uploadFrom } from './client/upload.js';
 
-export interface Client {
-  close(): Promise<void>;
+export type { BatchOptions, ListOptions, MkdirOptions, OperationOptions, RmdirOptions, TransferOptions, Pair, UploadSource };
+export type { ProgressCallback } from './client/options.js';
+
+/** What `stats()` reports: the seed's fields (host, port, pool, active, secure, passive) and a few more. */
+export interface ClientStats {
+  host: string;
+  port: number;
+  secure: boolean;
+  passive: boolean;
+  /** Connections open, idle and leased (and being opened). */
+  pool: number;
+  /** Connections leased to an operation now. */
+  active: number;
+  idle: number;
+  /** Operations waiting for a connection. */
+  waiting: number;
+  /** Limits.connections. */
+  limit: number;
+  /** Connections opened since the client began. */
+  created: number;
+  cwd: string;
+  /** What the server's FEAT listed. */
+  features: string[];
+  uploads: number;
+  downloads: number;
+  /** Bytes sent and received over data connections. */
+  sent: number;
+  received: number;
+  /** Operations that resolved to false/null. */
+  failures: number;
+  closed: boolean;
 }
 
-export async function openClient(_ftp: FtpPy): Promise<Client> {
-  throw new Error('not implemented yet');
+const transferKeys = ['dirs', 'replace', 'progress', 'signal'] as const;
+const batchKeys = ['limit', 'dirs', 'replace', 'signal'] as const;
+const signalKey = ['signal'] as const;
+
+function batchOptions(what: string, options: BatchOptions | number | undefined): BatchOptions {
+  return typeof options === 'number' ? checkOptions<BatchOptions>(what, { limit: options }, batchKeys) : checkOptions<BatchOptions>(what, options, batchKeys);
+}
+
+/**
+ * A connected FTP client over a pool of connections (from `ftp.client()`). Every
+ * operation resolves to its result, or to false/null with an `FtpPyWarning` when it
+ * fails; paths are relative to the client's own working directory (`cd`).
+ */
+export class Client implements AsyncDisposable {
+  readonly #core: ClientCore;
+
+  /** @internal Made by `FtpPy.client()`. */
+  constructor(core: ClientCore) {
+    this.#core = core;
+  }
+
+  upload(local: string, remote: string, options?: TransferOptions): Promise<boolean> {
+    return upload(this.#core, local, remote, checkOptions('upload', options, transferKeys));
+  }
+
+  download(remote: string, local: string, options?: TransferOptions): Promise<boolean> {
+    return download(this.#core, remote, local, checkOptions('download', options, transferKeys));
+  }
+
+  /** Uploads from a Readable, an async iterable, a Buffer or a string. */
+  uploadFrom(source: Readable | UploadSource, remote: string, options?: TransferOptions): Promise<boolean> {
+    return uploadFrom(this.#core, source, remote, checkOptions('uploadFrom', options, transferKeys));
+  }
+
+  /** Downloads into a Writable, which is ended when the file is complete. */
+  downloadTo(remote: string, sink: Writable, options?: Omit<TransferOptions, 'dirs' | 'replace'>): Promise<boolean> {
+    return downloadTo(this.#core, remote, sink, checkOptions('downloadTo', options, ['progress', 'signal']));
+  }
+
+  /** Uploads `[local, remote]` pairs, `limit` at once; keyed by each local path as given. */
+  batch(pairs: readonly Pair[], options?: BatchOptions | number): Promise<Record<string, boolean>> {
+    const checked = batchOptions('batch', options);
+    return transferAll(this.#core, 'batch', pairs, checked, (local, remote, each) => upload(this.#core, local, remote, each));
+  }
+
+  /** Downloads `[remote, local]` pairs, `limit` at once; keyed by each remote path as given. */
+  fetch(pairs: readonly Pair[], options?: BatchOptions | number): Promise<Record<string, boolean>> {
+    const checked = batchOptions('fetch', options);
+    return transferAll(this.#core, 'fetch', pairs, checked, (remote, local, each) => download(this.#core, remote, local, each));
+  }
+
+  mkdir(path: string, options?: MkdirOptions): Promise<boolean> {
+    return mkdir(this.#core, path, checkOptions('mkdir', options, ['parents', 'signal']));
+  }
+
+  cd(path: string, options?: OperationOptions): Promise<boolean> {
+    return cd(this.#core, path, checkOptions('cd', options, signalKey));
+  }
+
+  async pwd(): Promise<string> {
+    return this.#core.cwd;
+  }
+
+  list(path = '.', options?: ListOptions): Promise<ListingEntry[] | null> {
+    return list(this.#core, path, checkOptions('list', options, ['deep', 'signal']));
+  }
+
+  remove(path: string, options?: OperationOptions): Promise<boolean> {
+    return remove(this.#core, path, checkOptions('remove', options, signalKey));
+  }
+
+  rmdir(path: string, options?: RmdirOptions): Promise<boolean> {
+    return rmdir(this.#core, path, checkOptions('rmdir', options, ['recursive', 'signal']));
+  }
+
+  move(from: string, to: string, options?: OperationOptions): Promise<boolean> {
+    return rename(this.#core, 'move', from, to, checkOptions('move', options, signalKey));
+  }
+
+  rename(from: string, to: string, options?: OperationOptions): Promise<boolean> {
+    return rename(this.#core, 'rename', from, to, checkOptions('rename', options, signalKey));
+  }
+
+  /** Copies a file on the server: RETR on one connection streamed into STOR on another. */
+  copy(from: string, to: string, options?: TransferOptions): Promise<boolean> {
+    return copy(this.#core, from, to, checkOptions('copy', options, transferKeys));
+  }
+
+  exists(path: string, options?: OperationOptions): Promise<boolean> {
+    return exists(this.#core, path, checkOptions('exists', options, signalKey));
+  }
+
+  size(path: string, options?: OperationOptions): Promise<number | null> {
+    return size(this.#core, path, checkOptions('size', options, signalKey));
+  }
+
+  metadata(path: string, options?: OperationOptions): Promise<ListingEntry | null> {
+    return metadata(this.#core, path, checkOptions('metadata', options, signalKey));
+  }
+
+  /** `chmod(path, '755')` (SITE CHMOD). */
+  chmod(path: string, mode: string | number, options?: OperationOptions): Promise<boolean> {
+    return chmod(this.#core, path, mode, checkOptions('chmod', options, signalKey));
+  }
+
+  async stats(): Promise<ClientStats> {
+    const core = this.#core;
+    const pool = core.pool.stats();
+    const { host, port, security } = core.ftp.endpoint;
+    return {
+      host, port,
+      secure: security !== 'none',
+      passive: core.ftp.passive,
+      pool: pool.open, active: pool.active, idle: pool.idle, waiting: pool.waiting,
+      limit: core.ftp.limits.connections, created: pool.created,
+      cwd: core.cwd,
+      features: core.features?.names ?? [],
+      ...core.traffic,
+      closed: core.closed,
+    };
+  }
+
+  /** Closes every connection (QUIT); operations in flight finish first. Idempotent. */
+  close(): Promise<void> {
+    return this.#core.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** The directory the client starts in: the endpoint's path, or the login directory (PWD). */
+async function startDirectory(connection: FtpConnection, path: string | null): Promise<string> {
+  if (path !== null) await connection.command('CWD', path);
+  const reply = await connection.request('PWD');
+  return (reply.code === 257 ? parsePwdReply(reply.message) : null) ?? path ?? '/';
+}
+
+/**
+ * `ftp.client()`: a pool with one connection made, logged in and placed in the starting
+ * directory, retried as the Retry policy says. Failing that, a ConnectionError.
+ */
+export async function openClient(ftp: FtpPy): Promise<Client> {
+  const options = await connectOptions(ftp);
+  const pool = connectionPool(ftp, options);
+  const core = new ClientCore(ftp, pool);
+  const seconds = ftp.timeout.pool;
+  const deadline = seconds === null ? undefined : performance.now() + seconds * 1000;
+  try {
+    const connection = await withRetry(ftp.retry, (n) => pool.acquire({ fresh: n > 0, ...(deadline === undefined ? {} : { deadline }) }), deadline === undefined ? {} : { deadline });
+    try {
+      core.cwd = await startDirectory(connection, ftp.endpoint.path);
+      core.features = connection.features;
+      pool.release(connection);
+    } catch (error) {
+      pool.release(connection, 'broken');
+      throw error;
+    }
+  } catch (error) {
+    await pool.close();
+    const { host, port } = ftp.endpoint;
+    const failure = new ConnectionError(`cannot connect to ${host}:${port}: ${describe(error)}`, {
+      cause: error,
+      ...(FtpPyError.is(error) && error.reply ? { reply: error.reply } : {}),
+    });
+    await callHook(ftp.hooks, 'error', failure);
+    throw failure;
+  }
+  return new Client(core);
 }

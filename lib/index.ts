@@ -4,7 +4,10 @@ export { Timeout, Retry, Limits, type TimeoutOptions, type RetryOptions, type Li
 export { SSL, type SSLOptions } from './settings.js';
 export type { Hooks, ConnectionInfo } from './hooks.js';
 export type { Endpoint } from './endpoint.js';
-export type { Client } from './client.js';
+export { Client } from './client.js';
+export type {
+  ClientStats, TransferOptions, BatchOptions, ListOptions, MkdirOptions, RmdirOptions, OperationOptions, ProgressCallback, Pair, UploadSource,
+} from './client.js';
 export type { ServeOptions, RunningServer } from './serve.js';
 export type { ListingEntry, EntryType } from '../protocol/listing/entry.js';
 export type { Reply } from '../protocol/reply.js';

@@ -1,0 +1,63 @@
+import { FtpConnection, type ConnectOptions } from '../../protocol/connection.js';
+import type { ServerTraits } from '../../protocol/data-channel.js';
+import type { Features } from '../../protocol/features.js';
+import type { TlsOptions } from '../../protocol/tls.js';
+import { Pool } from '../../pool/pool.js';
+import { credentials } from '../auth.js';
+import type { FtpPy } from '../ftppy.js';
+import { callHook, type ConnectionInfo } from '../hooks.js';
+import { SSL, loadTlsMaterial } from '../settings.js';
+
+/** Everything a connection to the factory's endpoint is opened with; TLS material read once. */
+export async function connectOptions(ftp: FtpPy): Promise<ConnectOptions> {
+  const { host, port, security } = ftp.endpoint;
+  const { user, password } = credentials(ftp.auth);
+  const traits: ServerTraits & { features?: Features } = {};
+  const options: ConnectOptions = {
+    host, port, security, user, password, traits,
+    timeouts: { connect: ftp.timeout.connect, read: ftp.timeout.read, write: ftp.timeout.write },
+    passive: ftp.passive,
+  };
+  if (security !== 'none') {
+    const ssl = ftp.ssl ?? new SSL();
+    const material = await loadTlsMaterial(ssl);
+    const tls: TlsOptions = { rejectUnauthorized: material.rejectUnauthorized };
+    if (material.ca) tls.ca = material.ca;
+    if (material.cert) tls.cert = material.cert;
+    if (material.key) tls.key = material.key;
+    if (material.ciphers) tls.ciphers = material.ciphers;
+    options.tls = tls;
+    options.reuseSession = ssl.reuse;
+  }
+  return options;
+}
+
+export function connectionInfo(connection: FtpConnection): ConnectionInfo {
+  const { host, port } = connection.options;
+  return {
+    host, port,
+    secure: connection.secure,
+    greeting: connection.greeting,
+    toString: () => connection.toString(),
+  };
+}
+
+/**
+ * The client's pool of connections to its one endpoint. A new connection is logged in
+ * before the `connect` hook hears of it; one that comes back after an error answers a
+ * NOOP before it is lent again.
+ */
+export function connectionPool(ftp: FtpPy, options: ConnectOptions): Pool<FtpConnection> {
+  const { connections, keepalive, host } = ftp.limits;
+  return new Pool<FtpConnection>({
+    connections, keepalive, host,
+    create: async (_key, signal) => {
+      const connection = await FtpConnection.open(options, signal);
+      await callHook(ftp.hooks, 'connect', connectionInfo(connection));
+      return connection;
+    },
+    check: async (connection) => (await connection.request('NOOP')).code < 400,
+    close: (connection) => connection.close(),
+    destroy: (connection) => connection.destroy(),
+  });
+}

@@ -1,0 +1,125 @@
+import { withAbort } from '../../protocol/abort.js';
+import type { FtpConnection } from '../../protocol/connection.js';
+import { FtpPyError, TimeoutError } from '../../protocol/errors.js';
+import type { Features } from '../../protocol/features.js';
+import type { Pool, ReleaseState } from '../../pool/pool.js';
+import { withRetry } from '../../pool/retry.js';
+import type { FtpPy } from '../ftppy.js';
+import { callHook } from '../hooks.js';
+import { warnFailure } from '../warnings.js';
+import { resolveRemote } from './remote-path.js';
+
+/** One try of an operation: its number (0 first) and a way to lease connections. */
+export interface Attempt {
+  readonly n: number;
+  readonly signal: AbortSignal;
+  /** Leases a connection for `fn` (a new one on a retry) and gives it back when `fn` settles. */
+  use<T>(fn: (connection: FtpConnection) => Promise<T>): Promise<T>;
+}
+
+export interface OperationSpec<T> {
+  /** The operation's name and the path(s) it works on, for the warning. */
+  name: string;
+  path: string;
+  /** What the operation resolves to when it fails: false or null. */
+  fallback: T;
+  signal?: AbortSignal | undefined;
+  /** false: one attempt only (the source cannot be read twice). */
+  retry?: boolean;
+}
+
+/** Byte counters across the client's life, for stats(). */
+export interface Traffic {
+  uploads: number;
+  downloads: number;
+  sent: number;
+  received: number;
+  failures: number;
+}
+
+/**
+ * What every operation shares: the pool, the working directory, and `run`, the one place
+ * that turns an operation body into the seed's contract. `run` bounds the whole operation
+ * by Timeout.pool, retries on a fresh connection what the Retry policy allows, hands back
+ * or evicts each leased connection according to how it ended, and turns the final failure
+ * into false/null, an FtpPyWarning and the `error` hook. Only the caller's own abort
+ * rejects: it is the caller's choice, not a failure.
+ */
+export class ClientCore {
+  readonly ftp: FtpPy;
+  readonly pool: Pool<FtpConnection>;
+  readonly traffic: Traffic = { uploads: 0, downloads: 0, sent: 0, received: 0, failures: 0 };
+  cwd = '/';
+  /** What the server's FEAT listed (read by the first connection). */
+  features: Features | undefined;
+  #closed = false;
+
+  constructor(ftp: FtpPy, pool: Pool<FtpConnection>) {
+    this.ftp = ftp;
+    this.pool = pool;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  resolve(path: string): string {
+    return resolveRemote(this.cwd, path);
+  }
+
+  async run<T>(spec: OperationSpec<T>, body: (attempt: Attempt) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new FtpPyError('FTPPY_ERR_CLOSED', `${spec.name} ${spec.path}: the client is closed`);
+    spec.signal?.throwIfAborted();
+    const controller = new AbortController();
+    const seconds = this.ftp.timeout.pool;
+    const deadline = seconds === null ? undefined : performance.now() + seconds * 1000;
+    const timer = seconds === null ? undefined : setTimeout(() => {
+      controller.abort(new TimeoutError(`${spec.name} ${spec.path}: not done within ${seconds}s (Timeout.pool)`));
+    }, seconds * 1000);
+    const forward = (): void => controller.abort(spec.signal?.reason);
+    spec.signal?.addEventListener('abort', forward, { once: true });
+    try {
+      const attempt = (n: number): Promise<T> => this.#attempt(n, controller.signal, deadline, body);
+      if (spec.retry === false) return await attempt(0);
+      return await withRetry(this.ftp.retry, attempt, { signal: controller.signal, ...(deadline === undefined ? {} : { deadline }) });
+    } catch (error) {
+      if (spec.signal?.aborted) throw spec.signal.reason;
+      this.traffic.failures += 1;
+      warnFailure(spec.name, spec.path, error);
+      await callHook(this.ftp.hooks, 'error', error instanceof Error ? error : new Error(String(error)));
+      return spec.fallback;
+    } finally {
+      clearTimeout(timer);
+      spec.signal?.removeEventListener('abort', forward);
+    }
+  }
+
+  async #attempt<T>(n: number, signal: AbortSignal, deadline: number | undefined, body: (attempt: Attempt) => Promise<T>): Promise<T> {
+    const leased = new Set<FtpConnection>();
+    const use = async <R>(fn: (connection: FtpConnection) => Promise<R>): Promise<R> => {
+      const connection = await this.pool.acquire({ signal, fresh: n > 0, ...(deadline === undefined ? {} : { deadline }) });
+      leased.add(connection);
+      let state: ReleaseState = 'ok';
+      try {
+        return await fn(connection);
+      } catch (error) {
+        state = connection.closed ? 'broken' : 'suspect';
+        throw error;
+      } finally {
+        leased.delete(connection);
+        this.pool.release(connection, signal.aborted ? 'broken' : state);
+      }
+    };
+    const onAbort = (reason: unknown): void => {
+      const error = reason instanceof Error ? reason : new FtpPyError('FTPPY_ERR_ABORTED', 'aborted');
+      for (const connection of leased) connection.destroy(error);
+    };
+    return withAbort(signal, onAbort, () => body({ n, signal, use }));
+  }
+
+  /** Stops new operations and closes the pool once those in flight are done. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { access, mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { FtpConnection } from '../../protocol/connection.js';
+import { ConnectionError } from '../../protocol/errors.js';
+import { callHook } from '../hooks.js';
+import { describe } from '../warnings.js';
+import type { ClientCore } from './core.js';
+import { meter, type TransferOptions } from './options.js';
+import { remoteSize } from './remote-listing.js';
+
+/** The file's size when the server tells it (SIZE), for progress and to catch a short transfer. */
+async function sizeOf(connection: FtpConnection, source: string): Promise<number | null> {
+  if (!connection.features.size) return null;
+  return remoteSize(connection, source).catch(() => null); // RETR gives the better error
+}
+
+/** A transfer that ended early but "successfully" (a cut without a 426) is a lost connection: retried, and resumed. */
+function checkLength(source: string, received: number, total: number | null): void {
+  if (total !== null && received !== total) {
+    throw new ConnectionError(`${source}: received ${received} of ${total} bytes`);
+  }
+}
+
+function closeFile(file: WriteStream, end: boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (file.closed) return resolve();
+    file.once('close', resolve).once('error', reject);
+    if (end) file.end();
+    else file.destroy();
+  });
+}
+
+/**
+ * `download(remote, local)`: written to a temporary file beside the target and renamed
+ * onto it when complete, so the target never holds half a file. A retry resumes from
+ * what the temporary file holds (REST) when the server can; otherwise it starts over.
+ */
+export async function download(core: ClientCore, remote: string, local: string, options: TransferOptions): Promise<boolean> {
+  const source = core.resolve(remote);
+  const target = resolve(local);
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.ftppy-part`);
+  let hooked = false;
+  const done = await core.run({ name: 'download', path: `${source} -> ${local}`, fallback: false, signal: options.signal }, async (attempt) => {
+    if (options.replace === false && (await access(target).then(() => true, () => false))) return true;
+    if (options.dirs) await mkdir(dirname(target), { recursive: true });
+    if (!hooked) {
+      hooked = true;
+      await callHook(core.ftp.hooks, 'download', source, local);
+    }
+    await attempt.use(async (connection) => {
+      const total = await sizeOf(connection, source);
+      let offset = 0;
+      if (attempt.n > 0 && connection.features.restStream) offset = (await stat(temp).catch(() => null))?.size ?? 0;
+      if (total !== null && offset > total) offset = 0;
+      const file = createWriteStream(temp, { flags: offset > 0 ? 'r+' : 'w', start: offset });
+      let bytes = 0;
+      const onBytes = meter(options.progress, total, offset, (n) => {
+        bytes += n;
+        core.traffic.received += n;
+      });
+      try {
+        await connection.receive('RETR', source, file, { offset, onBytes });
+        await closeFile(file, true);
+      } finally {
+        await closeFile(file, false).catch(() => {});
+      }
+      checkLength(source, offset + bytes, total);
+    });
+    await rename(temp, target);
+    core.traffic.downloads += 1;
+    return true;
+  });
+  if (!done) await unlink(temp).catch(() => {});
+  return done;
+}
+
+/**
+ * `downloadTo(remote, writable)`: the stream variant; the writable is ended when the
+ * file is complete. Bytes already written cannot be taken back, so a retry resumes after
+ * them (REST), and fails when the server cannot.
+ */
+export async function downloadTo(core: ClientCore, remote: string, sink: Writable, options: TransferOptions): Promise<boolean> {
+  const source = core.resolve(remote);
+  let delivered = 0;
+  const done = await core.run({ name: 'download', path: source, fallback: false, signal: options.signal }, (attempt) =>
+    attempt.use(async (connection) => {
+      if (delivered > 0 && !connection.features.restStream) {
+        throw new Error(`${delivered} bytes were already written and the server cannot resume (no REST STREAM)`);
+      }
+      const total = await sizeOf(connection, source);
+      const offset = delivered;
+      const onBytes = meter(options.progress, total, offset, (n) => {
+        delivered += n;
+        core.traffic.received += n;
+      });
+      await connection.receive('RETR', source, sink, { offset, onBytes }).catch((error: unknown) => {
+        if (sink.destroyed) throw new Error(`the destination stream failed: ${describe(error)}`, { cause: error });
+        throw error;
+      });
+      checkLength(source, delivered, total);
+      await new Promise<void>((resolve, reject) => sink.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      core.traffic.downloads += 1;
+      return true;
+    }),
+  );
+  if (!done && !sink.destroyed) sink.destroy();
+  return done;
+}

@@ -1,0 +1,60 @@
+import type { ListingEntry } from '../../protocol/listing/index.js';
+import type { ClientCore } from './core.js';
+import type { ListOptions, OperationOptions } from './options.js';
+import { listDirectory, remoteExists, remoteSize, statRemote } from './remote-listing.js';
+import { runQueue } from './work-queue.js';
+
+/**
+ * `list(path, { deep })`. Deep walks the tree breadth first with as many directories
+ * listed at once as the pool has connections; links are listed, not followed (a link to
+ * a parent would never end). Entries come sorted by path.
+ */
+export function list(core: ClientCore, path: string, options: ListOptions): Promise<ListingEntry[] | null> {
+  const dir = core.resolve(path);
+  return core.run<ListingEntry[] | null>({ name: 'list', path: dir, fallback: null, signal: options.signal }, async (attempt) => {
+    if (!options.deep) return attempt.use((connection) => listDirectory(connection, dir));
+    const found: ListingEntry[] = [];
+    await runQueue([dir], core.ftp.limits.connections, async (next, add) => {
+      const entries = await attempt.use((connection) => listDirectory(connection, next));
+      for (const entry of entries) {
+        found.push(entry);
+        if (entry.type === 'dir') add(entry.path);
+      }
+    });
+    return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  });
+}
+
+export function metadata(core: ClientCore, path: string, options: OperationOptions): Promise<ListingEntry | null> {
+  const target = core.resolve(path);
+  return core.run<ListingEntry | null>({ name: 'metadata', path: target, fallback: null, signal: options.signal }, (attempt) =>
+    attempt.use(async (connection) => {
+      const entry = await statRemote(connection, target);
+      if (!entry) throw new Error('no such file or directory');
+      return entry;
+    }),
+  );
+}
+
+/** A missing path is an answer (false), not a failure: no warning unless the server could not be asked. */
+export function exists(core: ClientCore, path: string, options: OperationOptions): Promise<boolean> {
+  const target = core.resolve(path);
+  return core.run({ name: 'exists', path: target, fallback: false, signal: options.signal }, (attempt) =>
+    attempt.use((connection) => remoteExists(connection, target)),
+  );
+}
+
+/** SIZE when the server has it; the listing's size otherwise. */
+export function size(core: ClientCore, path: string, options: OperationOptions): Promise<number | null> {
+  const target = core.resolve(path);
+  return core.run<number | null>({ name: 'size', path: target, fallback: null, signal: options.signal }, (attempt) =>
+    attempt.use(async (connection) => {
+      const bytes = await remoteSize(connection, target);
+      if (bytes !== null) return bytes;
+      const entry = await statRemote(connection, target);
+      if (!entry) throw new Error('no such file or directory');
+      if (entry.dir) throw new Error('is a directory');
+      return entry.size;
+    }),
+  );
+}

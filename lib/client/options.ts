@@ -1,0 +1,67 @@
+import { knownKeys, optionsObject, wholeNumber } from '../check.js';
+import { describe, warn } from '../warnings.js';
+
+export interface OperationOptions {
+  /** Cancels the operation: it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** Called as bytes cross the data connection: bytes of the file so far (a resumed transfer counts from its offset), and the file's size when known. */
+export type ProgressCallback = (bytes: number, total: number | null) => void;
+
+export interface TransferOptions extends OperationOptions {
+  /** Create missing parent directories of the target. Default false. */
+  dirs?: boolean;
+  /** Overwrite an existing target. Default true; false skips the transfer (and resolves true). */
+  replace?: boolean;
+  progress?: ProgressCallback;
+}
+
+export interface BatchOptions extends Omit<TransferOptions, 'progress'> {
+  /** Transfers at once. Default: Limits.connections. */
+  limit?: number;
+}
+
+export interface MkdirOptions extends OperationOptions {
+  parents?: boolean;
+}
+
+export interface RmdirOptions extends OperationOptions {
+  recursive?: boolean;
+}
+
+export interface ListOptions extends OperationOptions {
+  /** The whole tree below the path, its directories listed in parallel. */
+  deep?: boolean;
+}
+
+/** Checks an options object the way the factory checks its own: unknown keys and wrong types throw at once. */
+export function checkOptions<T extends object>(what: string, value: unknown, keys: readonly (keyof T & string)[]): T {
+  const o = optionsObject(what, value);
+  knownKeys(what, o, keys);
+  for (const flag of ['dirs', 'replace', 'parents', 'recursive', 'deep'] as const) {
+    if (o[flag] !== undefined && typeof o[flag] !== 'boolean') throw new TypeError(`${what}: ${flag} must be true or false`);
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`${what}: signal must be an AbortSignal`);
+  if (o.progress !== undefined && typeof o.progress !== 'function') throw new TypeError(`${what}: progress must be a function`);
+  if (o.limit !== undefined) wholeNumber(`${what}: limit`, o.limit, 1, 10_000);
+  return o as T;
+}
+
+/** Counts a transfer's bytes into its progress callback (and the client's totals). */
+export function meter(progress: ProgressCallback | undefined, total: number | null, start: number, count: (n: number) => void): (n: number) => void {
+  let bytes = start;
+  let broken = false;
+  return (n) => {
+    bytes += n;
+    count(n);
+    if (!progress || broken) return;
+    try {
+      progress(bytes, total);
+    } catch (error) {
+      // Like a hook: the user's bug is reported, not turned into a failed transfer.
+      broken = true;
+      warn(`progress callback threw: ${describe(error)}`, 'FTPPY_HOOK_FAILED');
+    }
+  };
+}

@@ -1,0 +1,99 @@
+import { Writable } from 'node:stream';
+import type { FtpConnection } from '../../protocol/connection.js';
+import { ReplyError } from '../../protocol/errors.js';
+import { ListingParser, parseMlstEntry, type ListingEntry } from '../../protocol/listing/index.js';
+import { remoteName, remoteParent } from './remote-path.js';
+
+// What one leased connection can find out about remote paths. Paths are absolute.
+
+/** The entries of a directory: MLSD when FEAT offers MLST (exact facts), LIST otherwise. */
+export async function listDirectory(connection: FtpConnection, dir: string): Promise<ListingEntry[]> {
+  if (connection.features.mlst) {
+    try {
+      return await readListing(connection, 'MLSD', dir);
+    } catch (error) {
+      // MLST listed but MLSD not understood: LIST still works.
+      if (!(error instanceof ReplyError) || (error.status !== 500 && error.status !== 502)) throw error;
+    }
+  }
+  return readListing(connection, 'LIST', dir);
+}
+
+async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir: string): Promise<ListingEntry[]> {
+  const parser = new ListingParser({ dir, ...(verb === 'MLSD' ? { format: 'mlsd' as const } : {}) });
+  const entries: ListingEntry[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      try {
+        for (const entry of parser.push(chunk)) entries.push(entry);
+        callback();
+      } catch (error) {
+        callback(error as Error);
+      }
+    },
+  });
+  await connection.receive(verb, dir, sink);
+  for (const entry of parser.end()) entries.push(entry);
+  return entries;
+}
+
+const root: ListingEntry = { name: '/', path: '/', size: 0, dir: true, modified: null, permissions: null, type: 'dir' };
+
+/**
+ * The listing entry of one path: MLST when offered, else the entry of that name in its
+ * parent's listing. null when the server says it does not exist (or may not be seen).
+ */
+export async function statRemote(connection: FtpConnection, path: string): Promise<ListingEntry | null> {
+  if (path === '/') return { ...root };
+  if (connection.features.mlst) {
+    const reply = await connection.request('MLST', path);
+    if (reply.code === 250) {
+      const facts = reply.lines.slice(1, -1).find((line) => line.trim() !== '') ?? reply.lines[0] ?? '';
+      return parseMlstEntry(facts, remoteParent(path));
+    }
+    if (reply.code === 550 || reply.code === 450) return null;
+    if (reply.code !== 500 && reply.code !== 502) throw new ReplyError(`MLST ${path}`, reply);
+  }
+  const name = remoteName(path);
+  try {
+    return (await listDirectory(connection, remoteParent(path))).find((entry) => entry.name === name) ?? null;
+  } catch (error) {
+    if (error instanceof ReplyError && (error.status === 550 || error.status === 450)) return null;
+    throw error;
+  }
+}
+
+/**
+ * Whether a path exists, as cheaply as the server allows: MLST, else SIZE (a file), else
+ * CWD (a directory). A negative reply means no; a lost connection still throws.
+ */
+export async function remoteExists(connection: FtpConnection, path: string): Promise<boolean> {
+  if (path === '/') return true;
+  if (connection.features.mlst) {
+    const reply = await connection.request('MLST', path);
+    if (reply.code < 400) return true;
+    if (reply.code !== 500 && reply.code !== 502) return false;
+  }
+  const size = await connection.request('SIZE', path);
+  if (size.code === 213) return true;
+  return (await connection.request('CWD', path)).code < 400;
+}
+
+/** SIZE (RFC 3659 §4) in binary mode; null when the server has no SIZE. Other refusals throw. */
+export async function remoteSize(connection: FtpConnection, path: string): Promise<number | null> {
+  const reply = await connection.request('SIZE', path);
+  if (reply.code === 213) {
+    const size = Number(reply.message.trim());
+    if (Number.isSafeInteger(size) && size >= 0) return size;
+  }
+  if (reply.code === 500 || reply.code === 502) return null;
+  throw new ReplyError(`SIZE ${path}`, reply);
+}
+
+/** Creates `dir` and any missing parents. A directory that exists already (or appears meanwhile) is fine. */
+export async function ensureRemoteDir(connection: FtpConnection, dir: string): Promise<void> {
+  if (dir === '/' || (await connection.request('CWD', dir)).code < 400) return;
+  await ensureRemoteDir(connection, remoteParent(dir));
+  const made = await connection.request('MKD', dir);
+  if (made.code >= 400 && (await connection.request('CWD', dir)).code >= 400) throw new ReplyError(`MKD ${dir}`, made);
+}

@@ -1,0 +1,79 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { FtpConnection } from '../../protocol/connection.js';
+import { callHook } from '../hooks.js';
+import { describe } from '../warnings.js';
+import type { Attempt, ClientCore } from './core.js';
+import { meter, type TransferOptions } from './options.js';
+import { ensureRemoteDir, remoteExists, remoteSize } from './remote-listing.js';
+import { remoteParent } from './remote-path.js';
+import { UploadBody, type UploadSource } from './sources.js';
+
+/**
+ * Where a retried upload goes on: the size of what the last attempt left on the server,
+ * when the server can restart a STOR there (REST STREAM) and that part is no longer than
+ * the source. Anything else starts over, and STOR from 0 truncates: either way the file
+ * ends identical to the source, never with a part sent twice.
+ */
+async function resumePoint(connection: FtpConnection, target: string, size: number): Promise<number> {
+  if (!connection.features.restStream) return 0;
+  const stored = await remoteSize(connection, target).catch(() => null);
+  return stored !== null && stored > 0 && stored <= size ? stored : 0;
+}
+
+/** Runs the steps every upload shares, on one leased connection. Resolves false when `replace: false` skipped it. */
+async function prepare(connection: FtpConnection, target: string, options: TransferOptions): Promise<boolean> {
+  if (options.replace === false && (await remoteExists(connection, target))) return false;
+  if (options.dirs) await ensureRemoteDir(connection, remoteParent(target));
+  return true;
+}
+
+export async function upload(core: ClientCore, local: string, remote: string, options: TransferOptions): Promise<boolean> {
+  const target = core.resolve(remote);
+  let hooked = false;
+  return core.run({ name: 'upload', path: `${local} -> ${target}`, fallback: false, signal: options.signal }, async (attempt) => {
+    const { size } = await stat(local);
+    return attempt.use(async (connection) => {
+      if (!(await prepare(connection, target, options))) return true;
+      if (!hooked) {
+        hooked = true;
+        await callHook(core.ftp.hooks, 'upload', local, target);
+      }
+      const offset = attempt.n > 0 ? await resumePoint(connection, target, size) : 0;
+      const onBytes = meter(options.progress, size, offset, (n) => (core.traffic.sent += n));
+      // highWaterMark: 64 KiB reads keep the syscalls few and the memory flat.
+      await connection.send('STOR', target, createReadStream(local, { start: offset, highWaterMark: 64 * 1024 }), { offset, onBytes });
+      core.traffic.uploads += 1;
+      return true;
+    });
+  });
+}
+
+/** `uploadFrom(readable | buffer | string, remote)`: the stream variant. */
+export async function uploadFrom(core: ClientCore, source: UploadSource, remote: string, options: TransferOptions): Promise<boolean> {
+  const target = core.resolve(remote);
+  const body = new UploadBody(source);
+  const send = async (attempt: Attempt, connection: FtpConnection): Promise<boolean> => {
+    if (!(await prepare(connection, target, options))) return true;
+    const offset = attempt.n > 0 && body.size !== null ? await resumePoint(connection, target, body.size) : 0;
+    const onBytes = meter(options.progress, body.size, offset, (n) => (core.traffic.sent += n));
+    try {
+      await connection.send('STOR', target, body.chunks(offset), { offset, onBytes });
+    } catch (error) {
+      // Bytes taken from a stream are gone: a retry could only send the rest, so it fails here, not later with a hole.
+      if (!body.rewindable && body.taken > 0) throw new Error(`${describe(error)} (after ${body.taken} bytes of a stream, which cannot be sent again)`, { cause: error });
+      throw error;
+    }
+    core.traffic.uploads += 1;
+    return true;
+  };
+  let done = false;
+  try {
+    done = await core.run({ name: 'upload', path: target, fallback: false, signal: options.signal }, (attempt) =>
+      attempt.use((connection) => send(attempt, connection)),
+    );
+    return done;
+  } finally {
+    if (!done) body.discard();
+  }
+}
