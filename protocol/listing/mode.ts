@@ -96,6 +96,8 @@ export function typeOfLetter(code: number): EntryType | null {
 
 /** Octal text (`'644'`, `'0755'`, `'100644'` with the file-type bits) → permission bits, or -1. */
 export function parseOctal(text: string, start = 0, end = text.length): number {
+  // pyftpdlib writes unix.mode with Python's oct(): `0o644`
+  if (end - start > 2 && text.charCodeAt(start) === 0x30 && (text.charCodeAt(start + 1) | 0x20) === 0x6f) start += 2;
   if (end <= start || end - start > 7) return -1;
   let bits = 0;
   for (let i = start; i < end; i++) {
