@@ -22,6 +22,9 @@ function dataError(error: Error, what: string): Error {
  * not the server's, and must not end the transfer.
  */
 export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limits: FlowTimeouts, onBytes: (n: number) => void): Promise<void> {
+  // An empty file's connection can end before we listen: net reads the EOF and emits
+  // 'end' at once when nothing is buffered. Ended with nothing read means nothing sent.
+  if (socket.readableEnded) return Promise.resolve();
   return new Promise((resolve, reject) => {
     let ended = false;
     const cleanup = (): void => {

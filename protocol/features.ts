@@ -59,6 +59,15 @@ export class Features {
     return /(^|\s)STREAM(\s|$)/i.test(this.params('REST') ?? '');
   }
 
+  /** The MLST facts offered (RFC 3659 §7.8), lower-cased, and those of them on by default (marked `*`). */
+  get mlstFacts(): { offered: string[]; enabled: string[] } {
+    const facts = (this.params('MLST') ?? '').split(';').map((fact) => fact.trim().toLowerCase()).filter((fact) => fact !== '');
+    return {
+      offered: facts.map((fact) => fact.replace(/\*$/, '')),
+      enabled: facts.filter((fact) => fact.endsWith('*')).map((fact) => fact.slice(0, -1)),
+    };
+  }
+
   toJSON(): Record<string, string> {
     return Object.fromEntries(this.#map);
   }

@@ -1,5 +1,5 @@
 import { ConnectionError, FtpPyError, ReplyError } from './errors.js';
-import { parseFeatures } from './features.js';
+import { parseFeatures, type Features } from './features.js';
 import type { ConnectOptions, FtpConnection } from './connection.js';
 
 /**
@@ -25,6 +25,21 @@ export async function logIn(connection: FtpConnection, options: ConnectOptions):
   traits.features ??= parseFeatures(await connection.request('FEAT'));
   connection.features = traits.features;
   if (connection.features.utf8) await connection.request('OPTS', 'UTF8 ON'); // a refusal changes nothing we rely on
+  const facts = mlstFactsToAsk(connection.features);
+  if (facts) await connection.request('OPTS', `MLST ${facts}`);
   const type = await connection.request('TYPE', 'I');
   if (type.code >= 300) throw new ReplyError('TYPE I', type);
+}
+
+// The facts a listing entry is made of; servers such as pyftpdlib offer unix.mode but do
+// not send it until asked (RFC 3659 §7.9), and without it an entry has no permissions.
+const WANTED = ['type', 'size', 'modify', 'unix.mode', 'unix.ownername', 'unix.owner', 'unix.uid', 'unix.groupname', 'unix.group', 'unix.gid'];
+
+/** The `OPTS MLST` argument that turns on the wanted facts, or null when they are all on already. */
+export function mlstFactsToAsk(features: Features): string | null {
+  if (!features.mlst) return null;
+  const { offered, enabled } = features.mlstFacts;
+  const wanted = WANTED.filter((fact) => offered.includes(fact));
+  if (wanted.every((fact) => enabled.includes(fact))) return null;
+  return wanted.map((fact) => `${fact};`).join('');
 }

@@ -1,0 +1,58 @@
+// The reference servers started by shared/peers/start, as /tmp/ftp-peers/peers.json
+// describes them at test time. A peer that is missing or not up fails the test that
+// needs it: interop that silently skips proves nothing.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Basic, FtpPy, Guest, SSL, type FtpPyOptions } from '../../lib/index.js';
+
+export interface Peer {
+  name: string;
+  host: string;
+  port: number;
+  tls: 'none' | 'explicit' | 'implicit';
+  user: string;
+  password: string;
+  root: string;
+  writable_dir: string;
+  pub_dir: string;
+  up: boolean;
+  status: string;
+  anonymous_can_write: boolean;
+  ca_file: string | null;
+  session_reuse_required?: boolean;
+}
+
+const file = process.env.FTP_PEERS_JSON ?? '/tmp/ftp-peers/peers.json';
+
+export function loadPeers(): Peer[] {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Peer[];
+  } catch (error) {
+    assert.fail(`cannot read ${file} (run shared/peers/start): ${(error as Error).message}`);
+  }
+}
+
+/** The named peer, asserted up. */
+export function peer(name: string): Peer {
+  const found = loadPeers().find((p) => p.name === name);
+  assert.ok(found, `peer ${name} is not in ${file}`);
+  assert.equal(found.up, true, `peer ${name} is not up (${found.status}): run shared/peers/start`);
+  return found;
+}
+
+/** A factory for the peer: its scheme, its login (anonymous ones as a Guest), its CA. */
+export function factoryFor(p: Peer, options: FtpPyOptions = {}): FtpPy {
+  const scheme = p.tls === 'none' ? 'ftp' : 'ftps';
+  const host = p.host.includes(':') ? `[${p.host}]` : p.host;
+  const auth = p.user === 'anonymous' ? new Guest(p.password) : new Basic(p.user, p.password);
+  const ssl = p.tls === 'none' ? undefined : new SSL({ ...(p.ca_file ? { bundle: p.ca_file } : {}), implicit: p.tls === 'implicit' });
+  return new FtpPy(`${scheme}://${host}:${p.port}`, { auth, timeout: { connect: 5, read: 10, write: 10 }, retry: { total: 2, backoff: 0.05 }, ...(ssl ? { ssl } : {}), ...options });
+}
+
+let counter = 0;
+
+/** A name no other test (nor another run, nor another peer sharing /upload) uses. */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
