@@ -1,0 +1,129 @@
+import { formatTimeVal, parseTimeVal } from '../../protocol/listing/dates.js';
+import { FileSystemError } from '../fs/errors.js';
+import { quotePath } from '../reply-format.js';
+import type { Session } from '../session.js';
+import type { CommandGroup } from './types.js';
+
+// Files and folders by name (RFC 959 §4.1.3, RFC 3659 SIZE/MDTM, draft-somers MFMT,
+// SITE CHMOD as vsftpd and pure-ftpd have it). Rights are checked by the user's
+// filesystem; a failure throws a FileSystemError, which the session turns into 550/553.
+
+async function plainFile(session: Session, arg: string): Promise<{ path: string; size: number; modified: Date }> {
+  const path = session.resolve(arg);
+  const info = await session.fs.stat(path);
+  if (info.kind !== 'file') throw new FileSystemError('EISDIR', path, `${path}: not a plain file`);
+  return { path, size: info.size, modified: info.modified };
+}
+
+function site(session: Session, arg: string): Promise<void> | void {
+  const sub = arg.trim().split(/\s+/)[0] ?? '';
+  switch (sub.toUpperCase()) {
+    case 'HELP':
+      session.reply(214, ['SITE commands recognized:', ' CHMOD HELP', 'Help OK']);
+      return;
+    case 'CHMOD': {
+      // The path is everything after the mode, spaces included.
+      const m = /^\s*chmod\s+([0-7]{1,4}) (.+)$/i.exec(arg);
+      if (!m) {
+        session.reply(501, 'Usage: SITE CHMOD <octal mode> <path>');
+        return;
+      }
+      const path = session.resolve(m[2]!);
+      return session.fs.chmod(path, parseInt(m[1]!, 8)).then(() => session.reply(200, `SITE CHMOD ${m[1]} ${path}: ok`));
+    }
+    default:
+      session.reply(502, `SITE ${sub.slice(0, 16)}: unknown SITE command`);
+  }
+}
+
+export const files: CommandGroup = {
+  MKD: {
+    access: 'session',
+    arg: 'required',
+    async run(session, arg) {
+      const path = session.resolve(arg);
+      await session.fs.mkdir(path);
+      session.reply(257, `${quotePath(path)} created`);
+    },
+  },
+  RMD: {
+    access: 'session',
+    arg: 'required',
+    async run(session, arg) {
+      const path = session.resolve(arg);
+      if (path === session.cwd || session.cwd.startsWith(`${path}/`)) {
+        session.reply(550, `${path}: the working directory cannot be removed`);
+        return;
+      }
+      await session.fs.rmdir(path);
+      session.reply(250, `${path} removed`);
+    },
+  },
+  DELE: {
+    access: 'session',
+    arg: 'required',
+    async run(session, arg) {
+      const path = session.resolve(arg);
+      await session.fs.remove(path);
+      session.reply(250, `${path} deleted`);
+    },
+  },
+  RNFR: {
+    access: 'session',
+    arg: 'required',
+    async run(session, arg) {
+      const path = session.resolve(arg);
+      if (!session.fs.can('rename')) throw new FileSystemError('EACCES', path, `Permission denied (no rename right): ${path}`);
+      await session.fs.stat(path);
+      session.renameFrom = path;
+      session.reply(350, 'Ready for RNTO');
+    },
+  },
+  RNTO: {
+    access: 'session',
+    arg: 'required',
+    async run(session, arg) {
+      const from = session.renameFrom;
+      session.renameFrom = null;
+      if (from === null) {
+        session.reply(503, 'Send RNFR first');
+        return;
+      }
+      const to = session.resolve(arg);
+      await session.fs.rename(from, to);
+      session.reply(250, `Renamed ${from} to ${to}`);
+    },
+  },
+  SIZE: {
+    access: 'session',
+    arg: 'required',
+    async run(session, arg) {
+      session.reply(213, String((await plainFile(session, arg)).size));
+    },
+  },
+  MDTM: {
+    access: 'session',
+    arg: 'required',
+    async run(session, arg) {
+      const { modified } = await plainFile(session, arg);
+      // Whole seconds: several clients read exactly 14 digits.
+      session.reply(213, formatTimeVal(new Date(Math.floor(modified.getTime() / 1000) * 1000)));
+    },
+  },
+  MFMT: {
+    access: 'session',
+    arg: 'required',
+    async run(session, arg) {
+      const space = arg.indexOf(' ');
+      const time = space === -1 ? NaN : parseTimeVal(arg, 0, space);
+      if (Number.isNaN(time) || space === arg.length - 1) {
+        session.reply(501, 'Usage: MFMT YYYYMMDDHHMMSS <path>');
+        return;
+      }
+      const path = session.resolve(arg.slice(space + 1));
+      await session.fs.setModified(path, new Date(time));
+      session.reply(213, `Modify=${arg.slice(0, space)}; ${path}`);
+    },
+  },
+  SITE: { access: 'session', arg: 'required', run: site },
+};

@@ -1,0 +1,113 @@
+import { pipeline } from 'node:stream/promises';
+import type { Transform } from 'node:stream';
+import type { UploadMode } from '../fs/user-fs.js';
+import type { Session } from '../session.js';
+import { asciiDecoder, asciiEncoder, byteCounter } from '../streams.js';
+import { dataReady, runDataTransfer } from '../transfer.js';
+import type { CommandGroup } from './types.js';
+
+// File transfers (RFC 959 §4.1.3, REST STREAM of RFC 3659 §5). Uploads without REST go
+// to a temporary file that replaces the target only once every byte has arrived;
+// REST + STOR and APPE write in place, which is what resuming means.
+
+function takeRestart(session: Session): number {
+  const offset = session.restart;
+  session.restart = 0;
+  return offset;
+}
+
+const typeName = (session: Session): string => (session.type === 'A' ? 'ASCII' : 'BINARY');
+
+async function retrieve(session: Session, arg: string): Promise<void> {
+  const offset = takeRestart(session);
+  if (!dataReady(session)) return;
+  const path = session.resolve(arg);
+  const { stream, info } = await session.fs.read(path, offset);
+  const ascii: Transform[] = session.type === 'A' ? [asciiEncoder()] : [];
+  await runDataTransfer(session, {
+    verb: 'RETR',
+    path,
+    direction: 'download',
+    opening: `Opening ${typeName(session)} mode data connection for ${path} (${info.size - offset} bytes)`,
+    run: (socket, signal, count) => pipeline([stream, ...ascii, byteCounter(count), socket], { signal }),
+    discard: () => {
+      stream.destroy();
+    },
+  });
+}
+
+async function store(session: Session, verb: string, arg: string, mode: UploadMode): Promise<void> {
+  if (!dataReady(session)) return;
+  const path = session.resolve(arg === '' ? '.' : arg);
+  const upload = await session.fs.upload(path, mode);
+  const ascii: Transform[] = session.type === 'A' ? [asciiDecoder()] : [];
+  await runDataTransfer(session, {
+    verb,
+    path: upload.path,
+    direction: 'upload',
+    // RFC 1123 §4.1.2.9: STOU names the file it picked in the 150 reply.
+    opening: mode.unique ? `FILE: ${upload.path}` : `Opening ${typeName(session)} mode data connection for ${upload.path}`,
+    run: (socket, signal, count) => pipeline([socket, byteCounter(count), ...ascii, upload.stream], { signal }),
+    commit: () => upload.commit(),
+    discard: async () => {
+      upload.stream.destroy();
+      await upload.discard();
+    },
+    done: mode.unique ? `Transfer complete: stored as ${upload.path}` : 'Transfer complete',
+  });
+}
+
+export const transfer: CommandGroup = {
+  RETR: { access: 'session', arg: 'required', run: retrieve },
+  STOR: {
+    access: 'session',
+    arg: 'required',
+    run(session, arg) {
+      const start = takeRestart(session);
+      return store(session, 'STOR', arg, start > 0 ? { start } : {});
+    },
+  },
+  APPE: {
+    access: 'session',
+    arg: 'required',
+    run(session, arg) {
+      takeRestart(session);
+      return store(session, 'APPE', arg, { append: true });
+    },
+  },
+  STOU: {
+    access: 'session',
+    arg: 'optional',
+    run(session, arg) {
+      takeRestart(session);
+      return store(session, 'STOU', arg, { unique: true });
+    },
+  },
+  REST: {
+    access: 'session',
+    arg: 'required',
+    run(session, arg) {
+      const offset = Number(arg.trim());
+      if (!/^\d+$/.test(arg.trim()) || !Number.isSafeInteger(offset)) {
+        session.reply(501, 'REST takes a byte offset');
+        return;
+      }
+      session.restart = offset;
+      session.reply(350, `Restarting at ${offset}: send RETR or STOR`);
+    },
+  },
+  ABOR: {
+    access: 'any',
+    arg: 'none',
+    async run(session) {
+      const running = session.transfer;
+      if (running) {
+        await running.abort(); // the transfer answers 426 first
+        session.reply(226, 'ABOR successful');
+        return;
+      }
+      session.setData(null);
+      session.reply(225, 'No transfer to abort');
+    },
+  },
+};

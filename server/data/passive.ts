@@ -1,0 +1,138 @@
+import { randomInt } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { unmapIPv4 } from '../../protocol/address.js';
+import { DataConnectionError } from './errors.js';
+
+export interface PassivePortOptions {
+  /** The local address to listen on: the control connection's own. */
+  host: string;
+  /** The port range; 0 and 0 let the system pick. */
+  min: number;
+  max: number;
+  /** The control connection's peer: the only address a data connection may come from. */
+  peer: string;
+}
+
+// Random picks before giving up on a crowded range.
+const ATTEMPTS = 64;
+
+function listen(server: Server, host: string, port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      server.removeListener('listening', onListening);
+      if (error.code === 'EADDRINUSE' || error.code === 'EACCES') resolve(false);
+      else reject(error);
+    };
+    const onListening = (): void => {
+      server.removeListener('error', onError);
+      resolve(true);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host, port, exclusive: true, backlog: 4 });
+  });
+}
+
+/**
+ * The listening side of one PASV/EPSV: a port picked at random in the range, open for a
+ * single data connection from the control connection's peer. A connection from any
+ * other address is dropped and fails the transfer (425): someone else found the port,
+ * and the session's data must not go to them. The first good connection closes the
+ * listener, so each PASV serves exactly one data connection.
+ */
+export class PassivePort {
+  readonly port: number;
+  readonly #server: Server;
+  readonly #peer: string;
+  #socket: Socket | null = null;
+  #failure: DataConnectionError | null = null;
+  #wake: (() => void) | null = null;
+  #handedOut = false;
+
+  private constructor(server: Server, port: number, peer: string) {
+    this.#server = server;
+    this.port = port;
+    this.#peer = unmapIPv4(peer);
+    server.on('connection', (socket) => this.#arrived(socket));
+  }
+
+  static async open(options: PassivePortOptions): Promise<PassivePort> {
+    // Paused: nothing is read before the transfer decides between plain and TLS.
+    const server = createServer({ pauseOnConnect: true });
+    server.on('error', () => {}); // a listener error after listening only ends this port
+    if (options.min === 0) {
+      if (!(await listen(server, options.host, 0))) throw new DataConnectionError(425, 'Cannot open a passive port');
+    } else {
+      const size = options.max - options.min + 1;
+      let ok = false;
+      for (let i = 0; i < Math.min(ATTEMPTS, size * 2) && !ok; i++) {
+        ok = await listen(server, options.host, options.min + randomInt(size));
+      }
+      if (!ok) throw new DataConnectionError(425, `No free passive port in ${options.min}-${options.max}`);
+    }
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    return new PassivePort(server, port, options.peer);
+  }
+
+  #arrived(socket: Socket): void {
+    socket.on('error', () => {}); // a reset before the transfer uses it shows up there
+    if (this.#socket || this.#failure || this.#handedOut) {
+      socket.destroy();
+      return;
+    }
+    const from = unmapIPv4(socket.remoteAddress ?? '');
+    if (from !== this.#peer) {
+      socket.destroy();
+      this.#failure = new DataConnectionError(425, `Data connection from ${from} refused: only the control connection's address may connect`);
+    } else {
+      this.#socket = socket;
+    }
+    this.#server.close();
+    this.#wake?.();
+  }
+
+  /**
+   * The data connection, once it has arrived (it may already have). Rejects with a
+   * `DataConnectionError` (425) on a foreign connection, after `timeoutMs`, or when
+   * `signal` aborts.
+   */
+  accept(timeoutMs: number, signal: AbortSignal): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const settle = (): boolean => {
+        if (this.#socket) {
+          const socket = this.#socket;
+          this.#socket = null;
+          this.#handedOut = true;
+          resolve(socket);
+        } else if (this.#failure) reject(this.#failure);
+        else if (signal.aborted) reject(signal.reason);
+        else return false;
+        return true;
+      };
+      if (settle()) return;
+      const finish = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', finish);
+        this.#wake = null;
+        settle();
+      };
+      const timer = setTimeout(() => {
+        this.#failure = new DataConnectionError(425, `No data connection within ${timeoutMs / 1000} s`);
+        this.close();
+        finish();
+      }, timeoutMs);
+      this.#wake = finish;
+      signal.addEventListener('abort', finish);
+    });
+  }
+
+  /** Stops listening and drops a connection that was never handed out. */
+  close(): void {
+    this.#failure ??= new DataConnectionError(425, 'The passive port was closed');
+    this.#server.close();
+    this.#socket?.destroy();
+    this.#socket = null;
+    this.#wake?.();
+  }
+}

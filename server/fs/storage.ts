@@ -1,0 +1,57 @@
+import type { Readable, Writable } from 'node:stream';
+
+// The small interface behind the virtual filesystem: disk by default (DiskStorage), memory
+// for tests (MemoryStorage), and whatever else someone plugs in (an object store). Paths
+// here are storage paths: absolute, '/'-separated, normalised, '/' being the storage's
+// root. The storage never sees `..`; it answers for symbolic links through `realpath`,
+// and the user's filesystem decides what is allowed. Failures throw `FileSystemError`
+// (or a Node fs error, which is translated).
+
+export type StorageKind = 'file' | 'dir' | 'link' | 'other';
+
+export interface StorageStat {
+  /** `link` only in listings (`list`); `stat` follows links. */
+  kind: StorageKind;
+  size: number;
+  modified: Date;
+  /** Unix permission bits (0o644); backends without them answer 0o644 / 0o755. */
+  mode: number;
+}
+
+export interface StorageEntry {
+  name: string;
+  stat: StorageStat;
+}
+
+export interface WriteMode {
+  /** Write from this offset into the existing file (REST + STOR), keeping what is before it. */
+  start?: number;
+  /** Append to the file, creating it when missing (APPE). */
+  append?: boolean;
+  /** Fail with EEXIST when the file exists (STOU, temporary files). */
+  exclusive?: boolean;
+}
+
+export interface Storage {
+  /** What is at `path`, following links. */
+  stat(path: string): Promise<StorageStat>;
+  /**
+   * The canonical path of `path` once every link on the way is followed, or null when that
+   * leaves the storage's root (or a dangling link stands in the way). A missing tail is
+   * kept as given: `/dir/new.txt` → `/real-dir/new.txt`.
+   */
+  realpath(path: string): Promise<string | null>;
+  /** The entries of a directory, one at a time (a listing of any size in constant memory). */
+  list(path: string): AsyncIterable<StorageEntry>;
+  /** A stream of the file's bytes from `start`. Opening fails before any byte is read. */
+  read(path: string, start: number): Promise<Readable>;
+  /** A stream into the file; it is complete once the stream has finished. */
+  write(path: string, mode: WriteMode): Promise<Writable>;
+  mkdir(path: string): Promise<void>;
+  rmdir(path: string): Promise<void>;
+  remove(path: string): Promise<void>;
+  /** Moves a file or directory, replacing a file at `to`. */
+  rename(from: string, to: string): Promise<void>;
+  setModified(path: string, time: Date): Promise<void>;
+  chmod(path: string, mode: number): Promise<void>;
+}

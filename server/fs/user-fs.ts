@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto';
+import type { Readable, Writable } from 'node:stream';
+import type { Rights } from '../options.js';
+import { FileSystemError, toFileSystemError } from './errors.js';
+import { baseName, isWithin, joinPath, parentOf, resolveVirtual, splitPath } from './path.js';
+import type { Storage, StorageStat } from './storage.js';
+
+/** One file or directory as the user sees it. */
+export interface FileInfo {
+  /** The last path segment (`/` for the user's root). */
+  name: string;
+  /** The virtual path: absolute, rooted at the user's root. */
+  path: string;
+  kind: 'file' | 'dir' | 'other';
+  size: number;
+  modified: Date;
+  /** Unix permission bits. */
+  mode: number;
+}
+
+/** An upload in progress. Nothing appears under its name before `commit()`. */
+export interface Upload {
+  readonly stream: Writable;
+  /** Where the file ends up (for a unique name: the name picked). */
+  readonly path: string;
+  /** Makes the upload visible (renames the temporary file over the target). */
+  commit(): Promise<void>;
+  /** Throws the upload away: a new file leaves nothing behind; a resumed one keeps what was written. */
+  discard(): Promise<void>;
+}
+
+export interface UploadMode {
+  /** Append to the file (APPE). */
+  append?: boolean;
+  /** Resume at this offset, in place (REST + STOR). */
+  start?: number;
+  /** Pick a name that does not exist yet, next to `path` (STOU). */
+  unique?: boolean;
+}
+
+const TEMP_SUFFIX = '.ftppy-upload';
+
+/**
+ * One user's view of a storage: a root that acts as a chroot, and rights. Every path is
+ * resolved lexically inside the root, then checked again on its real path (after the
+ * storage has followed symbolic links), so a link pointing outside the root leads
+ * nowhere. The FTP commands and the web API both go through this class, so they share
+ * the same rules.
+ */
+export class UserFileSystem {
+  readonly rights: Readonly<Rights>;
+  readonly #storage: Storage;
+  readonly #home: string;
+  readonly #realHome: string;
+
+  private constructor(storage: Storage, home: string, realHome: string, rights: Rights) {
+    this.#storage = storage;
+    this.#home = home;
+    this.#realHome = realHome;
+    this.rights = Object.freeze({ ...rights });
+  }
+
+  /** The filesystem of a user whose root is `home` (a storage path), creating it when missing. */
+  static async open(storage: Storage, home: string, rights: Rights): Promise<UserFileSystem> {
+    const root = resolveVirtual('/', home);
+    let at = '/';
+    for (const part of splitPath(root)) {
+      at = joinPath(at, part);
+      try {
+        await storage.mkdir(at);
+      } catch (error) {
+        if (toFileSystemError(error, at).code !== 'EEXIST') throw toFileSystemError(error, at);
+      }
+    }
+    const real = await storage.realpath(root);
+    if (real === null) throw new FileSystemError('EACCES', home, `Home ${home} leads outside the server's root`);
+    if ((await storage.stat(real)).kind !== 'dir') throw new FileSystemError('ENOTDIR', home);
+    return new UserFileSystem(storage, root, real, rights);
+  }
+
+  /** `input`, absolute or relative to `cwd`, as a virtual path. Pure: touches no storage. */
+  resolve(cwd: string, input: string): string {
+    return resolveVirtual(cwd, input);
+  }
+
+  can(right: keyof Rights): boolean {
+    return this.rights[right];
+  }
+
+  #need(right: keyof Rights, path: string): void {
+    if (!this.rights[right]) throw new FileSystemError('EACCES', path, `Permission denied (no ${right} right): ${path}`);
+  }
+
+  #storagePath(path: string): string {
+    return this.#home === '/' ? path : path === '/' ? this.#home : this.#home + path;
+  }
+
+  #inside(real: string | null, path: string): string {
+    if (real === null || !isWithin(this.#realHome, real)) {
+      throw new FileSystemError('EACCES', path, `Permission denied (outside your root): ${path}`);
+    }
+    return real;
+  }
+
+  /** The real storage path of `path`, links followed. */
+  async #real(path: string): Promise<string> {
+    return this.#inside(await this.#storage.realpath(this.#storagePath(path)), path);
+  }
+
+  /** The real path of the parent plus the last name: for acting on a link itself (delete, rename). */
+  async #realEntry(path: string): Promise<string> {
+    if (path === '/') throw new FileSystemError('EACCES', path, 'Permission denied: the root cannot be removed or renamed');
+    return joinPath(await this.#real(parentOf(path)), baseName(path));
+  }
+
+  async #call<T>(path: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toFileSystemError(error, path);
+    }
+  }
+
+  #info(path: string, stat: StorageStat): FileInfo {
+    const kind = stat.kind === 'link' ? 'other' : stat.kind;
+    return { name: path === '/' ? '/' : baseName(path), path, kind, size: stat.size, modified: stat.modified, mode: stat.mode };
+  }
+
+  stat(path: string): Promise<FileInfo> {
+    return this.#call(path, async () => this.#info(path, await this.#storage.stat(await this.#real(path))));
+  }
+
+  /** A directory's entries, or the file itself. Links that lead outside the root, or nowhere, are left out. */
+  async *list(path: string): AsyncIterable<FileInfo> {
+    this.#need('read', path);
+    const real = await this.#call(path, () => this.#real(path));
+    const stat = await this.#call(path, () => this.#storage.stat(real));
+    if (stat.kind !== 'dir') {
+      yield this.#info(path, stat);
+      return;
+    }
+    try {
+      for await (const entry of this.#storage.list(real)) {
+        const child = joinPath(path, entry.name);
+        if (entry.stat.kind !== 'link') {
+          yield this.#info(child, entry.stat);
+          continue;
+        }
+        const target = await this.#storage.realpath(joinPath(real, entry.name)).catch(() => null);
+        if (target === null || !isWithin(this.#realHome, target)) continue;
+        const followed = await this.#storage.stat(target).catch(() => null);
+        if (followed) yield this.#info(child, followed);
+      }
+    } catch (error) {
+      throw toFileSystemError(error, path);
+    }
+  }
+
+  /** The file's bytes from `start`, and what it is. */
+  read(path: string, start = 0): Promise<{ stream: Readable; info: FileInfo }> {
+    this.#need('read', path);
+    return this.#call(path, async () => {
+      const real = await this.#real(path);
+      const stat = await this.#storage.stat(real);
+      if (stat.kind === 'dir') throw new FileSystemError('EISDIR', path);
+      if (start > stat.size) throw new FileSystemError('EINVAL', path, `Restart offset ${start} is past the end of ${path} (${stat.size} bytes)`);
+      return { stream: await this.#storage.read(real, start), info: this.#info(path, stat) };
+    });
+  }
+
+  upload(path: string, mode: UploadMode = {}): Promise<Upload> {
+    this.#need('write', path);
+    return this.#call(path, async () => {
+      if (mode.unique) return this.#uploadUnique(path);
+      const real = await this.#real(path);
+      const existing = await this.#storage.stat(real).catch(() => null);
+      if (existing?.kind === 'dir') throw new FileSystemError('EISDIR', path);
+      const start = mode.start ?? 0;
+      if (mode.append || start > 0) {
+        if (start > (existing?.size ?? 0)) {
+          throw new FileSystemError('EINVAL', path, `Restart offset ${start} is past the end of ${path} (${existing?.size ?? 0} bytes)`);
+        }
+        // Resuming in place: what was there before the offset is the point of resuming.
+        const stream = await this.#storage.write(real, mode.append ? { append: true } : { start });
+        return { stream, path, commit: async () => {}, discard: async () => {} };
+      }
+      // Replacing a file destroys what was there, as deleting it would.
+      if (existing) this.#need('delete', path);
+      const temp = joinPath(parentOf(real), `.${baseName(real)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+      const stream = await this.#storage.write(temp, { exclusive: true });
+      const storage = this.#storage;
+      return {
+        stream,
+        path,
+        commit: () => storage.rename(temp, real),
+        discard: () => storage.remove(temp).catch(() => {}),
+      };
+    });
+  }
+
+  async #uploadUnique(path: string): Promise<Upload> {
+    const real = await this.#real(path);
+    const stat = await this.#storage.stat(real).catch(() => null);
+    const [dir, stem] = stat?.kind === 'dir' ? [real, 'ftppy'] : [parentOf(real), baseName(real) || 'ftppy'];
+    const virtualDir = stat?.kind === 'dir' ? path : parentOf(path);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const name = attempt === 0 && stat === null ? stem : `${stem}.${randomBytes(4).toString('hex')}`;
+      try {
+        const stream = await this.#storage.write(joinPath(dir, name), { exclusive: true });
+        const storage = this.#storage;
+        return {
+          stream,
+          path: joinPath(virtualDir, name),
+          commit: async () => {},
+          discard: () => storage.remove(joinPath(dir, name)).catch(() => {}),
+        };
+      } catch (error) {
+        if (toFileSystemError(error, path).code !== 'EEXIST') throw error;
+      }
+    }
+    throw new FileSystemError('EEXIST', path, `No unique name found next to ${path}`);
+  }
+
+  mkdir(path: string): Promise<void> {
+    this.#need('mkdir', path);
+    return this.#call(path, async () => this.#storage.mkdir(await this.#real(path)));
+  }
+
+  rmdir(path: string): Promise<void> {
+    this.#need('delete', path);
+    return this.#call(path, async () => this.#storage.rmdir(await this.#realEntry(path)));
+  }
+
+  remove(path: string): Promise<void> {
+    this.#need('delete', path);
+    return this.#call(path, async () => this.#storage.remove(await this.#realEntry(path)));
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    this.#need('rename', from);
+    return this.#call(from, async () => {
+      const source = await this.#realEntry(from);
+      await this.#storage.stat(source).catch((error: unknown) => {
+        throw toFileSystemError(error, from);
+      });
+      const target = await this.#call(to, () => this.#realEntry(to));
+      if (target === source || target.startsWith(`${source}/`)) throw new FileSystemError('EINVAL', to, `Cannot move ${from} into itself`);
+      await this.#storage.rename(source, target);
+    });
+  }
+
+  setModified(path: string, time: Date): Promise<void> {
+    this.#need('write', path);
+    return this.#call(path, async () => this.#storage.setModified(await this.#real(path), time));
+  }
+
+  /** Sets the permission bits; setuid, setgid and sticky are never granted from outside. */
+  chmod(path: string, mode: number): Promise<void> {
+    this.#need('write', path);
+    return this.#call(path, async () => this.#storage.chmod(await this.#real(path), mode & 0o777));
+  }
+}

@@ -1,0 +1,235 @@
+import { isIPv4 } from 'node:net';
+import type { Storage } from './fs/storage.js';
+
+// The server's own option types. They are plain data, independent of lib/ (which maps
+// the FtpPy factory onto them), so that the server can be used and tested on its own.
+// All durations are seconds, as everywhere in FtpPy.
+
+/** What a user may do. Reading includes listing; navigating (CWD) is always allowed. */
+export interface Rights {
+  read: boolean;
+  /** Upload (STOR/APPE/STOU), overwrite, set times (MFMT) and modes (SITE CHMOD). */
+  write: boolean;
+  delete: boolean;
+  mkdir: boolean;
+  rename: boolean;
+}
+
+export interface UserAccountOptions {
+  name: string;
+  password: string;
+  /** The user's root, a path inside the server's root (default `/`). Created at first login. */
+  home?: string;
+  /** Default: every right. */
+  rights?: Partial<Rights>;
+}
+
+export interface AnonymousOptions {
+  /** Login names that mean anonymous (default `anonymous` and `ftp`); any password is accepted. */
+  names?: string[];
+  home?: string;
+  /** Default: read only. */
+  rights?: Partial<Rights>;
+}
+
+export interface ServerTlsOptions {
+  cert: Buffer | string;
+  key: Buffer | string;
+  ca?: Buffer | string;
+  ciphers?: string;
+  /** TLS from the first byte (implicit FTPS) instead of `AUTH TLS` (explicit). Default false. */
+  implicit?: boolean;
+  /** Refuse USER/PASS before `AUTH TLS`. Default true. */
+  requireLogin?: boolean;
+  /** Refuse transfers without `PROT P`. Default true. */
+  requireData?: boolean;
+  /**
+   * A protected data connection must resume the control connection's TLS session
+   * (as vsftpd's `require_ssl_reuse`); one that does not gets 522. Default true.
+   */
+  reuse?: boolean;
+}
+
+export interface PassiveOptions {
+  /** Lowest and highest port handed out by PASV/EPSV. Default: any port the system picks. */
+  min?: number;
+  max?: number;
+  /** The IPv4 address named in 227 replies (a server behind NAT). Default: the control connection's local address. */
+  address?: string;
+}
+
+export interface ServerLimits {
+  /** Clients connected at once (default 100); the next one gets 421. */
+  connections?: number;
+  /** Clients from one IP address at once (default 10). */
+  perAddress?: number;
+  /** Longest command line in bytes (default 4096). */
+  lineBytes?: number;
+  /** Failed logins before the connection is closed (default 3). */
+  loginAttempts?: number;
+  /** Seconds added to the delay before answering each failed login (default 1: 1 s, 2 s, …). */
+  loginDelay?: number;
+}
+
+export interface ServerTimeouts {
+  /** A control connection with no command for this long gets 421 and is closed (default 300). */
+  idle?: number;
+  /** Longest wait for a data connection to be set up, TLS handshake included (default 30). */
+  data?: number;
+  /** A transfer whose data connection moves no byte for this long is aborted (default 60). */
+  stall?: number;
+  /** How long `close()` lets running transfers finish before cutting them (default 10). */
+  grace?: number;
+}
+
+export interface ServerOptions {
+  /** Host name or address to listen on (default 127.0.0.1). A name listens on every address it resolves to. */
+  host?: string;
+  /** Port to listen on; 0 picks a free one (default 21). */
+  port?: number;
+  /** The directory served (default: the working directory). Ignored when `storage` is given. */
+  root?: string;
+  /** A storage backend instead of the disk under `root`. */
+  storage?: Storage;
+  users?: UserAccountOptions[];
+  /** Anonymous logins: false (default), true (read only), or their options. */
+  anonymous?: boolean | AnonymousOptions;
+  tls?: ServerTlsOptions;
+  pasv?: PassiveOptions;
+  limits?: ServerLimits;
+  timeouts?: ServerTimeouts;
+  /** The text of the 220 greeting. */
+  greeting?: string;
+}
+
+export interface ResolvedOptions {
+  host: string;
+  port: number;
+  root: string;
+  storage: Storage | undefined;
+  users: UserAccountOptions[];
+  anonymous: AnonymousOptions | null;
+  tls: (ServerTlsOptions & { implicit: boolean; requireLogin: boolean; requireData: boolean; reuse: boolean }) | null;
+  pasv: { min: number; max: number; address: string | null };
+  limits: Required<Omit<ServerLimits, 'loginDelay'>>;
+  /** The durations, in milliseconds. */
+  ms: Required<ServerTimeouts> & { loginDelay: number };
+  greeting: string;
+}
+
+const ALL_RIGHTS: Rights = { read: true, write: true, delete: true, mkdir: true, rename: true };
+const READ_ONLY: Rights = { read: true, write: false, delete: false, mkdir: false, rename: false };
+
+export function resolveRights(field: string, given: Partial<Rights> | undefined, fallback: 'all' | 'read'): Rights {
+  const rights = { ...(fallback === 'all' ? ALL_RIGHTS : READ_ONLY) };
+  if (given === undefined) return rights;
+  if (typeof given !== 'object' || given === null) throw new TypeError(`${field} must be an object of booleans`);
+  for (const [key, value] of Object.entries(given)) {
+    if (!(key in rights)) throw new TypeError(`${field}: unknown right ${JSON.stringify(key)} (known: ${Object.keys(rights).join(', ')})`);
+    if (typeof value !== 'boolean') throw new TypeError(`${field}.${key} must be true or false`);
+    rights[key as keyof Rights] = value;
+  }
+  return rights;
+}
+
+function whole(field: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${field} must be a whole number from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function seconds(field: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback * 1000;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${field} must be a positive number of seconds, got ${String(value)}`);
+  }
+  return value * 1000;
+}
+
+function flag(field: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`${field} must be true or false`);
+  return value;
+}
+
+function text(field: string, value: unknown): string {
+  if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new TypeError(`${field} must be a string without CR, LF or NUL`);
+  return value;
+}
+
+function resolveUsers(users: unknown): UserAccountOptions[] {
+  if (users === undefined) return [];
+  if (!Array.isArray(users)) throw new TypeError('users must be an array of { name, password, home?, rights? }');
+  const seen = new Set<string>();
+  return users.map((u: UserAccountOptions, i) => {
+    const name = text(`users[${i}].name`, u?.name);
+    if (name === '' || seen.has(name)) throw new TypeError(`users[${i}].name is empty or repeated`);
+    seen.add(name);
+    const account: UserAccountOptions = { name, password: text(`users[${i}].password`, u.password) };
+    if (u.home !== undefined) account.home = text(`users[${i}].home`, u.home);
+    account.rights = resolveRights(`users[${i}].rights`, u.rights, 'all');
+    return account;
+  });
+}
+
+function resolveAnonymous(value: unknown): AnonymousOptions | null {
+  if (value === undefined || value === false) return null;
+  const o: AnonymousOptions = value === true ? {} : (value as AnonymousOptions);
+  if (typeof o !== 'object' || o === null) throw new TypeError('anonymous must be true, false or { names, home, rights }');
+  const names = o.names ?? ['anonymous', 'ftp'];
+  if (!Array.isArray(names) || names.length === 0) throw new TypeError('anonymous.names must be a non-empty array');
+  const resolved: AnonymousOptions = {
+    names: names.map((n, i) => text(`anonymous.names[${i}]`, n).toLowerCase()),
+    rights: resolveRights('anonymous.rights', o.rights, 'read'),
+  };
+  if (o.home !== undefined) resolved.home = text('anonymous.home', o.home);
+  return resolved;
+}
+
+export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
+  const o = options;
+  const limits = o.limits ?? {};
+  const timeouts = o.timeouts ?? {};
+  const pasv = o.pasv ?? {};
+  const min = whole('pasv.min', pasv.min, 0, 0, 65535);
+  const max = whole('pasv.max', pasv.max, min === 0 ? 0 : 65535, 0, 65535);
+  if ((min === 0) !== (max === 0) || max < min) throw new RangeError(`pasv: min ${min} and max ${max} are not a port range`);
+  if (pasv.address !== undefined && !isIPv4(pasv.address)) throw new TypeError(`pasv.address must be an IPv4 address, got ${String(pasv.address)}`);
+  let tls: ResolvedOptions['tls'] = null;
+  if (o.tls !== undefined) {
+    if (!o.tls.cert || !o.tls.key) throw new TypeError('tls needs cert and key');
+    tls = {
+      ...o.tls,
+      implicit: flag('tls.implicit', o.tls.implicit, false),
+      requireLogin: flag('tls.requireLogin', o.tls.requireLogin, true),
+      requireData: flag('tls.requireData', o.tls.requireData, true),
+      reuse: flag('tls.reuse', o.tls.reuse, true),
+    };
+  }
+  return {
+    host: o.host === undefined ? '127.0.0.1' : text('host', o.host),
+    port: whole('port', o.port, 21, 0, 65535),
+    root: o.root === undefined ? process.cwd() : text('root', o.root),
+    storage: o.storage,
+    users: resolveUsers(o.users),
+    anonymous: resolveAnonymous(o.anonymous),
+    tls,
+    pasv: { min, max, address: pasv.address ?? null },
+    limits: {
+      connections: whole('limits.connections', limits.connections, 100, 1, 1_000_000),
+      perAddress: whole('limits.perAddress', limits.perAddress, 10, 1, 1_000_000),
+      lineBytes: whole('limits.lineBytes', limits.lineBytes, 4096, 64, 1 << 20),
+      loginAttempts: whole('limits.loginAttempts', limits.loginAttempts, 3, 1, 1000),
+    },
+    ms: {
+      loginDelay: limits.loginDelay === 0 ? 0 : seconds('limits.loginDelay', limits.loginDelay, 1),
+      idle: seconds('timeouts.idle', timeouts.idle, 300),
+      data: seconds('timeouts.data', timeouts.data, 30),
+      stall: seconds('timeouts.stall', timeouts.stall, 60),
+      grace: seconds('timeouts.grace', timeouts.grace, 10),
+    },
+    greeting: o.greeting === undefined ? 'FtpPy server ready' : text('greeting', o.greeting),
+  };
+}

@@ -1,0 +1,151 @@
+import type { Socket } from 'node:net';
+import { DataConnectionError } from './data/errors.js';
+import { FileSystemError } from './fs/errors.js';
+import type { Session } from './session.js';
+
+/** The transfer a session is running: what ABOR aborts and STAT reports on. */
+export class ActiveTransfer {
+  readonly verb: string;
+  readonly path: string;
+  readonly started = Date.now();
+  bytes = 0;
+  /** Set by ABOR, so that the failure is answered as an abort. */
+  aborted = false;
+  readonly #controller = new AbortController();
+  readonly #done: Promise<void>;
+  #finish!: () => void;
+
+  constructor(verb: string, path: string) {
+    this.verb = verb;
+    this.path = path;
+    this.#done = new Promise((resolve) => (this.#finish = resolve));
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Stops the transfer; resolves once it has answered (426) and cleaned up. */
+  abort(): Promise<void> {
+    this.aborted = true;
+    this.#controller.abort(new Error('Transfer aborted'));
+    return this.#done;
+  }
+
+  /** Cancels without the ABOR semantics (the session is closing). */
+  cancel(reason: Error): void {
+    this.#controller.abort(reason);
+  }
+
+  finished(): void {
+    this.#finish();
+  }
+}
+
+export interface DataTransfer {
+  verb: string;
+  /** The virtual path, for replies, STAT and events. */
+  path: string;
+  direction: 'download' | 'upload' | 'list';
+  /** The text of the 150 reply. */
+  opening: string;
+  /** Moves the bytes over the data connection; resolves once all went through. */
+  run(socket: Socket, signal: AbortSignal, count: (bytes: number) => void): Promise<void>;
+  /** After the bytes went through, before 226: makes an upload visible. */
+  commit?(): Promise<void>;
+  /** After a failure: closes the file, throws a partial upload away. */
+  discard(): Promise<void> | void;
+  /** The text of the 226 reply. */
+  done?: string;
+}
+
+/**
+ * Checks, before any file is opened, that a transfer could have a data connection: one
+ * was set up (PASV/EPSV/PORT/EPRT), and it will be protected when the server says so.
+ * Replies and returns false when not.
+ */
+export function dataReady(session: Session): boolean {
+  if (!session.hasData) {
+    session.reply(425, 'Use PASV, EPSV, PORT or EPRT first');
+    return false;
+  }
+  const tls = session.server.options.tls;
+  if (tls?.requireData && session.protection !== 'P') {
+    session.reply(521, 'Data connections must be protected: send PBSZ 0 and PROT P first');
+    return false;
+  }
+  return true;
+}
+
+function failureReply(error: unknown, transfer: ActiveTransfer, stallMs: number): [number, string] {
+  if (transfer.aborted) return [426, 'Transfer aborted'];
+  if (error instanceof DataConnectionError) return [error.reply, error.message];
+  if (error instanceof FileSystemError) {
+    return error.code === 'ENOSPC' ? [452, 'Insufficient storage space'] : [451, `Local error: ${error.message}`];
+  }
+  if ((error as Error)?.name === 'StallError') return [426, `No data moved for ${stallMs / 1000} s: transfer aborted`];
+  return [426, 'Data connection closed: transfer aborted'];
+}
+
+/**
+ * Runs one transfer: 150, the data connection (passive or active, TLS when PROT P),
+ * the bytes, then 226, or on any failure 425/426/451/452/522 after cleaning up. While
+ * it runs the session keeps reading the control connection, so ABOR and STAT are
+ * answered at once; ABOR makes this answer 426 and the ABOR handler then 226.
+ */
+export async function runDataTransfer(session: Session, spec: DataTransfer): Promise<void> {
+  const setup = session.takeData();
+  if (!setup) {
+    await spec.discard();
+    session.reply(425, 'Use PASV, EPSV, PORT or EPRT first');
+    return;
+  }
+  const { ms } = session.server.options;
+  const transfer = new ActiveTransfer(spec.verb, spec.path);
+  const onSessionEnd = (): void => transfer.cancel(new Error('Session closed'));
+  session.lifetime.signal.addEventListener('abort', onSessionEnd);
+  session.beginTransfer(transfer);
+  session.reply(150, spec.opening);
+  let socket: Socket | null = null;
+  let failure: unknown = null;
+  try {
+    socket = await session.openData(setup, transfer.signal);
+    const data = socket;
+    data.setTimeout(ms.stall, () => data.destroy(Object.assign(new Error('data connection stalled'), { name: 'StallError' })));
+    await spec.run(data, transfer.signal, (n) => (transfer.bytes += n));
+    await spec.commit?.();
+  } catch (error) {
+    failure = error;
+  } finally {
+    session.lifetime.signal.removeEventListener('abort', onSessionEnd);
+    if (setup.mode === 'passive') setup.port.close();
+  }
+  const stats = session.server.stats;
+  if (failure === null) {
+    session.reply(226, spec.done ?? 'Transfer complete');
+    socket!.setTimeout(0);
+    session.linger(socket!, ms.data);
+    stats.transfers++;
+  } else {
+    socket?.destroy();
+    await Promise.resolve(spec.discard()).catch(() => {});
+    const [code, text] = failureReply(failure, transfer, ms.stall);
+    session.reply(code, text);
+    stats.failedTransfers++;
+  }
+  if (spec.direction === 'upload') stats.bytesIn += transfer.bytes;
+  else stats.bytesOut += transfer.bytes;
+  const event = {
+    session: session.id,
+    address: session.remoteAddress,
+    user: session.account?.name ?? '',
+    direction: spec.direction,
+    path: spec.path,
+    bytes: transfer.bytes,
+    ok: failure === null,
+    seconds: (Date.now() - transfer.started) / 1000,
+  };
+  session.server.emit('transfer', failure === null ? event : { ...event, reason: failureReply(failure, transfer, ms.stall)[1] });
+  transfer.finished();
+  session.endTransfer();
+}
