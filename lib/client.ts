@@ -75,41 +75,41 @@ export class Client implements AsyncDisposable {
     this.#core = core;
   }
 
-  upload(local: string, remote: string, options?: TransferOptions): Promise<boolean> {
+  async upload(local: string, remote: string, options?: TransferOptions): Promise<boolean> {
     return upload(this.#core, local, remote, checkOptions('upload', options, transferKeys));
   }
 
-  download(remote: string, local: string, options?: TransferOptions): Promise<boolean> {
+  async download(remote: string, local: string, options?: TransferOptions): Promise<boolean> {
     return download(this.#core, remote, local, checkOptions('download', options, transferKeys));
   }
 
   /** Uploads from a Readable, an async iterable, a Buffer or a string. */
-  uploadFrom(source: Readable | UploadSource, remote: string, options?: TransferOptions): Promise<boolean> {
+  async uploadFrom(source: Readable | UploadSource, remote: string, options?: TransferOptions): Promise<boolean> {
     return uploadFrom(this.#core, source, remote, checkOptions('uploadFrom', options, transferKeys));
   }
 
   /** Downloads into a Writable, which is ended when the file is complete. */
-  downloadTo(remote: string, sink: Writable, options?: Omit<TransferOptions, 'dirs' | 'replace'>): Promise<boolean> {
+  async downloadTo(remote: string, sink: Writable, options?: Omit<TransferOptions, 'dirs' | 'replace'>): Promise<boolean> {
     return downloadTo(this.#core, remote, sink, checkOptions('downloadTo', options, ['progress', 'signal']));
   }
 
   /** Uploads `[local, remote]` pairs, `limit` at once; keyed by each local path as given. */
-  batch(pairs: readonly Pair[], options?: BatchOptions | number): Promise<Record<string, boolean>> {
+  async batch(pairs: readonly Pair[], options?: BatchOptions | number): Promise<Record<string, boolean>> {
     const checked = batchOptions('batch', options);
     return transferAll(this.#core, 'batch', pairs, checked, (local, remote, each) => upload(this.#core, local, remote, each));
   }
 
   /** Downloads `[remote, local]` pairs, `limit` at once; keyed by each remote path as given. */
-  fetch(pairs: readonly Pair[], options?: BatchOptions | number): Promise<Record<string, boolean>> {
+  async fetch(pairs: readonly Pair[], options?: BatchOptions | number): Promise<Record<string, boolean>> {
     const checked = batchOptions('fetch', options);
     return transferAll(this.#core, 'fetch', pairs, checked, (remote, local, each) => download(this.#core, remote, local, each));
   }
 
-  mkdir(path: string, options?: MkdirOptions): Promise<boolean> {
+  async mkdir(path: string, options?: MkdirOptions): Promise<boolean> {
     return mkdir(this.#core, path, checkOptions('mkdir', options, ['parents', 'signal']));
   }
 
-  cd(path: string, options?: OperationOptions): Promise<boolean> {
+  async cd(path: string, options?: OperationOptions): Promise<boolean> {
     return cd(this.#core, path, checkOptions('cd', options, signalKey));
   }
 
@@ -117,45 +117,45 @@ export class Client implements AsyncDisposable {
     return this.#core.cwd;
   }
 
-  list(path = '.', options?: ListOptions): Promise<ListingEntry[] | null> {
+  async list(path = '.', options?: ListOptions): Promise<ListingEntry[] | null> {
     return list(this.#core, path, checkOptions('list', options, ['deep', 'signal']));
   }
 
-  remove(path: string, options?: OperationOptions): Promise<boolean> {
+  async remove(path: string, options?: OperationOptions): Promise<boolean> {
     return remove(this.#core, path, checkOptions('remove', options, signalKey));
   }
 
-  rmdir(path: string, options?: RmdirOptions): Promise<boolean> {
+  async rmdir(path: string, options?: RmdirOptions): Promise<boolean> {
     return rmdir(this.#core, path, checkOptions('rmdir', options, ['recursive', 'signal']));
   }
 
-  move(from: string, to: string, options?: OperationOptions): Promise<boolean> {
+  async move(from: string, to: string, options?: OperationOptions): Promise<boolean> {
     return rename(this.#core, 'move', from, to, checkOptions('move', options, signalKey));
   }
 
-  rename(from: string, to: string, options?: OperationOptions): Promise<boolean> {
+  async rename(from: string, to: string, options?: OperationOptions): Promise<boolean> {
     return rename(this.#core, 'rename', from, to, checkOptions('rename', options, signalKey));
   }
 
   /** Copies a file on the server: RETR on one connection streamed into STOR on another. */
-  copy(from: string, to: string, options?: TransferOptions): Promise<boolean> {
+  async copy(from: string, to: string, options?: TransferOptions): Promise<boolean> {
     return copy(this.#core, from, to, checkOptions('copy', options, transferKeys));
   }
 
-  exists(path: string, options?: OperationOptions): Promise<boolean> {
+  async exists(path: string, options?: OperationOptions): Promise<boolean> {
     return exists(this.#core, path, checkOptions('exists', options, signalKey));
   }
 
-  size(path: string, options?: OperationOptions): Promise<number | null> {
+  async size(path: string, options?: OperationOptions): Promise<number | null> {
     return size(this.#core, path, checkOptions('size', options, signalKey));
   }
 
-  metadata(path: string, options?: OperationOptions): Promise<ListingEntry | null> {
+  async metadata(path: string, options?: OperationOptions): Promise<ListingEntry | null> {
     return metadata(this.#core, path, checkOptions('metadata', options, signalKey));
   }
 
   /** `chmod(path, '755')` (SITE CHMOD). */
-  chmod(path: string, mode: string | number, options?: OperationOptions): Promise<boolean> {
+  async chmod(path: string, mode: string | number, options?: OperationOptions): Promise<boolean> {
     return chmod(this.#core, path, mode, checkOptions('chmod', options, signalKey));
   }
 
