@@ -43,6 +43,9 @@ function stripTelnet(buf: Buffer, start: number, end: number): Buffer {
     } else if (next === SB) {
       const se = buf.indexOf(SE, i + 2); // subnegotiation runs to IAC SE
       i = se === -1 || se >= end ? end : se;
+    } else if (next !== undefined && next < 0xf0) {
+      // A lone IAC: the command byte after it (the DM of a Synch, which lftp sends as
+      // TCP urgent data) was taken out of band, so the byte here is already the text.
     } else {
       i += 1; // IP, DM, AYT, NOP and the other two-byte commands
     }
