@@ -1,6 +1,5 @@
 import { ProtocolError } from './errors.js';
 import { LineSplitter } from './lines.js';
-import { decodeText } from './text.js';
 
 /** One complete server reply (RFC 959 §4.2). */
 export interface Reply {
@@ -21,22 +20,22 @@ const DIGIT_0 = 0x30;
 const SPACE = 0x20;
 const DASH = 0x2d;
 
-function digit(buf: Buffer, at: number): number {
-  const d = (buf[at] ?? 0) - DIGIT_0;
+function digit(text: string, at: number): number {
+  const d = text.charCodeAt(at) - DIGIT_0;
   return d >= 0 && d <= 9 ? d : -1;
 }
 
 /** The reply code at the start of a line, or -1 when the line does not begin with three digits. */
-function codeAt(buf: Buffer, start: number, end: number): number {
+function codeAt(text: string, start: number, end: number): number {
   if (end - start < 3) return -1;
-  const a = digit(buf, start);
-  const b = digit(buf, start + 1);
-  const c = digit(buf, start + 2);
+  const a = digit(text, start);
+  const b = digit(text, start + 1);
+  const c = digit(text, start + 2);
   return a < 0 || b < 0 || c < 0 ? -1 : a * 100 + b * 10 + c;
 }
 
-function excerpt(buf: Buffer, start: number, end: number): string {
-  return JSON.stringify(decodeText(buf, start, Math.min(end, start + 80)));
+function excerpt(text: string, start: number, end: number): string {
+  return JSON.stringify(text.slice(start, Math.min(end, start + 80)));
 }
 
 /**
@@ -54,7 +53,7 @@ export class ReplyParser {
   #open: string[] = [];
   #openBytes = 0;
   #error: ProtocolError | null = null;
-  readonly #onLine = (buf: Buffer, start: number, end: number): void => this.#line(buf, start, end);
+  readonly #onLine = (text: string, start: number, end: number, bytes: number): void => this.#line(text, start, end, bytes);
 
   constructor(options: ReplyParserOptions = {}) {
     this.#maxReplyBytes = options.maxReplyBytes ?? 1024 * 1024;
@@ -69,7 +68,7 @@ export class ReplyParser {
   push(chunk: Buffer): Reply[] {
     if (this.#error) throw this.#error;
     try {
-      this.#lines.push(chunk, this.#onLine);
+      this.#lines.pushText(chunk, this.#onLine);
     } catch (error) {
       this.#error = error instanceof ProtocolError ? error : new ProtocolError(String(error));
       this.#out = [];
@@ -80,37 +79,37 @@ export class ReplyParser {
     return out;
   }
 
-  #line(buf: Buffer, start: number, end: number): void {
-    if (this.#code !== 0) return this.#inner(buf, start, end);
+  #line(text: string, start: number, end: number, bytes: number): void {
+    if (this.#code !== 0) return this.#inner(text, start, end, bytes);
     if (end === start) return; // a stray empty line carries nothing; some servers send them
-    const code = codeAt(buf, start, end);
-    const sep = end - start > 3 ? buf[start + 3] : SPACE;
+    const code = codeAt(text, start, end);
+    const sep = end - start > 3 ? text.charCodeAt(start + 3) : SPACE;
     if (code < 0 || (sep !== SPACE && sep !== DASH)) {
-      throw new ProtocolError(`Malformed reply line (no reply code): ${excerpt(buf, start, end)}`);
+      throw new ProtocolError(`Malformed reply line (no reply code): ${excerpt(text, start, end)}`);
     }
     if (code < 100 || code > 599) {
-      throw new ProtocolError(`Reply code ${code} is outside 100-599: ${excerpt(buf, start, end)}`);
+      throw new ProtocolError(`Reply code ${code} is outside 100-599: ${excerpt(text, start, end)}`);
     }
-    const text = end - start > 4 ? decodeText(buf, start + 4, end) : '';
+    const message = end - start > 4 ? text.slice(start + 4, end) : '';
     if (sep === SPACE) {
-      this.#out.push({ code, message: text, lines: [text] });
+      this.#out.push({ code, message, lines: [message] });
       return;
     }
     this.#code = code;
-    this.#open = [text];
-    this.#openBytes = end - start;
+    this.#open = [message];
+    this.#openBytes = bytes;
   }
 
-  #inner(buf: Buffer, start: number, end: number): void {
+  #inner(text: string, start: number, end: number, bytes: number): void {
     const length = end - start;
-    this.#openBytes += length + 2;
+    this.#openBytes += bytes + 2;
     if (this.#openBytes > this.#maxReplyBytes) {
       throw new ProtocolError(`Reply longer than ${this.#maxReplyBytes} bytes`, 'FTPPY_ERR_TOO_LARGE');
     }
-    const code = codeAt(buf, start, end);
+    const code = codeAt(text, start, end);
     const sameCode = code === this.#code;
-    if (sameCode && (length === 3 || buf[start + 3] === SPACE)) {
-      this.#open.push(length > 4 ? decodeText(buf, start + 4, end) : '');
+    if (sameCode && (length === 3 || text.charCodeAt(start + 3) === SPACE)) {
+      this.#open.push(length > 4 ? text.slice(start + 4, end) : '');
       const lines = this.#open;
       this.#out.push({ code: this.#code, message: lines.join('\n'), lines });
       this.#code = 0;
@@ -118,7 +117,7 @@ export class ReplyParser {
       return;
     }
     // Some servers repeat `ddd-` on every inner line; the prefix is not part of the text.
-    const from = sameCode && buf[start + 3] === DASH ? start + 4 : start;
-    this.#open.push(decodeText(buf, from, end));
+    const from = sameCode && text.charCodeAt(start + 3) === DASH ? start + 4 : start;
+    this.#open.push(text.slice(from, end));
   }
 }

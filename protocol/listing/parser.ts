@@ -1,6 +1,5 @@
 import { ProtocolError } from '../errors.js';
 import { LineSplitter } from '../lines.js';
-import { decodeText } from '../text.js';
 import { parseDosLine } from './dos.js';
 import type { ListingEntry } from './entry.js';
 import { parseFactsLine } from './mlsx.js';
@@ -48,7 +47,7 @@ export class ListingParser {
   #format: ListingFormat | null;
   #out: ListingEntry[] = [];
   #error: ProtocolError | null = null;
-  readonly #onLine = (buf: Buffer, start: number, end: number): void => this.#line(buf, start, end);
+  readonly #onLine = (text: string, start: number, end: number): void => this.#line(text, start, end);
 
   constructor(options: ListingParserOptions = {}) {
     this.#lines = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE, 'listing line');
@@ -64,17 +63,17 @@ export class ListingParser {
   }
 
   push(chunk: Buffer): ListingEntry[] {
-    return this.#run((onLine) => this.#lines.push(chunk, onLine));
+    return this.#run((onLine) => this.#lines.pushText(chunk, onLine));
   }
 
   /** Reads the last line if it had no line break; the parser is then ready for another listing. */
   end(): ListingEntry[] {
-    const out = this.#run((onLine) => this.#lines.flush(onLine));
+    const out = this.#run((onLine) => this.#lines.flushText(onLine));
     this.#format = this.#given;
     return out;
   }
 
-  #run(feed: (onLine: (buf: Buffer, start: number, end: number) => void) => void): ListingEntry[] {
+  #run(feed: (onLine: (text: string, start: number, end: number) => void) => void): ListingEntry[] {
     if (this.#error) throw this.#error;
     try {
       feed(this.#onLine);
@@ -88,9 +87,10 @@ export class ListingParser {
     return out;
   }
 
-  #line(buf: Buffer, start: number, end: number): void {
+  // Lines arrive decoded by the splitter (UTF-8, or Latin-1 where a line is not UTF-8).
+  #line(text: string, start: number, end: number): void {
     if (end === start) return;
-    const line = decodeText(buf, start, end);
+    const line = start === 0 && end === text.length ? text : text.slice(start, end);
     let entry: ListingEntry | null;
     switch (this.#format) {
       case 'unix':

@@ -6,7 +6,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ProtocolError } from '../../protocol/errors.js';
+import { LineSplitter } from '../../protocol/lines.js';
 import { ListingParser, parseMlstEntry, type ListingEntry, type ListingFormat } from '../../protocol/listing/index.js';
+import { decodeText } from '../../protocol/text.js';
 import { mutate, randomBytes, randomChunks, seeded } from '../helpers/chunks.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'listings');
@@ -85,5 +87,46 @@ describe('listing fuzz', () => {
       });
     }
     assert.ok(parsed > 15_000, `only ${parsed} parsed`);
+  });
+});
+
+describe('LineSplitter.pushText, which the listing and reply parsers read through', () => {
+  // Lines (or the error) as push() + decodeText give them: pushText must give the same.
+  function byBytes(chunks: Buffer[], max: number): string[] {
+    const out: string[] = [];
+    const splitter = new LineSplitter(max, 'line');
+    const onLine = (buf: Buffer, start: number, end: number): void => void out.push(`${end - start}:${decodeText(buf, start, end)}`);
+    try {
+      for (const chunk of chunks) splitter.push(chunk, onLine);
+      splitter.flush(onLine);
+    } catch (error) {
+      out.push(error instanceof ProtocolError ? `error ${error.code}` : String(error));
+    }
+    return out;
+  }
+  function byText(chunks: Buffer[], max: number): string[] {
+    const out: string[] = [];
+    const splitter = new LineSplitter(max, 'line');
+    const onLine = (text: string, start: number, end: number, bytes: number): void => void out.push(`${bytes}:${text.slice(start, end)}`);
+    try {
+      for (const chunk of chunks) splitter.pushText(chunk, onLine);
+      splitter.flushText(onLine);
+    } catch (error) {
+      out.push(error instanceof ProtocolError ? `error ${error.code}` : String(error));
+    }
+    return out;
+  }
+
+  it('gives the lines push() and decodeText give, on 20,000 random streams', () => {
+    const random = seeded(0x7e27);
+    const utf8 = Buffer.from('ascii é 名前 \r\n😀\n');
+    for (let n = 0; n < 20_000; n++) {
+      const input = n % 2 === 0 ? randomBytes(random, Math.floor(random() * 400)) : mutate(Buffer.concat([utf8, utf8, utf8]), random);
+      // odd offsets inside a larger buffer, as pooled socket buffers have them
+      const padded = Buffer.concat([Buffer.alloc(n % 7), input]).subarray(n % 7);
+      const chunks = randomChunks(padded, random, 1 + Math.floor(random() * 100));
+      const max = 16 + Math.floor(random() * 200);
+      assert.deepEqual(byText(chunks, max), byBytes(chunks, max), `case ${n}`);
+    }
   });
 });
