@@ -7,7 +7,7 @@ import { UrgentDataRepair } from './control-input.js';
 import { openDataConnection, type DataSetup } from './data/channel.js';
 import { DataConnectionError } from './data/errors.js';
 import type { ServerEvents, ServerStats } from './events.js';
-import { describeCode, FileSystemError } from './fs/errors.js';
+import { describeCode, FileSystemError, type FileSystemErrorCode } from './fs/errors.js';
 import type { Storage } from './fs/storage.js';
 import type { UserFileSystem } from './fs/user-fs.js';
 import type { HashAlgorithm } from './hash.js';
@@ -28,6 +28,8 @@ export interface ServerContext {
   sessionTls(): SessionTls | null;
   emit<K extends keyof ServerEvents>(event: K, ...args: ServerEvents[K]): void;
 }
+
+const FS_REPLY_CODES: Partial<Record<FileSystemErrorCode, number>> = { EINVAL: 553, ENOSPC: 452, ERANGE: 554 };
 
 // Commands answered at once while a transfer runs (RFC 959 §4.1.3); the others wait.
 const DURING_TRANSFER = new Set(['ABOR', 'STAT', 'QUIT']);
@@ -146,11 +148,12 @@ export class Session {
     this.#socket.write(formatReply(code, text));
   }
 
-  /** Answers a filesystem failure the way RFC 959 does: 550 mostly, 553 for names, 452 when full. */
+  /** Answers a filesystem failure the way RFC 959 does: 550 mostly, 553 for names, 452 when full, 554 for a bad REST (RFC 3659). */
   replyError(error: unknown, path: string): void {
     if (!(error instanceof FileSystemError)) throw error;
-    const code = error.code === 'EINVAL' ? 553 : error.code === 'ENOSPC' ? 452 : 550;
-    const text = error.code === 'EACCES' || error.code === 'EINVAL' ? error.message : `${path}: ${describeCode(error.code)}`;
+    const code = FS_REPLY_CODES[error.code] ?? 550;
+    // These messages say more than the code's name; the others are just the name.
+    const text = error.code === 'EACCES' || error.code === 'EINVAL' || error.code === 'ERANGE' ? error.message : `${path}: ${describeCode(error.code)}`;
     this.reply(code, text);
   }
 

@@ -10,6 +10,7 @@ export type FileSystemErrorCode =
   | 'ENOTEMPTY'
   | 'EACCES' // the user's rights forbid it, or the path leaves the user's root
   | 'EINVAL' // a name that cannot exist: NUL, too long, `.`/`..` as a target
+  | 'ERANGE' // a restart offset past the end of the file
   | 'ENOSPC' // the storage is full
   | 'EIO'; // anything else the backend reported
 
@@ -38,6 +39,7 @@ export function describeCode(code: FileSystemErrorCode): string {
     case 'ENOTEMPTY': return 'Directory not empty';
     case 'EACCES': return 'Permission denied';
     case 'EINVAL': return 'Invalid file name';
+    case 'ERANGE': return 'Offset past the end of the file';
     case 'ENOSPC': return 'No space left on device';
     case 'EIO': return 'Input/output error';
   }

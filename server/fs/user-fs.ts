@@ -163,7 +163,7 @@ export class UserFileSystem {
       const real = await this.#real(path);
       const stat = await this.#storage.stat(real);
       if (stat.kind === 'dir') throw new FileSystemError('EISDIR', path);
-      if (start > stat.size) throw new FileSystemError('EINVAL', path, `Restart offset ${start} is past the end of ${path} (${stat.size} bytes)`);
+      if (start > stat.size) throw new FileSystemError('ERANGE', path, `Restart offset ${start} is past the end of ${path} (${stat.size} bytes)`);
       return { stream: await this.#storage.read(real, start), info: this.#info(path, stat) };
     });
   }
@@ -178,7 +178,7 @@ export class UserFileSystem {
       const start = mode.start ?? 0;
       if (mode.append || start > 0) {
         if (start > (existing?.size ?? 0)) {
-          throw new FileSystemError('EINVAL', path, `Restart offset ${start} is past the end of ${path} (${existing?.size ?? 0} bytes)`);
+          throw new FileSystemError('ERANGE', path, `Restart offset ${start} is past the end of ${path} (${existing?.size ?? 0} bytes)`);
         }
         // Resuming in place: what was there before the offset is the point of resuming.
         const stream = await this.#storage.write(real, mode.append ? { append: true } : { start });

@@ -1,0 +1,52 @@
+// Our FTP server on a free loopback port, over a fresh temporary folder with a known tree.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer, type FtpServer, type ServerOptions } from '../../server/index.js';
+import { pseudoRandom, tempDir } from './files.js';
+
+export const USER = 'alice';
+export const PASSWORD = 'wonderland';
+export const BINARY = pseudoRandom(1024 * 1024 + 17, 7);
+
+export interface TestServer {
+  server: FtpServer;
+  port: number;
+  /** The served folder on disk. */
+  root: string;
+  close(): Promise<void>;
+}
+
+/** Writes the tree every server spec starts from into `root`. */
+export function writeTree(root: string): void {
+  mkdirSync(join(root, 'pub/nested/deeper'), { recursive: true });
+  mkdirSync(join(root, 'upload'));
+  writeFileSync(join(root, 'pub/hello.txt'), 'hello world\n');
+  writeFileSync(join(root, 'pub/lines.txt'), 'one\ntwo\nthree\n');
+  writeFileSync(join(root, 'pub/name with spaces.txt'), 'spaces\n');
+  writeFileSync(join(root, 'pub/unicode-été-名前.txt'), 'unicode\n');
+  writeFileSync(join(root, 'pub/nested/deeper/deep.txt'), 'deep\n');
+  writeFileSync(join(root, 'pub/data.bin'), BINARY);
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const folder = tempDir('ftppy-server-');
+  writeTree(folder.dir);
+  const server = await createServer({
+    host: '127.0.0.1',
+    port: 0,
+    root: folder.dir,
+    users: [{ name: USER, password: PASSWORD }],
+    anonymous: true,
+    ...options,
+    limits: { loginDelay: 0.05, ...options.limits },
+  });
+  return {
+    server,
+    port: server.port,
+    root: folder.dir,
+    async close() {
+      await server.close();
+      folder.remove();
+    },
+  };
+}
