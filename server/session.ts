@@ -4,7 +4,7 @@ import { CommandParser, type Command } from '../protocol/command.js';
 import { unmapIPv4 } from '../protocol/address.js';
 import { findCommand } from './commands/index.js';
 import { UrgentDataRepair } from './control-input.js';
-import { openDataConnection, type DataSetup } from './data/channel.js';
+import { handshake, openDataConnection, type DataSetup } from './data/channel.js';
 import { DataConnectionError } from './data/errors.js';
 import type { ServerEvents, ServerStats } from './events.js';
 import { describeCode, FileSystemError, type FileSystemErrorCode } from './fs/errors.js';
@@ -80,6 +80,7 @@ export class Session {
   readonly #repair = new UrgentDataRepair();
   #queue: Command[] = [];
   #running = false;
+  #upgrading = false;
   #idle: NodeJS.Timeout | null = null;
   #data: DataSetup | null = null;
   readonly #lingering = new Set<Socket>();
@@ -217,6 +218,12 @@ export class Session {
     });
   }
 
+  /** A passive data connection just arrived: its TLS handshake starts now when data is protected. */
+  async prepareData(socket: Socket): Promise<Socket> {
+    if (this.protection !== 'P' || !this.tls) return socket;
+    return handshake(socket, this.tls, { timeoutMs: this.server.options.ms.data, signal: this.lifetime.signal });
+  }
+
   /** A data connection done with: it may finish closing on its own, within bounds. */
   linger(socket: Socket, ms: number): void {
     if (socket.destroyed) return;
@@ -269,7 +276,12 @@ export class Session {
       this.close();
       return;
     }
-    for (const command of commands) this.#received(command);
+    const socket = this.#socket;
+    for (const command of commands) {
+      // After AUTH TLS, what came behind it in the same plain-text chunk is dropped.
+      if (this.#socket !== socket || this.#upgrading) break;
+      this.#received(command);
+    }
   };
 
   #received(command: Command): void {
@@ -354,6 +366,7 @@ export class Session {
    * had been protected (the STARTTLS command-injection hole).
    */
   async upgradeToTls(): Promise<void> {
+    this.#upgrading = true;
     this.#queue = [];
     this.#parser = new CommandParser({ maxLineBytes: this.server.options.limits.lineBytes });
     this.#raw.removeListener('data', this.#onData);
@@ -365,6 +378,7 @@ export class Session {
       return;
     }
     this.secure = true;
+    this.#upgrading = false;
     this.#listen();
   }
 

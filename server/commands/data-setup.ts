@@ -29,6 +29,7 @@ async function openPassive(session: Session): Promise<number> {
     min: pasv.min,
     max: pasv.max,
     peer: session.remoteAddress,
+    prepare: (socket) => session.prepareData(socket),
   });
   session.setData({ mode: 'passive', port });
   return port.port;

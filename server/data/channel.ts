@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 import type { HostPort } from '../../protocol/address.js';
 import type { SessionTls } from '../tls.js';
 import { connectActive } from './active.js';
@@ -21,30 +21,45 @@ export interface OpenDataOptions {
   requireReuse: boolean;
 }
 
-/** The data connection of one transfer: accepted or connected, then TLS when PROT P is in force. */
+/**
+ * The data connection of one transfer: accepted or connected, then TLS when PROT P is in
+ * force (a passive connection has usually done its handshake on arrival already), and
+ * refused with 522 when it had to resume the control connection's TLS session and did not.
+ */
 export async function openDataConnection(setup: DataSetup, options: OpenDataOptions): Promise<Socket | TLSSocket> {
   const { timeoutMs, signal } = options;
-  const raw = setup.mode === 'passive'
+  const socket = setup.mode === 'passive'
     ? await setup.port.accept(timeoutMs, signal)
     : await connectActive(setup.target, options.localAddress, timeoutMs, signal);
-  if (!options.tls) return raw;
+  const secure = socket instanceof TLSSocket;
+  if (!options.tls) {
+    if (!secure) return socket;
+    socket.destroy();
+    throw new DataConnectionError(425, 'The data connection is protected, but PROT C asks for clear text');
+  }
+  const data = secure ? socket : await handshake(socket, options.tls, options);
+  if (options.requireReuse && !data.isSessionReused()) {
+    data.destroy();
+    throw new DataConnectionError(522, "TLS session reuse required: the data connection must resume the control connection's TLS session");
+  }
+  return data;
+}
+
+/** The TLS handshake over a data connection, as the TLS server (RFC 4217 §7). */
+export async function handshake(raw: Socket, tls: SessionTls, options: { timeoutMs: number; signal: AbortSignal }): Promise<TLSSocket> {
+  const { signal } = options;
   const abort = (): void => {
     raw.destroy();
   };
   signal.addEventListener('abort', abort);
-  let secure: TLSSocket;
   try {
-    secure = await options.tls.accept(raw, timeoutMs);
+    const secure = await tls.accept(raw, options.timeoutMs);
+    secure.on('error', () => {}); // errors from here on surface in the transfer
+    return secure;
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     throw new DataConnectionError(425, `TLS handshake on the data connection failed: ${(error as Error).message}`, { cause: error });
   } finally {
     signal.removeEventListener('abort', abort);
   }
-  secure.on('error', () => {}); // errors from here on surface in the transfer
-  if (options.requireReuse && !secure.isSessionReused()) {
-    secure.destroy();
-    throw new DataConnectionError(522, "TLS session reuse required: the data connection must resume the control connection's TLS session");
-  }
-  return secure;
 }

@@ -11,6 +11,12 @@ export interface PassivePortOptions {
   max: number;
   /** The control connection's peer: the only address a data connection may come from. */
   peer: string;
+  /**
+   * Runs on the data connection as soon as it arrives: the TLS handshake, when data is
+   * protected. Clients start it right after connecting, and some wait for it to finish
+   * before they send the transfer command, so it cannot wait for that command.
+   */
+  prepare?: (socket: Socket) => Promise<Socket>;
 }
 
 // Random picks before giving up on a crowded range.
@@ -44,15 +50,18 @@ export class PassivePort {
   readonly port: number;
   readonly #server: Server;
   readonly #peer: string;
-  #socket: Socket | null = null;
+  readonly #prepare: (socket: Socket) => Promise<Socket>;
+  #socket: Promise<Socket> | null = null;
+  #raw: Socket | null = null;
   #failure: DataConnectionError | null = null;
   #wake: (() => void) | null = null;
   #handedOut = false;
 
-  private constructor(server: Server, port: number, peer: string) {
+  private constructor(server: Server, port: number, options: PassivePortOptions) {
     this.#server = server;
     this.port = port;
-    this.#peer = unmapIPv4(peer);
+    this.#peer = unmapIPv4(options.peer);
+    this.#prepare = options.prepare ?? ((socket) => Promise.resolve(socket));
     server.on('connection', (socket) => this.#arrived(socket));
   }
 
@@ -72,7 +81,7 @@ export class PassivePort {
     }
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
-    return new PassivePort(server, port, options.peer);
+    return new PassivePort(server, port, options);
   }
 
   #arrived(socket: Socket): void {
@@ -86,7 +95,9 @@ export class PassivePort {
       socket.destroy();
       this.#failure = new DataConnectionError(425, `Data connection from ${from} refused: only the control connection's address may connect`);
     } else {
-      this.#socket = socket;
+      this.#raw = socket;
+      this.#socket = this.#prepare(socket);
+      this.#socket.catch(() => {}); // a failed handshake is reported to the transfer, if one comes
     }
     this.#server.close();
     this.#wake?.();
@@ -103,6 +114,7 @@ export class PassivePort {
         if (this.#socket) {
           const socket = this.#socket;
           this.#socket = null;
+          this.#raw = null;
           this.#handedOut = true;
           resolve(socket);
         } else if (this.#failure) reject(this.#failure);
@@ -131,7 +143,8 @@ export class PassivePort {
   close(): void {
     this.#failure ??= new DataConnectionError(425, 'The passive port was closed');
     this.#server.close();
-    this.#socket?.destroy();
+    this.#raw?.destroy();
+    this.#raw = null;
     this.#socket = null;
     this.#wake?.();
   }

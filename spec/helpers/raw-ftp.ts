@@ -95,6 +95,11 @@ export class RawFtp {
   async startTls(options: ConnectionOptions): Promise<TLSSocket> {
     const r = await this.cmd('AUTH TLS');
     if (r.code !== 234) throw new Error(`AUTH TLS: ${r.code} ${r.message}`);
+    return this.upgrade(options);
+  }
+
+  /** The TLS handshake over the control connection (after a 234 the test read itself). */
+  async upgrade(options: ConnectionOptions): Promise<TLSSocket> {
     const plain = this.socket;
     plain.removeAllListeners('data');
     const secure = tlsConnect({ socket: plain, ...options });
