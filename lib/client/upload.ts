@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { FtpConnection } from '../../protocol/connection.js';
+import { ConnectionError } from '../../protocol/errors.js';
 import { callHook } from '../hooks.js';
 import { describe } from '../warnings.js';
 import type { Attempt, ClientCore } from './core.js';
@@ -19,6 +20,17 @@ async function resumePoint(connection: FtpConnection, target: string, size: numb
   if (!connection.features.restStream) return 0;
   const stored = await remoteSize(connection, target).catch(() => null);
   return stored !== null && stored > 0 && stored <= size ? stored : 0;
+}
+
+/**
+ * A data connection cut so that it looks closed in order (a FIN from a middlebox) ends
+ * the upload with 226 and a short file. Where SIZE exists the stored size is checked, and
+ * a short file is a lost connection: retried, resumed from what the server kept.
+ */
+async function verifyStored(connection: FtpConnection, target: string, expected: number): Promise<void> {
+  if (!connection.features.size) return;
+  const stored = await remoteSize(connection, target);
+  if (stored !== null && stored !== expected) throw new ConnectionError(`${target}: the server holds ${stored} of ${expected} bytes`);
 }
 
 /** Runs the steps every upload shares, on one leased connection. Resolves false when `replace: false` skipped it. */
@@ -43,6 +55,7 @@ export async function upload(core: ClientCore, local: string, remote: string, op
       const onBytes = meter(options.progress, size, offset, (n) => (core.traffic.sent += n));
       // highWaterMark: 64 KiB reads keep the syscalls few and the memory flat.
       await connection.send('STOR', target, createReadStream(local, { start: offset, highWaterMark: 64 * 1024 }), { offset, onBytes });
+      await verifyStored(connection, target, size);
       core.traffic.uploads += 1;
       return true;
     });
@@ -56,9 +69,14 @@ export async function uploadFrom(core: ClientCore, source: UploadSource, remote:
   const send = async (attempt: Attempt, connection: FtpConnection): Promise<boolean> => {
     if (!(await prepare(connection, target, options))) return true;
     const offset = attempt.n > 0 && body.size !== null ? await resumePoint(connection, target, body.size) : 0;
-    const onBytes = meter(options.progress, body.size, offset, (n) => (core.traffic.sent += n));
+    let sent = offset;
+    const onBytes = meter(options.progress, body.size, offset, (n) => {
+      sent += n;
+      core.traffic.sent += n;
+    });
     try {
       await connection.send('STOR', target, body.chunks(offset), { offset, onBytes });
+      await verifyStored(connection, target, sent);
     } catch (error) {
       // Bytes taken from a stream are gone: a retry could only send the rest, so it fails here, not later with a hole.
       if (!body.rewindable && body.taken > 0) throw new Error(`${describe(error)} (after ${body.taken} bytes of a stream, which cannot be sent again)`, { cause: error });
