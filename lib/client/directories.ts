@@ -3,6 +3,7 @@ import { ReplyError } from '../../protocol/errors.js';
 import type { ClientCore } from './core.js';
 import type { MkdirOptions, OperationOptions, RmdirOptions } from './options.js';
 import { ensureRemoteDir, listDirectory } from './remote-listing.js';
+import { remoteParent } from './remote-path.js';
 
 export function mkdir(core: ClientCore, path: string, options: MkdirOptions): Promise<boolean> {
   const dir = core.resolve(path);
@@ -28,6 +29,9 @@ export function rmdir(core: ClientCore, path: string, options: RmdirOptions): Pr
   const dir = core.resolve(path);
   return core.run({ name: 'rmdir', path: dir, fallback: false, signal: options.signal }, (attempt) =>
     attempt.use(async (connection) => {
+      // The connection may stand in the directory (CWD is how existence is probed), and
+      // some servers, ours among them, refuse to remove a session's working directory.
+      await connection.request('CWD', remoteParent(dir));
       if (options.recursive) await removeTree(connection, dir);
       else await connection.command('RMD', dir);
       return true;
