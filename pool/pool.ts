@@ -137,9 +137,9 @@ export class Pool<T extends Poolable> {
       this.#retire(resource, state === 'broken' || resource.closed);
     } else {
       this.#idle.push({ resource, key, since: performance.now(), suspect: state === 'suspect' });
-      this.#trim();
     }
-    this.#dispatch();
+    this.#dispatch(); // a waiter takes it before keepalive trims it
+    this.#trim();
     this.#checkDrained();
   }
 

@@ -187,3 +187,17 @@ describe('Pool', () => {
     await assert.rejects(pool.acquire(), /closed/);
   });
 });
+
+describe('Pool keepalive under load', () => {
+  it('hands a released resource to a waiter before trimming idle ones', async () => {
+    const { pool, made } = fakePool({ connections: 3, keepalive: 0 });
+    const held = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()]);
+    const waiting = pool.acquire();
+    pool.release(held[0]!);
+    assert.equal(await waiting, held[0]);
+    assert.equal(made.length, 3);
+    for (const r of [held[0]!, held[1]!, held[2]!]) pool.release(r);
+    assert.equal(pool.stats().idle, 0);
+    assert.equal(made.filter((f) => f.politely).length, 3);
+  });
+});
