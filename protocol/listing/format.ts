@@ -75,6 +75,10 @@ export interface MlsxFormatOptions {
 const factValue = (text: string | undefined): string | undefined =>
   text === undefined || text === '' || /[;\s]/.test(text) ? undefined : text;
 
+// Links: RFC 3659's own example writes `OS.unix=slink:/target`; its erratum 1500 argues
+// for `OS.unix=symlink` because a target may hold characters a fact value cannot. Both
+// are read by clients (ours and basic-ftp read both); the target is written when it fits
+// in a fact value, since a client that wants it would otherwise need another command.
 function typeFact(entry: ListingEntry, override: 'cdir' | 'pdir' | undefined): string {
   if (override !== undefined) return override;
   if (entry.type === 'link') {
