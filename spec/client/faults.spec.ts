@@ -28,12 +28,15 @@ for (const name of ['vsftpd', 'pyftpdlib']) {
     });
     afterEach(() => warnings?.stop());
     after(async () => {
-      // clean up what the tests uploaded, directly rather than through the proxy
-      await factory({}, false).client(async (client) => {
-        for (const remote of made) await client.remove(remote);
-      });
-      await proxy.close();
-      local.remove();
+      try {
+        // clean up what the tests uploaded, directly rather than through the proxy
+        await factory({}, false).client(async (client) => {
+          for (const remote of made) await client.remove(remote);
+        });
+      } finally {
+        await proxy.close();
+        local.remove();
+      }
     });
 
     function factory(options: FtpPyOptions = {}, proxied = true): FtpPy {
