@@ -115,6 +115,8 @@ export class FtpServer extends EventEmitter<ServerEvents> {
         return;
       }
       const why = this.#sessions.size >= limits.connections ? 'Too many connections' : 'Too many connections from your address';
+      // Whatever the client sent must be read and dropped, or its end never arrives.
+      socket.resume();
       socket.end(`421 ${why}: try again later\r\n`);
       socket.setTimeout(5000, () => socket.destroy());
       return;

@@ -132,6 +132,11 @@ describe('limits', () => {
     const e = await RawFtp.connect(t.port, { localAddress: '127.0.0.3' });
     assert.equal(e.greeting.code, 421);
     assert.match(e.greeting.message, /Too many connections/);
+    // A refused client that talks before reading the 421 is still hung up on once it leaves.
+    const eager = await connectData(t.port);
+    const refusal = readAll(eager);
+    eager.end(`USER ${USER}\r\n`);
+    assert.match((await refusal).toString(), /^421 /);
     a.close();
     await new Promise((r) => setTimeout(r, 50));
     const f = await RawFtp.connect(t.port);
