@@ -158,8 +158,8 @@ export class UserFileSystem {
 
   /** The file's bytes from `start`, and what it is. */
   read(path: string, start = 0): Promise<{ stream: Readable; info: FileInfo }> {
-    this.#need('read', path);
     return this.#call(path, async () => {
+      this.#need('read', path);
       const real = await this.#real(path);
       const stat = await this.#storage.stat(real);
       if (stat.kind === 'dir') throw new FileSystemError('EISDIR', path);
@@ -169,8 +169,8 @@ export class UserFileSystem {
   }
 
   upload(path: string, mode: UploadMode = {}): Promise<Upload> {
-    this.#need('write', path);
     return this.#call(path, async () => {
+      this.#need('write', path);
       if (mode.unique) return this.#uploadUnique(path);
       const real = await this.#real(path);
       const existing = await this.#storage.stat(real).catch(() => null);
@@ -222,23 +222,29 @@ export class UserFileSystem {
   }
 
   mkdir(path: string): Promise<void> {
-    this.#need('mkdir', path);
-    return this.#call(path, async () => this.#storage.mkdir(await this.#real(path)));
+    return this.#call(path, async () => {
+      this.#need('mkdir', path);
+      await this.#storage.mkdir(await this.#real(path));
+    });
   }
 
   rmdir(path: string): Promise<void> {
-    this.#need('delete', path);
-    return this.#call(path, async () => this.#storage.rmdir(await this.#realEntry(path)));
+    return this.#call(path, async () => {
+      this.#need('delete', path);
+      await this.#storage.rmdir(await this.#realEntry(path));
+    });
   }
 
   remove(path: string): Promise<void> {
-    this.#need('delete', path);
-    return this.#call(path, async () => this.#storage.remove(await this.#realEntry(path)));
+    return this.#call(path, async () => {
+      this.#need('delete', path);
+      await this.#storage.remove(await this.#realEntry(path));
+    });
   }
 
   rename(from: string, to: string): Promise<void> {
-    this.#need('rename', from);
     return this.#call(from, async () => {
+      this.#need('rename', from);
       const source = await this.#realEntry(from);
       await this.#storage.stat(source).catch((error: unknown) => {
         throw toFileSystemError(error, from);
@@ -250,13 +256,17 @@ export class UserFileSystem {
   }
 
   setModified(path: string, time: Date): Promise<void> {
-    this.#need('write', path);
-    return this.#call(path, async () => this.#storage.setModified(await this.#real(path), time));
+    return this.#call(path, async () => {
+      this.#need('write', path);
+      await this.#storage.setModified(await this.#real(path), time);
+    });
   }
 
   /** Sets the permission bits; setuid, setgid and sticky are never granted from outside. */
   chmod(path: string, mode: number): Promise<void> {
-    this.#need('write', path);
-    return this.#call(path, async () => this.#storage.chmod(await this.#real(path), mode & 0o777));
+    return this.#call(path, async () => {
+      this.#need('write', path);
+      await this.#storage.chmod(await this.#real(path), mode & 0o777);
+    });
   }
 }

@@ -2,10 +2,11 @@
 // its own process, whose RSS is sampled throughout. 200 MiB each way always; 1 GiB each
 // way with FTPPY_LARGE=1 (about half a minute on a 2-core machine).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 import { connectData, RawFtp } from '../helpers/raw-ftp.js';
@@ -15,7 +16,7 @@ const MAX_GROWTH = 100 * 1024 ** 2;
 const MiB = 1024 ** 2;
 
 class ServerProcess {
-  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #child: ChildProcessByStdio<Writable, Readable, null>;
   readonly #lines: AsyncIterator<string>;
 
   constructor(root: string) {
@@ -24,13 +25,13 @@ class ServerProcess {
     this.#lines = createInterface({ input: this.#child.stdout })[Symbol.asyncIterator]();
   }
 
-  async next(): Promise<Record<string, number>> {
+  async next(): Promise<Record<string, number | undefined>> {
     const { value, done } = await this.#lines.next();
     if (done) throw new Error('the server process ended');
     return JSON.parse(value as string);
   }
 
-  async ask(line: string): Promise<Record<string, number>> {
+  async ask(line: string): Promise<Record<string, number | undefined>> {
     this.#child.stdin.write(`${line}\n`);
     return this.next();
   }
@@ -61,7 +62,7 @@ describe(`a ${SIZE / MiB} MiB transfer each way in constant memory`, () => {
     writeFileSync(join(folder.dir, 'big.bin'), '');
     truncateSync(join(folder.dir, 'big.bin'), SIZE); // sparse: no disk space, real reads
     server = new ServerProcess(folder.dir);
-    ({ port } = await server.next());
+    port = (await server.next()).port!;
   });
   after(async () => {
     await server.close();
