@@ -1,14 +1,134 @@
-// Placeholder: the server (issue 3) replaces this file.
+import { FtpServer, type AnonymousOptions, type PassiveOptions, type Storage, type UserAccountOptions } from '../server/index.js';
+import type { ServerOptions, ServerTlsOptions } from '../server/index.js';
+import { Basic } from './auth.js';
+import { knownKeys, optionsObject, wholeNumber } from './check.js';
 import type { FtpPy } from './ftppy.js';
+import { loadTlsMaterial } from './settings.js';
 
 export interface ServeOptions {
+  /** The directory served (default: the working directory). */
   root?: string;
+  /** Accounts, each with its own home and rights, besides the one of `auth: Basic`. */
+  users?: UserAccountOptions[];
+  /**
+   * Anonymous logins: true (read only), false, or `{ home, rights, names }`. Default: on
+   * when `auth` is `Guest` or absent, off when it is `Basic`.
+   */
+  anonymous?: boolean | AnonymousOptions;
+  /** Passive ports (`min`, `max`) and the address named in 227 replies (`address`, behind NAT). */
+  pasv?: PassiveOptions;
+  /** The web API's port: the FTP port + 1 by default; false turns it off. */
+  web?: number | false;
+  /**
+   * With TLS: refuse logins before AUTH TLS (`login`) and transfers without PROT P
+   * (`data`). Default true for `ftps://`; `ftp://` with `ssl` certificates offers TLS
+   * without requiring it.
+   */
+  requireTls?: boolean | { login?: boolean; data?: boolean };
+  /** Failed logins before the connection is closed (default 3), and the delay step in seconds (default 1). */
+  login?: { attempts?: number; delay?: number };
+  /** A storage backend instead of the disk under `root`. */
+  storage?: Storage;
+  /** The text of the 220 greeting. */
+  greeting?: string;
 }
 
-export interface RunningServer {
+const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting'];
+
+/** The web API's side of a running server, once http/ provides it. */
+export interface WebApi {
+  readonly port: number;
   close(): Promise<void>;
 }
 
-export async function startServer(_ftp: FtpPy, _options: ServeOptions): Promise<RunningServer> {
-  throw new Error('not implemented yet');
+/** What `ftp.server()` resolves to: the FTP server, listening, and its web API. */
+export class RunningServer extends FtpServer {
+  /** The web API, or null when it is off (`web: false`) or not available. */
+  web: WebApi | null = null;
+
+  override async close(): Promise<void> {
+    await Promise.all([this.web?.close(), super.close()]);
+  }
+}
+
+async function tlsOptions(ftp: FtpPy, options: ServeOptions): Promise<ServerTlsOptions | undefined> {
+  const { security } = ftp.endpoint;
+  const ssl = ftp.ssl;
+  if (!ssl?.cert || !ssl.key) {
+    if (security !== 'none') throw new TypeError(`${ftp.endpoint.scheme}:// serving needs ssl: new SSL({ cert, key })`);
+    return undefined;
+  }
+  const material = await loadTlsMaterial(ssl);
+  const required = options.requireTls ?? security !== 'none';
+  const tls: ServerTlsOptions = {
+    cert: material.cert!,
+    key: material.key!,
+    implicit: security === 'implicit',
+    requireLogin: typeof required === 'boolean' ? required : (required.login ?? true),
+    requireData: typeof required === 'boolean' ? required : (required.data ?? true),
+    reuse: ssl.reuse,
+  };
+  if (material.ca) tls.ca = material.ca;
+  if (material.ciphers) tls.ciphers = material.ciphers;
+  return tls;
+}
+
+/** The server options an FtpPy factory and `ftp.server(options)` stand for. */
+export async function serverOptions(ftp: FtpPy, options: ServeOptions = {}): Promise<ServerOptions> {
+  const o = optionsObject('server', options) as ServeOptions;
+  knownKeys('server', o, serveKeys);
+  const users = [...(o.users ?? [])];
+  if (ftp.auth instanceof Basic) users.unshift({ name: ftp.auth.username, password: ftp.auth.password });
+  const { limits, timeout } = ftp;
+  const result: ServerOptions = {
+    host: ftp.endpoint.host,
+    port: ftp.endpoint.port,
+    root: o.root ?? process.cwd(),
+    users,
+    anonymous: o.anonymous ?? !(ftp.auth instanceof Basic),
+    limits: {
+      // A client's Limits defaults (10 connections) are too few for a server: keep the server's unless set.
+      ...(limits.given.has('connections') ? { connections: limits.connections } : {}),
+      ...(limits.given.has('host') ? { perAddress: limits.host } : {}),
+      ...(o.login?.attempts !== undefined ? { loginAttempts: o.login.attempts } : {}),
+      ...(o.login?.delay !== undefined ? { loginDelay: o.login.delay } : {}),
+    },
+    timeouts: { idle: timeout.read, data: timeout.connect, stall: timeout.read },
+  };
+  const tls = await tlsOptions(ftp, o);
+  if (tls) result.tls = tls;
+  if (o.pasv) result.pasv = o.pasv;
+  if (o.storage) result.storage = o.storage;
+  if (o.greeting !== undefined) result.greeting = o.greeting;
+  return result;
+}
+
+/** The web API's port for these options, or null when it is off. */
+export function webPort(ftp: FtpPy, options: ServeOptions): number | null {
+  if (options.web === false) return null;
+  if (options.web === undefined) return ftp.endpoint.port < 65535 ? ftp.endpoint.port + 1 : null;
+  return wholeNumber('server web port', options.web, 1, 65535);
+}
+
+/**
+ * The web API (GET/POST/DELETE /files/…) is built in http/ on top of the server's
+ * `authenticate` and `filesystem`; until it exists there is nothing to start.
+ */
+async function startWeb(_server: RunningServer, _port: number, _ftp: FtpPy): Promise<WebApi | null> {
+  return null;
+}
+
+export async function startServer(ftp: FtpPy, options: ServeOptions): Promise<RunningServer> {
+  const port = webPort(ftp, options);
+  const server = new RunningServer(await serverOptions(ftp, options));
+  await server.listen();
+  if (port !== null) {
+    try {
+      server.web = await startWeb(server, port, ftp);
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+  }
+  return server;
 }
