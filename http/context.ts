@@ -1,0 +1,57 @@
+import type { IncomingMessage } from 'node:http';
+import type { Account, ServerStats, UserFileSystem } from '../server/index.js';
+import { identify, type Caller, type WebUsers } from './auth.js';
+
+// What every route shares: the FTP server it fronts, the bounds, the web side's own
+// counters, and signing a request in.
+
+/**
+ * What the web API needs from the FTP server: its users (and their rights), each user's
+ * filesystem, its counters and where it listens. An `FtpServer` is one.
+ */
+export interface WebBackend extends WebUsers {
+  filesystem(account: Account): Promise<UserFileSystem>;
+  stats(): ServerStats;
+  readonly port: number;
+  readonly options: WebUsers['options'] & { readonly tls: { readonly implicit: boolean } | null };
+}
+
+export interface WebLimits {
+  /** Largest request body (an upload) in bytes. */
+  bodyBytes: number;
+  /** Largest header block of one multipart part. */
+  partHeaderBytes: number;
+  /** Most parts in one multipart body. */
+  parts: number;
+}
+
+export interface WebStats {
+  requests: number;
+  /** Files stored through the web API. */
+  uploads: number;
+  /** File bodies served (whole or ranges). */
+  downloads: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface WebContext {
+  backend: WebBackend;
+  limits: WebLimits;
+  stats: WebStats;
+  started: Date;
+  version: string;
+  /** The port the web API listens on. */
+  port(): number;
+}
+
+export interface SignedIn {
+  caller: Caller;
+  fs: UserFileSystem;
+}
+
+/** Who is calling, and the filesystem they see (their root, their rights). */
+export async function signIn(context: WebContext, req: IncomingMessage): Promise<SignedIn> {
+  const caller = await identify(context.backend, req.headers.authorization);
+  return { caller, fs: await context.backend.filesystem(caller.account) };
+}

@@ -1,0 +1,104 @@
+import type { AddressInfo } from 'node:net';
+import type { WebBackend, WebContext, WebLimits } from './context.js';
+import { WebListeners, type RequestHook } from './web-server.js';
+
+// The web API of an FTP server (the seed's "Web Interface API"): status, file downloads,
+// uploads and deletes over HTTP, for the same users, rights and files as the FTP side.
+// `lib/serve.ts` starts it beside the FTP server on the FTP port + 1.
+
+export type { WebBackend, WebLimits } from './context.js';
+export type { WebEntry } from './entry.js';
+export type { RequestHook, WebHookRequest, WebHookResponse } from './web-server.js';
+
+export interface WebServerOptions {
+  /** The FTP server (an `FtpServer`): its users, their files and rights, its counters. */
+  server: WebBackend & { readonly options: { readonly host: string } };
+  /**
+   * Host name or address to listen on; a name listens on every address it resolves to.
+   * Default: the FTP server's host.
+   */
+  host?: string;
+  /** Port; 0 picks a free one. Default: the FTP server's port + 1. */
+  port?: number;
+  /** The seed's `request` hook: (request, response, duration in seconds), for every request. */
+  hooks?: { request?: RequestHook | undefined };
+  /** Bounds on what a request may send; beyond them the answer is 413. */
+  limits?: Partial<WebLimits>;
+  /** Seconds a connection may stay silent before it is closed (default 300). */
+  timeout?: number;
+  /** Seconds `close()` lets requests in progress finish (default 10). */
+  grace?: number;
+  /** Serve HTTPS with this certificate instead of plain HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer | undefined } | null;
+  /** The version `GET /` reports. */
+  version?: string;
+}
+
+export interface WebServer {
+  /** The port it listens on (the one picked, when asked for port 0). */
+  readonly port: number;
+  /** The first address it listens on. */
+  readonly address: string;
+  /** Every address it listens on. */
+  readonly addresses: AddressInfo[];
+  /** Stops accepting, lets requests in progress finish (within `grace`), then closes. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const DEFAULT_LIMITS: WebLimits = {
+  bodyBytes: 4 * 1024 ** 3,
+  partHeaderBytes: 16 * 1024,
+  parts: 100,
+};
+
+function positive(field: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`web ${field} must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}
+
+function resolveLimits(limits: Partial<WebLimits> = {}): WebLimits {
+  return {
+    bodyBytes: positive('limits.bodyBytes', limits.bodyBytes, DEFAULT_LIMITS.bodyBytes),
+    partHeaderBytes: positive('limits.partHeaderBytes', limits.partHeaderBytes, DEFAULT_LIMITS.partHeaderBytes),
+    parts: positive('limits.parts', limits.parts, DEFAULT_LIMITS.parts),
+  };
+}
+
+/** Starts the web API and resolves once it listens. */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const { server } = options;
+  const port = options.port ?? server.port + 1;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`web port must be a whole number from 0 to 65535, got ${String(port)}`);
+  let listeners: WebListeners | null = null;
+  const context: WebContext = {
+    backend: server,
+    limits: resolveLimits(options.limits),
+    stats: { requests: 0, uploads: 0, downloads: 0, bytesIn: 0, bytesOut: 0 },
+    started: new Date(),
+    version: options.version ?? 'unknown',
+    port: () => listeners?.addresses[0]?.port ?? port,
+  };
+  const hook = options.hooks?.request ?? null;
+  if (hook !== null && typeof hook !== 'function') throw new TypeError('web hooks.request must be a function');
+  listeners = new WebListeners(context, hook);
+  const graceMs = positive('grace', options.grace, 10) * 1000;
+  await listeners.listen({
+    host: options.host ?? server.options.host,
+    port,
+    idleMs: positive('timeout', options.timeout, 300) * 1000,
+    tls: options.tls ?? null,
+  });
+  const bound = listeners;
+  let closing: Promise<void> | null = null;
+  return {
+    port: context.port(),
+    address: bound.addresses[0]!.address,
+    addresses: bound.addresses,
+    close: () => (closing ??= bound.close(graceMs)),
+    [Symbol.asyncDispose]: () => (closing ??= bound.close(graceMs)),
+  };
+}

@@ -1,0 +1,160 @@
+import { lookup } from 'node:dns/promises';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { isIP, type AddressInfo } from 'node:net';
+import type { WebContext } from './context.js';
+import { downloadRoute } from './download.js';
+import { removeRoute } from './remove.js';
+import { Router } from './router.js';
+import { statusRoute } from './status.js';
+import { multipartUploadRoute, rawUploadRoute } from './upload.js';
+
+// The listeners, the request hook and an orderly close. One node:http server per address
+// the host resolves to, all on the same port, as the FTP server does: `localhost` means
+// both 127.0.0.1 and ::1.
+
+/** What the request hook sees of a request (the seed's `request.method`, `request.path`). */
+export interface WebHookRequest {
+  method: string;
+  /** The path as sent (still percent-encoded), without the query. */
+  path: string;
+  /** The whole request target, query included. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** What the request hook sees of the answer (the seed's `response.status`). */
+export interface WebHookResponse {
+  status: number;
+  headers: Record<string, string | number | string[] | undefined>;
+}
+
+/** Called once per request when its answer is complete (or the client left); `duration` in seconds. */
+export type RequestHook = (request: WebHookRequest, response: WebHookResponse, duration: number) => unknown;
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  /** Milliseconds a connection may stay silent before it is closed. */
+  idleMs: number;
+  tls: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer | undefined } | null;
+}
+
+function warn(message: string, code: string): void {
+  process.emitWarning(message, { type: 'FtpPyWarning', code });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Calls the hook; one that throws or rejects is the user's bug, reported, never fatal. */
+function callHook(hook: RequestHook, request: WebHookRequest, response: WebHookResponse, duration: number): void {
+  const failed = (error: unknown): void => warn(`hook request threw: ${describe(error)}`, 'FTPPY_HOOK_FAILED');
+  try {
+    Promise.resolve(hook(request, response, duration)).catch(failed);
+  } catch (error) {
+    failed(error);
+  }
+}
+
+export class WebListeners {
+  readonly #servers: Server[] = [];
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #router: Router;
+  readonly #context: WebContext;
+  readonly #hook: RequestHook | null;
+
+  constructor(context: WebContext, hook: RequestHook | null) {
+    this.#context = context;
+    this.#hook = hook;
+    const files = {
+      GET: downloadRoute(context),
+      POST: multipartUploadRoute(context),
+      PUT: rawUploadRoute(context),
+      DELETE: removeRoute(context),
+    };
+    this.#router = new Router(
+      [
+        { segment: null, methods: { GET: statusRoute(context) } },
+        { segment: 'files', methods: files },
+      ],
+      (error, req) => warn(`web API: ${req.method} ${req.url} failed: ${describe(error)}`, 'FTPPY_WEB_ERROR'),
+    );
+  }
+
+  get addresses(): AddressInfo[] {
+    return this.#servers.map((s) => s.address() as AddressInfo);
+  }
+
+  #serve(req: IncomingMessage, res: ServerResponse): void {
+    const start = process.hrtime.bigint();
+    this.#context.stats.requests++;
+    const hook = this.#hook;
+    if (hook) {
+      res.once('close', () => {
+        const url = req.url ?? '/';
+        const q = url.indexOf('?');
+        callHook(
+          hook,
+          { method: req.method ?? 'GET', path: q === -1 ? url : url.slice(0, q), url, headers: { ...req.headers } },
+          { status: res.statusCode, headers: res.getHeaders() },
+          Number(process.hrtime.bigint() - start) / 1e9,
+        );
+      });
+    }
+    const handled = this.#router.handle(req, res);
+    this.#inFlight.add(handled);
+    void handled.finally(() => this.#inFlight.delete(handled));
+  }
+
+  async listen(options: ListenOptions): Promise<void> {
+    const { host, tls } = options;
+    const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+    let port = options.port;
+    try {
+      for (const address of addresses) {
+        const serve = (req: IncomingMessage, res: ServerResponse): void => this.#serve(req, res);
+        const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, ca: tls.ca }, serve) : createHttpServer(serve);
+        // An upload of many gigabytes takes longer than any fixed request deadline; a
+        // connection that stops moving is what gets closed.
+        server.requestTimeout = 0;
+        server.headersTimeout = 60_000;
+        server.setTimeout(options.idleMs);
+        // Answered in the routes, after the checks that need no body (body.ts).
+        server.on('checkContinue', serve);
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen({ host: address, port }, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        this.#servers.push(server);
+        port = (server.address() as AddressInfo).port;
+      }
+    } catch (error) {
+      await this.close(0);
+      throw error;
+    }
+  }
+
+  /**
+   * Stops accepting, closes idle keep-alive connections, lets requests in progress run for
+   * up to `graceMs`, then cuts them. Resolves when every handler has settled (a cut upload
+   * has thrown its temporary file away by then).
+   */
+  async close(graceMs: number): Promise<void> {
+    const closed = this.#servers.splice(0).map((server) => {
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      return { server, done };
+    });
+    const timer = setTimeout(() => closed.forEach(({ server }) => server.closeAllConnections()), graceMs);
+    await Promise.all([...this.#inFlight]);
+    // Connections whose last request finished meanwhile are idle now.
+    closed.forEach(({ server }) => server.closeIdleConnections());
+    await Promise.all(closed.map(({ done }) => done));
+    clearTimeout(timer);
+  }
+}
