@@ -8,7 +8,7 @@ import { signIn, type WebContext } from './context.js';
 import { webEntry } from './entry.js';
 import { clientGone, HttpError } from './errors.js';
 import { decideRange } from './range.js';
-import { writeChunk } from './respond.js';
+import { startAnswer, writeChunk } from './respond.js';
 import type { Handler } from './router.js';
 import { queryFlag, virtualPath, type RequestTarget } from './target.js';
 import { entityTag, httpDate, notModified, rangeStillValid } from './validators.js';
@@ -32,7 +32,7 @@ async function sendListing(req: IncomingMessage, res: ServerResponse, fs: UserFi
   const entries = fs.list(path)[Symbol.asyncIterator]();
   // The first entry is awaited before answering, so that an unreadable folder is still an error status.
   let next = await entries.next();
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+  startAnswer(res, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
   if (req.method === 'HEAD') {
     await entries.return?.();
     res.end();
@@ -64,7 +64,7 @@ async function sendFile(context: WebContext, req: IncomingMessage, res: ServerRe
   };
   if (queryFlag(target.query, 'download')) headers['Content-Disposition'] = attachment(info.name);
   if (notModified(req.headers, info)) {
-    res.writeHead(304, headers);
+    startAnswer(res, 304, headers);
     res.end();
     return;
   }
@@ -81,12 +81,12 @@ async function sendFile(context: WebContext, req: IncomingMessage, res: ServerRe
   if (range.kind === 'part') headers['Content-Range'] = `bytes ${start}-${end}/${info.size}`;
   const status = range.kind === 'part' ? 206 : 200;
   if (req.method === 'HEAD') {
-    res.writeHead(status, headers);
+    startAnswer(res, status, headers);
     res.end();
     return;
   }
   const { stream } = await fs.read(info.path, start);
-  res.writeHead(status, headers);
+  startAnswer(res, status, headers);
   context.stats.downloads++;
   try {
     await pipeline(stream, exactly(length, context), res);

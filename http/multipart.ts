@@ -196,7 +196,9 @@ function dispositionParams(value: string): Record<string, string> {
   const re = /;\s*([A-Za-z0-9!#$&+.^_`|~*-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))/g;
   for (let m = re.exec(value); m; m = re.exec(value)) {
     const key = m[1]!.toLowerCase();
-    if (m[2] !== undefined) out[key] = m[2].replace(/\\(.)/g, '$1');
+    // Only \" and \\ are unescaped: browsers send backslashes as they are (HTML's form
+    // encoding escapes quotes as %22), and old ones send whole Windows paths.
+    if (m[2] !== undefined) out[key] = m[2].replace(/\\(["\\])/g, '$1');
     else if (key.endsWith('*')) out[key] = extendedValue(m[3] ?? '');
     else out[key] = m[3] ?? '';
   }

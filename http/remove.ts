@@ -4,6 +4,7 @@ import { signIn, type WebContext } from './context.js';
 import { HttpError } from './errors.js';
 import type { Handler } from './router.js';
 import { queryFlag, virtualPath } from './target.js';
+import { startAnswer } from './respond.js';
 
 // DELETE /files/{path}: a file, an empty folder, or with ?recursive=1 a folder and all
 // it holds. A symbolic link is removed as itself, never followed: deleting a link to a
@@ -47,7 +48,7 @@ export function removeRoute(context: WebContext): Handler {
         throw error;
       }
     }
-    res.writeHead(204, { 'Cache-Control': 'no-store' });
+    startAnswer(res, 204, { 'Cache-Control': 'no-store' });
     res.end();
   };
 }

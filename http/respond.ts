@@ -1,9 +1,18 @@
 import type { ServerResponse } from 'node:http';
 import { clientGone, type HttpError } from './errors.js';
 
+/**
+ * Starts the answer. Headers are set one by one rather than passed to writeHead, which
+ * would send them without keeping them: the request hook reads them back afterwards.
+ */
+export function startAnswer(res: ServerResponse, status: number, headers: Record<string, string | number>): void {
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.writeHead(status);
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, {
+  startAnswer(res, status, {
     ...headers,
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(text),

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { settleUnreadBody } from './body.js';
 import { HttpError, toHttpError } from './errors.js';
-import { sendError } from './respond.js';
+import { sendError, startAnswer } from './respond.js';
 import { parseTarget, type RequestTarget } from './target.js';
 
 // A router small enough to read in one sitting: a route is a fixed first path segment
@@ -36,7 +36,7 @@ export class Router {
       const allow = allowed(route);
       const method = req.method ?? 'GET';
       if (method === 'OPTIONS') {
-        res.writeHead(204, { Allow: allow });
+        startAnswer(res, 204, { Allow: allow });
         res.end();
         return;
       }

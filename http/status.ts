@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { challenge, identify } from './auth.js';
 import type { WebContext } from './context.js';
-import { sendJson } from './respond.js';
+import { sendJson, startAnswer } from './respond.js';
 import type { Handler } from './router.js';
 import { managerPage, pagePolicy } from './page.js';
 import { queryFlag } from './target.js';
@@ -27,7 +27,7 @@ export function statusRoute(context: WebContext): Handler {
     if (wantsPage(req)) {
       const nonce = randomBytes(16).toString('base64');
       const page = managerPage(nonce);
-      res.writeHead(200, {
+      startAnswer(res, 200, {
         'Content-Type': 'text/html; charset=utf-8',
         'Content-Length': Buffer.byteLength(page),
         'Content-Security-Policy': pagePolicy(nonce),

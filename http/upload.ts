@@ -87,9 +87,9 @@ function answer(context: WebContext, res: ServerResponse, files: PendingFile[], 
 
 export function multipartUploadRoute(context: WebContext): Handler {
   return async (req, res, target) => {
+    const { fs, path, intoFolder } = await destination(context, req, target);
     const boundary = boundaryOf(req.headers['content-type']);
     if (boundary === null) throw new HttpError(400, 'POST takes multipart/form-data with a boundary; PUT takes a raw body');
-    const { fs, path, intoFolder } = await destination(context, req, target);
     const { limits } = context;
     const parser = new MultipartParser(boundary, { headerBytes: limits.partHeaderBytes, parts: limits.parts });
     const files: PendingFile[] = [];

@@ -94,6 +94,16 @@ describe('multipart parser', () => {
     });
   }
 
+  it('keeps backslashes in file names as browsers send them; unescapes only \\" and \\\\', () => {
+    const name = (quoted: string): string | null => {
+      const events = new MultipartParser('b').push(Buffer.from(`--b\r\nContent-Disposition: form-data; name="f"; filename="${quoted}"\r\n\r\n`));
+      return events[0]?.type === 'part' ? events[0].headers.filename : null;
+    };
+    assert.equal(name('C:\\Users\\me\\two.txt'), 'C:\\Users\\me\\two.txt');
+    assert.equal(name('say \\"hi\\".txt'), 'say "hi".txt');
+    assert.equal(name('a\\\\b'), 'a\\b');
+  });
+
   it('refuses an invalid boundary', () => {
     for (const b of ['', 'x'.repeat(71), 'a"b', 'trailing ']) assert.throws(() => new MultipartParser(b), MultipartError);
   });
