@@ -17,7 +17,9 @@ th { font-size: .8rem; text-transform: uppercase; color: #5b6270; }
 td.size, th.size { text-align: right; font-variant-numeric: tabular-nums; }
 td.perm { font-family: ui-monospace, monospace; color: #5b6270; }
 a { color: #1a5fb4; text-decoration: none; } a:hover { text-decoration: underline; }
-.dir a::before { content: "\\1F4C1  "; } .file a::before { content: "\\1F4C4  "; }
+td.name a::before { content: ""; display: inline-block; width: .8em; height: .95em; margin-right: .5em; vertical-align: -.1em;
+  border: 1px solid #8a93a3; border-radius: 1px 5px 1px 1px; background: #fff; }
+tr.dir td.name a::before { width: 1em; height: .75em; border-color: #c8901a; border-radius: 2px; background: #f2c14e; }
 button { font: inherit; cursor: pointer; border: 1px solid #c7cbd3; background: #fff; border-radius: 4px; padding: .2rem .6rem; }
 button.delete { color: #b3261e; border-color: #e8b4b0; }
 form { margin: 1rem 0; display: flex; gap: .6rem; align-items: center; }
