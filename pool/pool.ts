@@ -153,38 +153,45 @@ export class Pool<T extends Poolable> {
       }
       for (const idle of this.#idle.splice(0)) this.#retire(idle.resource, false);
     }
+    // Closing resources count as open, so this waits for the QUITs too: no socket left behind.
     if (this.#open > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
-    await Promise.all(this.#closing); // the QUITs, so that close() leaves no socket behind
   }
 
   #dispatch(): void {
+    // Waiters that closes in flight will make room for, so that one idle resource is
+    // closed per waiter, not one per waiter per dispatch.
+    let promised = 0;
     for (let i = 0; i < this.#waiters.length && !this.#closed; ) {
       const waiter = this.#waiters[i]!;
       const idle = waiter.fresh ? -1 : this.#lastIdle(waiter.key);
       if (idle !== -1) {
         const [entry] = this.#idle.splice(idle, 1);
         this.#serve(waiter, i, entry!);
-      } else if (this.#roomFor(waiter.key)) {
-        this.#serve(waiter, i, null);
-      } else {
-        i += 1;
+        continue;
       }
+      if (this.#hasRoom(waiter.key)) {
+        this.#serve(waiter, i, null);
+        continue;
+      }
+      if (promised < this.#closing.size || this.#closeIdleFor(waiter.key)) promised += 1;
+      i += 1;
     }
   }
 
-  /** Room for one more for `key`: under both limits, or at the total limit with an idle one (of any key) to close. */
-  #roomFor(key: string): boolean {
-    const limit = this.#options.host ?? this.#options.connections;
-    if ((this.#perKey.get(key) ?? 0) >= limit) {
-      const own = this.#idle.findIndex((idle) => idle.key === key);
-      if (own === -1) return false;
-      this.#retire(this.#idle.splice(own, 1)[0]!.resource, false);
-      return true;
-    }
-    if (this.#open < this.#options.connections) return true;
-    const victim = this.#idle.shift();
-    if (!victim) return false;
-    this.#retire(victim.resource, false);
+  #hasRoom(key: string): boolean {
+    return this.#open < this.#options.connections && (this.#perKey.get(key) ?? 0) < (this.#options.host ?? this.#options.connections);
+  }
+
+  /**
+   * At a limit with idle resources about: closes one (of `key` when the per-host limit is
+   * the one reached). Its place is free once it has closed, which dispatches again; a
+   * resource still saying goodbye is still open, so it still counts.
+   */
+  #closeIdleFor(key: string): boolean {
+    const perHost = (this.#perKey.get(key) ?? 0) >= (this.#options.host ?? this.#options.connections);
+    const at = perHost ? this.#idle.findIndex((idle) => idle.key === key) : 0;
+    if (at === -1 || at >= this.#idle.length) return false;
+    this.#retire(this.#idle.splice(at, 1)[0]!.resource, false);
     return true;
   }
 
@@ -252,13 +259,19 @@ export class Pool<T extends Poolable> {
     const key = this.#keys.get(resource);
     if (key === undefined) return; // already counted out
     this.#keys.delete(resource);
-    this.#count(key, -1);
-    if (destroy || resource.closed) this.#options.destroy(resource);
-    else {
-      const closing = this.#options.close(resource).catch(() => this.#options.destroy(resource));
-      this.#closing.add(closing);
-      void closing.finally(() => this.#closing.delete(closing));
+    if (destroy || resource.closed) {
+      this.#options.destroy(resource);
+      this.#count(key, -1);
+      return;
     }
+    const closing = this.#options.close(resource).catch(() => this.#options.destroy(resource));
+    this.#closing.add(closing);
+    void closing.finally(() => {
+      this.#closing.delete(closing);
+      this.#count(key, -1);
+      this.#dispatch();
+      this.#checkDrained();
+    });
   }
 
   #count(key: string, delta: number): void {

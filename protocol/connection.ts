@@ -151,7 +151,11 @@ export class FtpConnection {
     return this.#transfer(verb, arg, (socket) => send(source, socket, this.#timer, limits, options.onBytes ?? noop), options.offset);
   }
 
-  /** QUIT and a polite close; a server that does not answer is cut off after the read timeout. */
+  /**
+   * QUIT and a polite close, resolved once the socket has closed (so that a pool counting
+   * connections counts this one until the server has let it go). A server that does not
+   * answer is cut off after the read timeout.
+   */
   async close(): Promise<void> {
     if (this.#failure) return;
     try {
@@ -159,7 +163,11 @@ export class FtpConnection {
     } catch {
       // gone already, or too slow to say goodbye: either way it is closed below
     }
-    if (!this.#failure) this.#channel.end();
+    if (this.#failure) return;
+    const socket = this.#channel.socket;
+    const cutOff = setTimeout(() => socket.destroy(), this.options.timeouts.read * 1000);
+    await this.#channel.end();
+    clearTimeout(cutOff);
   }
 
   /** Ends the connection at once with `error` as the reason every pending wait rejects with. */

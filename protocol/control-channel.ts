@@ -87,12 +87,15 @@ export class ControlChannel {
     this.onFail(error);
   }
 
-  /** Ends the connection politely: the socket is ended, not destroyed. */
-  end(): void {
+  /** Ends the connection politely (the socket ended, not destroyed); resolves once it has closed. */
+  end(): Promise<void> {
+    const socket = this.#socket;
+    const closed = socket.closed ? Promise.resolve() : new Promise<void>((resolve) => socket.once('close', () => resolve()));
     if (!this.#error) this.#error = new FtpPyError('FTPPY_ERR_CLOSED', 'connection closed');
     for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#error);
-    this.#socket.end();
+    socket.end();
     this.onFail(this.#error);
+    return closed;
   }
 
   readonly #onData = (chunk: Buffer): void => {

@@ -95,6 +95,8 @@ describe('Pool', () => {
     for (const r of all) pool.release(r);
     assert.equal(pool.stats().idle, 1);
     assert.equal(made.filter((f) => f.politely).length, 2);
+    assert.equal(pool.stats().open, 3, 'closing ones count until they have closed');
+    await sleep(1);
     assert.equal(pool.stats().open, 1);
   });
 
@@ -199,5 +201,30 @@ describe('Pool keepalive under load', () => {
     for (const r of [held[0]!, held[1]!, held[2]!]) pool.release(r);
     assert.equal(pool.stats().idle, 0);
     assert.equal(made.filter((f) => f.politely).length, 3);
+  });
+});
+
+describe('Pool limits while resources close', () => {
+  it('counts a resource saying goodbye as open: a new one waits until it has closed', async () => {
+    let finishClose = (): void => {};
+    const { pool, made } = fakePool({
+      connections: 1,
+      close: (fake) => new Promise<void>((resolve) => {
+        finishClose = () => {
+          fake.closed = true;
+          resolve();
+        };
+      }),
+    });
+    const a = await pool.acquire();
+    pool.release(a);
+    let got = false;
+    const b = pool.acquire({ fresh: true }).then((r) => ((got = true), r));
+    await sleep(5);
+    assert.equal(got, false);
+    assert.deepEqual([pool.stats().open, made.length], [1, 1]);
+    finishClose();
+    assert.equal((await b).id, 2);
+    assert.equal(pool.stats().open, 1);
   });
 });
