@@ -211,21 +211,22 @@ export class FtpConnection {
   }
 
   /**
-   * One transfer: REST when resuming, a data connection, the command, then the data and
+   * One transfer: a data connection, REST when resuming, the command, then the data and
    * the final reply. It resolves only once both the data has ended and the final reply
    * is positive; a negative final reply arriving while data still flows cuts the data
    * connection at once, and it is that reply the transfer fails with.
    */
   async #transfer(verb: string, arg: string | undefined, io: (socket: Socket) => Promise<void>, offset = 0): Promise<Reply> {
     const what = arg === undefined ? verb : `${verb} ${arg}`;
-    if (offset > 0) {
-      const reply = await this.request('REST', String(offset));
-      if (reply.code !== 350) throw new ReplyError(`REST ${offset}`, reply);
-    }
     const link = this.#link();
     const pending = this.options.passive ? await openPassive(link) : await openActive(link);
     let socket: Socket | undefined;
     try {
+      // REST goes right before its command (RFC 3659 §5.5): some servers forget it on PASV.
+      if (offset > 0) {
+        const reply = await this.request('REST', String(offset));
+        if (reply.code !== 350) throw new ReplyError(`REST ${offset}`, reply);
+      }
       // Passive TLS starts its handshake before the command: vsftpd finishes the handshake
       // before it sends 150, so waiting for the 150 first would wait for ever.
       const early = this.options.passive ? this.#secureData(await pending.socket()) : undefined;

@@ -24,8 +24,6 @@ export interface OperationSpec<T> {
   /** What the operation resolves to when it fails: false or null. */
   fallback: T;
   signal?: AbortSignal | undefined;
-  /** false: one attempt only (the source cannot be read twice). */
-  retry?: boolean;
 }
 
 /** Byte counters across the client's life, for stats(). */
@@ -80,7 +78,6 @@ export class ClientCore {
     spec.signal?.addEventListener('abort', forward, { once: true });
     try {
       const attempt = (n: number): Promise<T> => this.#attempt(n, controller.signal, deadline, body);
-      if (spec.retry === false) return await attempt(0);
       return await withRetry(this.ftp.retry, attempt, { signal: controller.signal, ...(deadline === undefined ? {} : { deadline }) });
     } catch (error) {
       if (spec.signal?.aborted) throw spec.signal.reason;

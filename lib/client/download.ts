@@ -46,6 +46,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
   const done = await core.run({ name: 'download', path: `${source} -> ${local}`, fallback: false, signal: options.signal }, async (attempt) => {
     if (options.replace === false && (await access(target).then(() => true, () => false))) return true;
     if (options.dirs) await mkdir(dirname(target), { recursive: true });
+    else await stat(dirname(target)); // a missing folder fails here, before a connection is used
     if (!hooked) {
       hooked = true;
       await callHook(core.ftp.hooks, 'download', source, local);
