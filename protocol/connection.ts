@@ -1,6 +1,7 @@
 import { connect as netConnect, type Server, type Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import { withAbort } from './abort.js';
 import { ControlChannel } from './control-channel.js';
 import { openActive, openPassive, type DataLink, type PendingData, type ServerTraits } from './data-channel.js';
 import { receive, send } from './data-flow.js';
@@ -80,18 +81,19 @@ export class FtpConnection {
   static async open(options: ConnectOptions, signal?: AbortSignal): Promise<FtpConnection> {
     signal?.throwIfAborted();
     const connection = new FtpConnection(options);
-    const onAbort = (): void => connection.destroy(signal?.reason instanceof Error ? signal.reason : new FtpPyError('FTPPY_ERR_ABORTED', 'aborted'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await connection.#establish();
-      await logIn(connection, options);
-      return connection;
-    } catch (error) {
-      connection.destroy(error instanceof Error ? error : new Error(String(error)));
-      throw connection.#failure ?? error;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    const onAbort = (reason: unknown): void => {
+      connection.destroy(reason instanceof Error ? reason : new FtpPyError('FTPPY_ERR_ABORTED', 'aborted'));
+    };
+    return withAbort(signal, onAbort, async () => {
+      try {
+        await connection.#establish();
+        await logIn(connection, options);
+        return connection;
+      } catch (error) {
+        connection.destroy(error instanceof Error ? error : new Error(String(error)));
+        throw connection.#failure ?? error;
+      }
+    });
   }
 
   get secure(): boolean {

@@ -255,6 +255,22 @@ describe('the facade', () => {
     assert.deepEqual(warnings.list, []);
   });
 
+  it('an abort reaches a connection still being opened', async () => {
+    await ftp({ limits: { connections: 2 }, timeout: { connect: 5 } }).client(async (client) => {
+      server.on('GREETING', () => true); // connections from now on are never greeted
+      server.on('SIZE', async (s) => (await sleep(300), s.reply('213 1'), true));
+      const controller = new AbortController();
+      const started = performance.now();
+      const busy = client.size('/f.bin');
+      const waiting = client.exists('/f.bin', { signal: controller.signal });
+      setTimeout(() => controller.abort(new Error('no time')), 100);
+      await assert.rejects(waiting, /no time/);
+      assert.ok(performance.now() - started < 250);
+      assert.equal(await busy, 1);
+      assert.equal((await client.stats()).pool, 1);
+    });
+  });
+
   it('turns a throwing hook or progress callback into a warning, not a failed transfer', async () => {
     const client = await ftp({ hooks: { download: () => { throw new Error('hook bug'); } } }).client();
     assert.ok(await client.download('/f.bin', join(local.dir, 'hooked.bin'), { progress: () => { throw new Error('progress bug'); } }));
