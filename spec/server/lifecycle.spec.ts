@@ -1,0 +1,162 @@
+// The server as an object: listening (on every address of a name, or failing when the
+// port is taken), events and statistics, the seam the web API uses (authenticate,
+// filesystem), close() with a grace period for running transfers, and a client that
+// sends commands without ever reading the replies.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createServer, MemoryStorage, type LoginEvent, type SessionEvent, type Storage, type TransferEvent } from '../../server/index.js';
+import { connectData, RawFtp } from '../helpers/raw-ftp.js';
+import { PASSWORD, startServer, USER } from '../helpers/test-server.js';
+
+describe('listening', () => {
+  it('listens on every address a name resolves to, on one port', async () => {
+    const server = await createServer({ host: 'localhost', port: 0, storage: new MemoryStorage(), anonymous: true });
+    const ports = new Set(server.addresses.map((a) => a.port));
+    assert.equal(ports.size, 1);
+    assert.ok(server.addresses.some((a) => a.address === '127.0.0.1' || a.address === '::1'));
+    await server.close();
+  });
+
+  it('fails when the port is taken, leaving nothing open', async () => {
+    const first = await createServer({ port: 0, storage: new MemoryStorage() });
+    await assert.rejects(createServer({ port: first.port, storage: new MemoryStorage() }), /EADDRINUSE/);
+    await first.close();
+  });
+
+  it('checks its options, naming the field', async () => {
+    assert.throws(() => new MemoryStorage({ '/a': 'x', '/a/b': 'y' }), TypeError);
+    const bad: [object, RegExp][] = [
+      [{ port: 70000 }, /port/],
+      [{ pasv: { min: 6000, max: 5000 } }, /pasv/],
+      [{ pasv: { min: 0, max: 0, address: 'host.example' } }, /pasv.address/],
+      [{ users: [{ name: 'a', password: 'b' }, { name: 'a', password: 'c' }] }, /repeated/],
+      [{ users: [{ name: 'a', password: 'b', rights: { fly: true } }] }, /unknown right "fly"/],
+      [{ anonymous: { names: [] } }, /anonymous.names/],
+      [{ tls: { cert: 'x' } }, /cert and key/],
+      [{ timeouts: { idle: -1 } }, /timeouts.idle/],
+      [{ limits: { loginDelay: 'slow' } }, /loginDelay/],
+      [{ greeting: 'two\r\nlines' }, /greeting/],
+    ];
+    for (const [options, message] of bad) await assert.rejects(createServer({ port: 0, ...options } as never), message);
+  });
+});
+
+describe('events, statistics and the web API’s seam', () => {
+  it('reports sessions, logins and transfers', async () => {
+    const t = await startServer();
+    const seen: string[] = [];
+    t.server.on('session', (e: SessionEvent) => seen.push(`session ${e.address}`));
+    t.server.on('login', (e: LoginEvent) => seen.push(`login ${e.user}`));
+    t.server.on('login-failed', (e) => seen.push(`failed ${e.user}`));
+    t.server.on('transfer', (e: TransferEvent) => seen.push(`${e.direction} ${e.path} ${e.bytes} ${e.ok}`));
+    t.server.on('session-end', () => seen.push('end'));
+    const ftp = await RawFtp.connect(t.port);
+    await ftp.login(USER, 'wrong');
+    await ftp.login(USER, PASSWORD);
+    await ftp.cmd('TYPE I');
+    const data = await connectData(await ftp.epsv());
+    await ftp.cmd('RETR /pub/hello.txt');
+    data.resume();
+    await ftp.reply();
+    await ftp.cmd('QUIT');
+    await ftp.closed();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(seen, ['session 127.0.0.1', `failed ${USER}`, `login ${USER}`, 'download /pub/hello.txt 12 true', 'end']);
+    assert.deepEqual(t.server.stats(), {
+      connections: 0, sessions: 1, refused: 0, logins: 1, failedLogins: 1, transfers: 1, failedTransfers: 0, bytesIn: 0, bytesOut: 12,
+    });
+    await t.close();
+  });
+
+  it('authenticates and opens a user’s filesystem the way FTP logins do', async () => {
+    const t = await startServer({ users: [{ name: 'web', password: 'pw', home: '/pub', rights: { delete: false } }] });
+    assert.equal(t.server.authenticate('web', 'nope'), null);
+    assert.equal(t.server.authenticate('nobody', 'pw'), null);
+    const account = t.server.authenticate('web', 'pw')!;
+    assert.equal(account.home, '/pub');
+    assert.equal(account.rights.delete, false);
+    const fs = await t.server.filesystem(account);
+    assert.equal((await fs.stat('/hello.txt')).size, 12);
+    await assert.rejects(fs.remove('/hello.txt'), /no delete right/);
+    const anonymous = t.server.authenticate('FTP', 'anything')!;
+    assert.equal(anonymous.anonymous, true);
+    await t.close();
+  });
+
+  it('a fault no client should cause is reported as session-error and answered 451', async () => {
+    const storage = new MemoryStorage({ '/a.txt': 'a' });
+    // A storage that breaks its contract: a modification time that is not a Date.
+    const broken: Storage = {
+      stat: async (path) => (path === '/a.txt' ? ({ kind: 'file', size: 1, modified: 'not a date', mode: 0o644 } as never) : storage.stat(path)),
+      realpath: (path) => storage.realpath(path),
+      list: (path) => storage.list(path),
+      read: (path, start) => storage.read(path, start),
+      write: (path, mode) => storage.write(path, mode),
+      mkdir: (path) => storage.mkdir(path),
+      rmdir: (path) => storage.rmdir(path),
+      remove: (path) => storage.remove(path),
+      rename: (from, to) => storage.rename(from, to),
+      setModified: (path, time) => storage.setModified(path, time),
+      chmod: (path, mode) => storage.chmod(path, mode),
+    };
+    const server = await createServer({ port: 0, storage: broken, anonymous: true });
+    const errors: unknown[] = [];
+    server.on('session-error', (e) => errors.push(e.error));
+    const ftp = await RawFtp.connect(server.port);
+    await ftp.login('anonymous', 'x');
+    assert.equal((await ftp.cmd('MDTM /a.txt')).code, 451);
+    assert.equal(errors.length, 1);
+    assert.equal((await ftp.cmd('NOOP')).code, 200);
+    ftp.close();
+    await server.close();
+  });
+});
+
+describe('closing', () => {
+  it('lets a running transfer finish, then says 421 and closes', async () => {
+    const t = await startServer();
+    const ftp = await RawFtp.connect(t.port);
+    await ftp.login(USER, PASSWORD);
+    const idle = await RawFtp.connect(t.port);
+    const data = await connectData(await ftp.epsv());
+    assert.equal((await ftp.cmd('STOR /upload/late.txt')).code, 150);
+    const closing = t.server.close();
+    assert.equal((await idle.reply()).code, 421);
+    await assert.rejects(RawFtp.connect(t.port));
+    data.end('finished after close()');
+    assert.equal((await ftp.reply()).code, 226);
+    assert.equal((await ftp.reply()).code, 421);
+    await closing;
+    await t.close();
+  });
+
+  it('cuts a transfer still running when the grace period ends', async () => {
+    const t = await startServer({ timeouts: { grace: 0.2 } });
+    const ftp = await RawFtp.connect(t.port);
+    await ftp.login(USER, PASSWORD);
+    const data = await connectData(await ftp.epsv());
+    assert.equal((await ftp.cmd('STOR /upload/never.txt')).code, 150);
+    data.write('never finished');
+    const started = Date.now();
+    await t.server.close();
+    assert.ok(Date.now() - started >= 150);
+    await ftp.closed();
+    data.destroy();
+    await t.close();
+  });
+});
+
+describe('a client that does not read its replies', () => {
+  it('is answered in full once it reads, with the server holding back meanwhile', async () => {
+    const t = await startServer();
+    const ftp = await RawFtp.connect(t.port);
+    ftp.socket.pause();
+    const commands = 3000;
+    ftp.send('HELP\r\n'.repeat(commands));
+    await new Promise((r) => setTimeout(r, 300));
+    ftp.socket.resume();
+    for (let i = 0; i < commands; i++) assert.equal((await ftp.reply()).code, 214);
+    ftp.close();
+    await t.close();
+  });
+});
