@@ -16,10 +16,16 @@ export async function listDirectory(connection: FtpConnection, dir: string): Pro
       if (!(error instanceof ReplyError) || (error.status !== 500 && error.status !== 502)) throw error;
     }
   }
-  return readListing(connection, 'LIST', dir);
+  // vsftpd, pure-ftpd and proftpd hide dot files from a plain LIST (MLSD shows them): -a
+  // shows them. A server that does not know -a refuses it or (pyftpdlib) lists nothing.
+  const all = await readListing(connection, 'LIST', dir, '-a ').catch((error: unknown) => {
+    if (error instanceof ReplyError && (error.status ?? 0) >= 500) return [];
+    throw error;
+  });
+  return all.length > 0 ? all : readListing(connection, 'LIST', dir);
 }
 
-async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir: string): Promise<ListingEntry[]> {
+async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir: string, flags = ''): Promise<ListingEntry[]> {
   const parser = new ListingParser({ dir, ...(verb === 'MLSD' ? { format: 'mlsd' as const } : {}) });
   const entries: ListingEntry[] = [];
   const sink = new Writable({
@@ -32,7 +38,7 @@ async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir
       }
     },
   });
-  await connection.receive(verb, dir, sink);
+  await connection.receive(verb, flags + dir, sink);
   for (const entry of parser.end()) entries.push(entry);
   return entries;
 }

@@ -203,6 +203,8 @@ export function clientSuite(server: ServerUnderTest): void {
       assert.ok(await client.remove(`${base}/gone/inner/x.txt`));
       assert.ok(await client.rmdir(`${base}/gone/inner`));
       assert.ok(await client.uploadFrom('y', `${base}/gone/y/z.txt`, { dirs: true }));
+      assert.ok(await client.uploadFrom('dot', `${base}/gone/y/.hidden`));
+      assert.ok((await client.list(`${base}/gone/y`))!.some((e) => e.name === '.hidden'), 'dot files are listed');
       assert.ok(await client.rmdir(`${base}/gone`, { recursive: true }));
       assert.equal(await client.exists(`${base}/gone`), false);
     });
