@@ -212,7 +212,8 @@ export class Session {
     return openDataConnection(setup, {
       timeoutMs: this.server.options.ms.data,
       signal,
-      localAddress: this.localAddress,
+      // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; an IPv4 connection must leave from a.b.c.d.
+      localAddress: unmapIPv4(this.localAddress),
       tls: protect ? this.tls : null,
       requireReuse: this.server.options.tls?.reuse ?? false,
     });

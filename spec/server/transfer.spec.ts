@@ -201,6 +201,21 @@ describe('active mode', () => {
     ftp.close();
   });
 
+  it('works on a dual-stack listener, where IPv4 clients appear as ::ffff:a.b.c.d', async () => {
+    const dual = await startServer({ host: '::' });
+    const ftp = await RawFtp.connect(dual.port);
+    await ftp.login(USER, PASSWORD);
+    const listener = await listenOnce();
+    assert.equal((await ftp.cmd(`PORT 127,0,0,1,${listener.port >> 8},${listener.port & 255}`)).code, 200);
+    assert.equal((await ftp.cmd('RETR pub/hello.txt')).code, 150);
+    assert.equal((await readAll(await listener.socket)).length, 12 + 1); // TYPE A: CRLF
+    assert.equal((await ftp.reply()).code, 226);
+    assert.match((await ftp.cmd('PASV')).message, /\(127,0,0,1,\d+,\d+\)/);
+    listener.close();
+    ftp.close();
+    await dual.close();
+  });
+
   it('a PORT target that refuses the connection gives 425', async () => {
     const ftp = await loggedIn();
     const listener = await listenOnce();
