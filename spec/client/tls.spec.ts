@@ -41,7 +41,8 @@ describe('FTPS settings', () => {
         assert.equal(await client.list(vsftpd().pub_dir), null);
       });
       await settled();
-      assert.match(warnings.list[0]!.message, /^list \/pub failed: 522 /);
+      // vsftpd answers 522 and, now and then, ends the session before the 522 is out.
+      assert.match(warnings.list[0]!.message, /^list \/pub failed: (522 |control connection closed by the server)/);
     } finally {
       warnings.stop();
     }

@@ -43,7 +43,6 @@ describe('withRetry', () => {
     for (const [i, expected] of [20, 40, 80].entries()) {
       assert.ok(gaps[i]! >= expected - 2 && gaps[i]! < expected + 400, `gap ${i}: ${gaps[i]} ms, expected ~${expected}`);
     }
-    assert.ok(gaps[2]! > gaps[0]!, 'the delay grows');
   });
 
   it('passes the attempt number and returns the first success', async () => {
