@@ -54,6 +54,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
 
   /** Listens on every address the host resolves to, all on the same port. */
   async listen(): Promise<void> {
+    if (this.#listeners.length > 0) throw new Error('The server is already listening');
     const { host, port } = this.options;
     const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
     let bound = port;

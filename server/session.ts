@@ -403,6 +403,10 @@ export class Session {
   /** Server shutdown: idle sessions are closed now, a running transfer may finish within `graceMs`. */
   shutdown(graceMs: number): void {
     if (this.#closing) return;
+    if (this.state === 'connecting') {
+      this.#raw.destroy(); // an implicit-TLS handshake still running: nothing can be said yet
+      return;
+    }
     const text = 'Server shutting down';
     if (!this.#transfer) {
       this.reply(421, text);
