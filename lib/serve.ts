@@ -1,3 +1,4 @@
+import { startWebServer, type WebServer } from '../http/index.js';
 import { FtpServer, type AnonymousOptions, type PassiveOptions, type Storage, type UserAccountOptions } from '../server/index.js';
 import type { ServerOptions, ServerTlsOptions } from '../server/index.js';
 import { Basic } from './auth.js';
@@ -35,16 +36,10 @@ export interface ServeOptions {
 
 const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting'];
 
-/** The web API's side of a running server, once http/ provides it. */
-export interface WebApi {
-  readonly port: number;
-  close(): Promise<void>;
-}
-
 /** What `ftp.server()` resolves to: the FTP server, listening, and its web API. */
 export class RunningServer extends FtpServer {
-  /** The web API, or null when it is off (`web: false`) or not available. */
-  web: WebApi | null = null;
+  /** The web API, or null when it is off (`web: false`). */
+  web: WebServer | null = null;
 
   override async close(): Promise<void> {
     await Promise.all([this.web?.close(), super.close()]);
@@ -111,11 +106,12 @@ export function webPort(ftp: FtpPy, options: ServeOptions): number | null {
 }
 
 /**
- * The web API (GET/POST/DELETE /files/…) is built in http/ on top of the server's
- * `authenticate` and `filesystem`; until it exists there is nothing to start.
+ * The web API (GET /, GET/POST/PUT/DELETE /files/…, http/) beside the FTP server: the
+ * same users, rights and files, over plain HTTP as the seed has it, with the factory's
+ * `request` hook.
  */
-async function startWeb(_server: RunningServer, _port: number, _ftp: FtpPy): Promise<WebApi | null> {
-  return null;
+function startWeb(server: RunningServer, port: number, ftp: FtpPy): Promise<WebServer> {
+  return startWebServer({ server, port, hooks: { request: ftp.hooks.request } });
 }
 
 export async function startServer(ftp: FtpPy, options: ServeOptions): Promise<RunningServer> {

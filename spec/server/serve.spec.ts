@@ -91,6 +91,32 @@ describe('ftp.server()', () => {
     assert.ok(one && two);
   });
 
+  it('starts the web API on the FTP port + 1 (or the port given), with the request hook', async () => {
+    const port = await freePort();
+    const requests: string[] = [];
+    const ftp = new FtpPy(`ftp://127.0.0.1:${port}`, { hooks: { request: (request, response) => void requests.push(`${request.method} ${request.path} ${response.status}`) } });
+    const server = await ftp.server({ root: folder.dir });
+    assert.equal(server.web?.port, port + 1);
+    const response = await fetch(`http://127.0.0.1:${port + 1}/files/pub/hello.txt`);
+    assert.equal(await response.text(), 'hello world\n');
+    await server.close();
+    assert.deepEqual(requests, ['GET /files/pub/hello.txt 200']);
+    const webPort = await freePort();
+    const moved = await new FtpPy(`ftp://127.0.0.1:${port}`).server({ root: folder.dir, web: webPort });
+    assert.equal(moved.web?.port, webPort);
+    await moved.close();
+  });
+
+  it('does not stay up when the web API cannot start', async () => {
+    const port = await freePort();
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(port + 1, '127.0.0.1', resolve));
+    await assert.rejects(new FtpPy(`ftp://127.0.0.1:${port}`).server({ root: folder.dir }), /EADDRINUSE/);
+    await new Promise((resolve) => blocker.close(resolve));
+    const again = await new FtpPy(`ftp://127.0.0.1:${port}`).server({ root: folder.dir, web: false }); // the FTP port was freed
+    await again.close();
+  });
+
   it('refuses what cannot work, before listening', async () => {
     await assert.rejects(new FtpPy('ftps://127.0.0.1:2121').server({ web: false }), TypeError);
     await assert.rejects(new FtpPy('ftp://127.0.0.1:2121').server({ web: 70000 }), RangeError);
