@@ -40,6 +40,8 @@ export function admit(verb: string, access: Access, ctx: AdmitContext): Refusal 
     return state === 'logged-in' ? null : { code: 530, text: 'Please log in with USER and PASS first' };
   }
   if (access !== 'login') return null;
+  // Refused at USER already, the same way for every name, so that the client does not
+  // go on to send the password in clear text.
   if ((verb === 'USER' || verb === 'PASS') && ctx.tlsRequired && !ctx.secure) {
     return { code: 530, text: 'TLS is required: send AUTH TLS before logging in' };
   }

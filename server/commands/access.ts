@@ -26,10 +26,12 @@ async function pass(session: Session, password: string): Promise<void> {
   let fs: UserFileSystem;
   try {
     fs = await UserFileSystem.open(session.server.storage, account.home, account.rights);
-  } catch {
+  } catch (error) {
+    // The server's fault, told to its owner; the client gets the one 530 there is.
+    session.server.emit('session-error', { session: session.id, address: session.remoteAddress, error });
     session.pendingUser = null;
     session.state = 'need-user';
-    session.reply(530, 'Login incorrect: the home folder is unavailable');
+    session.reply(530, 'Login incorrect');
     return;
   }
   session.login(account, fs);

@@ -83,6 +83,17 @@ describe('events, statistics and the web API’s seam', () => {
     await t.close();
   });
 
+  it('a home that cannot be opened fails the login with the usual 530, and tells the owner', async () => {
+    const t = await startServer({ users: [{ name: 'misfiled', password: 'pw', home: '/pub/hello.txt' }] });
+    const errors: unknown[] = [];
+    t.server.on('session-error', (e) => errors.push(e.error));
+    const ftp = await RawFtp.connect(t.port);
+    assert.deepEqual(await ftp.login('misfiled', 'pw'), { code: 530, message: 'Login incorrect', lines: ['Login incorrect'] });
+    assert.equal(errors.length, 1);
+    ftp.close();
+    await t.close();
+  });
+
   it('a fault no client should cause is reported as session-error and answered 451', async () => {
     const storage = new MemoryStorage({ '/a.txt': 'a' });
     // A storage that breaks its contract: a modification time that is not a Date.
