@@ -300,6 +300,7 @@ export class Session {
 
   async #drain(): Promise<void> {
     this.#running = true;
+    this.#stopIdle(); // a long command (HASH of a large file, a login delay) is not idleness
     while (this.#queue.length > 0 && !this.#closing) {
       const command = this.#queue.shift()!;
       if (this.#queue.length < QUEUE_PAUSE / 2 && this.#socket.isPaused()) this.#socket.resume();
@@ -308,6 +309,7 @@ export class Session {
       if (this.#socket.writableNeedDrain) await this.#drained();
     }
     this.#running = false;
+    this.#armIdle();
   }
 
   #drained(): Promise<void> {
@@ -387,7 +389,7 @@ export class Session {
 
   #armIdle(): void {
     this.#stopIdle();
-    if (this.#transfer || this.#closing) return;
+    if (this.#transfer || this.#running || this.#closing) return;
     const ms = this.server.options.ms.idle;
     this.#idle = setTimeout(() => {
       this.reply(421, `Idle for ${ms / 1000} s: closing the control connection`);
