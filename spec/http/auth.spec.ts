@@ -101,10 +101,12 @@ describe('Basic auth without anonymous access', () => {
       unknown.push(await time(`nobody${i}:nope`));
     }
     assert.ok(median(wrong) >= 195 && median(unknown) >= 195, `both wait the login delay: ${median(wrong)} / ${median(unknown)} ms`);
-    assert.ok(Math.abs(median(wrong) - median(unknown)) < 40, `${median(wrong)} vs ${median(unknown)} ms`);
+    // Loose enough for a loaded machine; an undelayed unknown user would differ by 200 ms.
+    assert.ok(Math.abs(median(wrong) - median(unknown)) < 100, `${median(wrong)} vs ${median(unknown)} ms`);
     const start = performance.now();
     await ask(w.port, 'GET', '/', { auth: ALICE });
-    assert.ok(performance.now() - start < 150, 'a right password is not delayed');
+    const right = performance.now() - start;
+    assert.ok(right < median(wrong) - 100, `a right password is not delayed (${right} ms)`);
   });
 });
 
