@@ -19,13 +19,17 @@ function declaredLength(req: IncomingMessage): number | null {
 
 /**
  * The body's chunks, in order, with backpressure (the next chunk is read only when the
- * caller asks for it). More than `limit` bytes is a 413, found from Content-Length
- * before reading when it is given. `Expect: 100-continue` is answered only here, once
- * the request has passed every check that needs no body.
+ * caller asks for it). More than `limit` bytes is a 413: at once, when Content-Length
+ * says so, else as soon as the bound is passed. `Expect: 100-continue` is answered when
+ * the first chunk is asked for, so after every check the route makes before reading.
  */
-export async function* bodyChunks(req: IncomingMessage, res: ServerResponse, limit: number): AsyncGenerator<Buffer> {
+export function bodyChunks(req: IncomingMessage, res: ServerResponse, limit: number): AsyncGenerator<Buffer> {
   const declared = declaredLength(req);
   if (declared !== null && declared > limit) throw tooLarge(limit);
+  return readBody(req, res, limit);
+}
+
+async function* readBody(req: IncomingMessage, res: ServerResponse, limit: number): AsyncGenerator<Buffer> {
   if (/^100-continue$/i.test(req.headers.expect ?? '') && !res.headersSent) res.writeContinue();
   continued.add(req);
   let total = 0;

@@ -92,10 +92,11 @@ export function multipartUploadRoute(context: WebContext): Handler {
     if (boundary === null) throw new HttpError(400, 'POST takes multipart/form-data with a boundary; PUT takes a raw body');
     const { limits } = context;
     const parser = new MultipartParser(boundary, { headerBytes: limits.partHeaderBytes, parts: limits.parts });
+    const body = bodyChunks(req, res, limits.bodyBytes);
     const files: PendingFile[] = [];
     const stored = await settle(files, async () => {
       let current: PendingFile | null = null;
-      for await (const chunk of bodyChunks(req, res, limits.bodyBytes)) {
+      for await (const chunk of body) {
         context.stats.bytesIn += chunk.length;
         for (const event of parser.push(chunk)) {
           if (event.type === 'part') {
@@ -124,9 +125,10 @@ export function rawUploadRoute(context: WebContext): Handler {
   return async (req, res, target) => {
     const { fs, path, intoFolder } = await destination(context, req, target);
     if (intoFolder) throw new HttpError(409, `PUT needs a file path, and ${path} is a folder`);
+    const body = bodyChunks(req, res, context.limits.bodyBytes); // a declared length too large: 413 before any file is opened
     const file = await PendingFile.open(fs, path);
     const stored = await settle([file], async () => {
-      for await (const chunk of bodyChunks(req, res, context.limits.bodyBytes)) {
+      for await (const chunk of body) {
         context.stats.bytesIn += chunk.length;
         await file.write(chunk);
       }
