@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { access, mkdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
@@ -9,6 +8,7 @@ import { callHook } from '../hooks.js';
 import { describe } from '../warnings.js';
 import type { ClientCore } from './core.js';
 import { meter, type TransferOptions } from './options.js';
+import { partName } from './part-file.js';
 import { remoteSize } from './remote-listing.js';
 
 /** The file's size when the server tells it (SIZE), for progress and to catch a short transfer. */
@@ -33,15 +33,23 @@ function closeFile(file: WriteStream, end: boolean): Promise<void> {
   });
 }
 
+/** What a caller may already know of the remote file (tree operations, from the listing). */
+export interface KnownFile {
+  /** Its size: no SIZE is asked. */
+  size?: number;
+  /** Its time, given to the local file (before it takes the target's name). */
+  modified?: Date;
+}
+
 /**
  * `download(remote, local)`: written to a temporary file beside the target and renamed
  * onto it when complete, so the target never holds half a file. A retry resumes from
  * what the temporary file holds (REST) when the server can; otherwise it starts over.
  */
-export async function download(core: ClientCore, remote: string, local: string, options: TransferOptions): Promise<boolean> {
+export async function download(core: ClientCore, remote: string, local: string, options: TransferOptions, known: KnownFile = {}): Promise<boolean> {
   const source = core.resolve(remote);
   const target = resolve(local);
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.ftppy-part`);
+  const temp = join(dirname(target), partName(basename(target)));
   let hooked = false;
   const done = await core.run({ name: 'download', path: `${source} -> ${local}`, fallback: false, signal: options.signal }, async (attempt) => {
     if (options.replace === false && (await access(target).then(() => true, () => false))) return true;
@@ -52,7 +60,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
       await callHook(core.ftp.hooks, 'download', source, local);
     }
     await attempt.use(async (connection) => {
-      const total = await sizeOf(connection, source);
+      const total = known.size ?? (await sizeOf(connection, source));
       let offset = 0;
       if (attempt.n > 0 && connection.features.restStream) offset = (await stat(temp).catch(() => null))?.size ?? 0;
       if (total !== null && offset > total) offset = 0;
@@ -70,6 +78,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
       }
       checkLength(source, offset + bytes, total);
     });
+    if (known.modified) await utimes(temp, new Date(), known.modified);
     await rename(temp, target);
     core.traffic.downloads += 1;
     return true;

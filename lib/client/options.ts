@@ -33,35 +33,46 @@ export interface RmdirOptions extends OperationOptions {
 export interface ListOptions extends OperationOptions {
   /** The whole tree below the path, its directories listed in parallel. */
   deep?: boolean;
+  /** With `deep`: directories listed at once. Default: Limits.connections. */
+  concurrency?: number;
 }
 
 /** Checks an options object the way the factory checks its own: unknown keys and wrong types throw at once. */
 export function checkOptions<T extends object>(what: string, value: unknown, keys: readonly (keyof T & string)[]): T {
   const o = optionsObject(what, value);
   knownKeys(what, o, keys);
-  for (const flag of ['dirs', 'replace', 'parents', 'recursive', 'deep'] as const) {
+  for (const flag of ['dirs', 'replace', 'parents', 'recursive', 'deep', 'dryRun', 'force', 'checksum', 'ignoreCase'] as const) {
     if (o[flag] !== undefined && typeof o[flag] !== 'boolean') throw new TypeError(`${what}: ${flag} must be true or false`);
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`${what}: signal must be an AbortSignal`);
   if (o.progress !== undefined && typeof o.progress !== 'function') throw new TypeError(`${what}: progress must be a function`);
   if (o.limit !== undefined) wholeNumber(`${what}: limit`, o.limit, 1, 10_000);
+  if (o.concurrency !== undefined) wholeNumber(`${what}: concurrency`, o.concurrency, 1, 10_000);
+  if (o.keep !== undefined) wholeNumber(`${what}: keep`, o.keep, 1, 100_000);
   return o as T;
+}
+
+/** A user's callback that cannot fail the operation, like a hook: its first throw is warned about, and it is not called again. */
+export function guarded<A extends unknown[]>(callback: ((...args: A) => void) | undefined): (...args: A) => void {
+  let broken = false;
+  return (...args) => {
+    if (!callback || broken) return;
+    try {
+      callback(...args);
+    } catch (error) {
+      broken = true;
+      warn(`progress callback threw: ${describe(error)}`, 'FTPPY_HOOK_FAILED');
+    }
+  };
 }
 
 /** Counts a transfer's bytes into its progress callback (and the client's totals). */
 export function meter(progress: ProgressCallback | undefined, total: number | null, start: number, count: (n: number) => void): (n: number) => void {
   let bytes = start;
-  let broken = false;
+  const report = guarded(progress);
   return (n) => {
     bytes += n;
     count(n);
-    if (!progress || broken) return;
-    try {
-      progress(bytes, total);
-    } catch (error) {
-      // Like a hook: the user's bug is reported, not turned into a failed transfer.
-      broken = true;
-      warn(`progress callback threw: ${describe(error)}`, 'FTPPY_HOOK_FAILED');
-    }
+    report(bytes, total);
   };
 }

@@ -8,9 +8,17 @@ import { remoteName, remoteParent } from './remote-path.js';
 
 /** The entries of a directory: MLSD when FEAT offers MLST (exact facts), LIST otherwise. */
 export async function listDirectory(connection: FtpConnection, dir: string): Promise<ListingEntry[]> {
+  return (await readDirectory(connection, dir)).entries;
+}
+
+/**
+ * A directory's entries, and whether they are MLSD's: its times are UTC to the second,
+ * where LIST's are to the minute (or the day) and in whatever time zone the server keeps.
+ */
+export async function readDirectory(connection: FtpConnection, dir: string): Promise<{ entries: ListingEntry[]; machine: boolean }> {
   if (connection.features.mlst) {
     try {
-      return await readListing(connection, 'MLSD', dir);
+      return { entries: await readListing(connection, 'MLSD', dir), machine: true };
     } catch (error) {
       // MLST listed but MLSD not understood: LIST still works.
       if (!(error instanceof ReplyError) || (error.status !== 500 && error.status !== 502)) throw error;
@@ -22,7 +30,7 @@ export async function listDirectory(connection: FtpConnection, dir: string): Pro
     if (error instanceof ReplyError && (error.status ?? 0) >= 500) return [];
     throw error;
   });
-  return all.length > 0 ? all : readListing(connection, 'LIST', dir);
+  return { entries: all.length > 0 ? all : await readListing(connection, 'LIST', dir), machine: false };
 }
 
 async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir: string, flags = ''): Promise<ListingEntry[]> {

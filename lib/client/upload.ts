@@ -1,13 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { posix } from 'node:path';
 import type { FtpConnection } from '../../protocol/connection.js';
-import { ConnectionError } from '../../protocol/errors.js';
+import { ConnectionError, ReplyError } from '../../protocol/errors.js';
 import { callHook } from '../hooks.js';
 import { describe } from '../warnings.js';
 import type { Attempt, ClientCore } from './core.js';
 import { meter, type TransferOptions } from './options.js';
 import { ensureRemoteDir, remoteExists, remoteSize } from './remote-listing.js';
-import { remoteParent } from './remote-path.js';
+import { partName } from './part-file.js';
+import { remoteName, remoteParent } from './remote-path.js';
+import { setRemoteModified } from './remote-times.js';
 import { UploadBody, type UploadSource } from './sources.js';
 
 /**
@@ -40,8 +43,23 @@ async function prepare(connection: FtpConnection, target: string, options: Trans
   return true;
 }
 
-export async function upload(core: ClientCore, local: string, remote: string, options: TransferOptions): Promise<boolean> {
+/** How tree operations upload: with the file's time, and never half a file under its name. */
+export interface UploadManner {
+  /** Set on the server after the transfer (MFMT), so that a later sync sees the file unchanged. */
+  modified?: Date;
+  /** Sent under a temporary name beside the target and renamed onto it once complete. */
+  atomic?: boolean;
+}
+
+/** The temporary file goes once the upload has failed for good (a lost connection may leave it: tree walks ignore such names). */
+async function dropPart(connection: FtpConnection, part: string): Promise<void> {
+  if (!connection.closed) await connection.request('DELE', part).catch(() => {});
+}
+
+export async function upload(core: ClientCore, local: string, remote: string, options: TransferOptions, manner: UploadManner = {}): Promise<boolean> {
   const target = core.resolve(remote);
+  const part = manner.atomic ? posix.join(remoteParent(target), partName(remoteName(target))) : target;
+  const retries = core.ftp.retry.total;
   let hooked = false;
   return core.run({ name: 'upload', path: `${local} -> ${target}`, fallback: false, signal: options.signal }, async (attempt) => {
     const { size } = await stat(local);
@@ -51,11 +69,23 @@ export async function upload(core: ClientCore, local: string, remote: string, op
         hooked = true;
         await callHook(core.ftp.hooks, 'upload', local, target);
       }
-      const offset = attempt.n > 0 ? await resumePoint(connection, target, size) : 0;
+      const offset = attempt.n > 0 ? await resumePoint(connection, part, size) : 0;
       const onBytes = meter(options.progress, size, offset, (n) => (core.traffic.sent += n));
-      // highWaterMark: 64 KiB reads keep the syscalls few and the memory flat.
-      await connection.send('STOR', target, createReadStream(local, { start: offset, highWaterMark: 64 * 1024 }), { offset, onBytes });
-      await verifyStored(connection, target, size);
+      try {
+        // highWaterMark: 64 KiB reads keep the syscalls few and the memory flat.
+        await connection.send('STOR', part, createReadStream(local, { start: offset, highWaterMark: 64 * 1024 }), { offset, onBytes });
+        await verifyStored(connection, part, size);
+        // A server that cannot set times keeps the upload's: later syncs see the file as newer there, never older.
+        if (manner.modified) await setRemoteModified(connection, part, manner.modified);
+        if (part !== target) {
+          const ready = await connection.request('RNFR', part);
+          if (ready.code !== 350) throw new ReplyError(`RNFR ${part}`, ready);
+          await connection.command('RNTO', target);
+        }
+      } catch (error) {
+        if (part !== target && (attempt.n >= retries || error instanceof ReplyError)) await dropPart(connection, part);
+        throw error;
+      }
       core.traffic.uploads += 1;
       return true;
     });
