@@ -20,9 +20,22 @@ import {
 import { parsePwdReply } from './client/remote-path.js';
 import type { UploadSource } from './client/sources.js';
 import { upload, uploadFrom } from './client/upload.js';
+import { backup, backups } from './tree/backup.js';
+import { mirror } from './tree/mirror.js';
+import {
+  treeKeys, type Backup, type BackupOptions, type MirrorOptions, type RestoreOptions, type SearchOptions, type SyncOptions, type VerifyOptions,
+} from './tree/options.js';
+import { restore } from './tree/restore.js';
+import { search } from './tree/search.js';
+import { sync, type Direction } from './tree/sync.js';
+import { verify } from './tree/verify.js';
 
 export type { BatchOptions, ListOptions, MkdirOptions, OperationOptions, RmdirOptions, TransferOptions, Pair, UploadSource };
 export type { ProgressCallback } from './client/options.js';
+export type {
+  Backup, BackupOptions, MirrorOptions, RestoreOptions, SearchOptions, SyncOptions, TreeAction, TreeOptions, TreeProgress, TreeProgressCallback, VerifyOptions,
+} from './tree/options.js';
+export type { Direction } from './tree/sync.js';
 
 /** What `stats()` reports: the seed's fields (host, port, pool, active, secure, passive) and a few more. */
 export interface ClientStats {
@@ -118,7 +131,7 @@ export class Client implements AsyncDisposable {
   }
 
   async list(path = '.', options?: ListOptions): Promise<ListingEntry[] | null> {
-    return list(this.#core, path, checkOptions('list', options, ['deep', 'signal']));
+    return list(this.#core, path, checkOptions('list', options, ['deep', 'concurrency', 'signal']));
   }
 
   async remove(path: string, options?: OperationOptions): Promise<boolean> {
@@ -157,6 +170,46 @@ export class Client implements AsyncDisposable {
   /** `chmod(path, '755')` (SITE CHMOD). */
   async chmod(path: string, mode: string | number, options?: OperationOptions): Promise<boolean> {
     return chmod(this.#core, path, mode, checkOptions('chmod', options, signalKey));
+  }
+
+  /**
+   * Brings two folders in line: 'up' and 'down' send what is missing on the other side or
+   * differs (in size, or newer), 'both' sends each side's news the other way, the newer
+   * file winning; none deletes. Times are carried across (MFMT up, utimes down), so a
+   * second run transfers nothing. Results per path relative to the roots.
+   */
+  async sync(local: string, remote: string, direction: Direction, options?: SyncOptions): Promise<Record<string, boolean>> {
+    return sync(this.#core, local, remote, direction, checkOptions('sync', options, [...treeKeys, 'dryRun']));
+  }
+
+  /** Per file on either side: same size on both sides (and with `checksum`, same content). */
+  async verify(local: string, remote: string, options?: VerifyOptions): Promise<Record<string, boolean>> {
+    return verify(this.#core, local, remote, checkOptions('verify', options, [...treeKeys, 'checksum']));
+  }
+
+  /** Makes the remote folder the local one, deleting what the local side lacks; refuses a missing or empty source unless `force`. */
+  async mirror(local: string, remote: string, options?: MirrorOptions): Promise<Record<string, boolean>> {
+    return mirror(this.#core, local, remote, checkOptions('mirror', options, [...treeKeys, 'dryRun', 'force']));
+  }
+
+  /** Uploads each local source under `target/backup_YYYYMMDD_HHMMSS/` (UTC); results per source. `keep` prunes old backups after a full success. */
+  async backup(sources: string | readonly string[], target: string, options?: BackupOptions): Promise<Record<string, boolean>> {
+    return backup(this.#core, sources, target, checkOptions('backup', options, [...treeKeys, 'keep']));
+  }
+
+  /** The backups in `target`, newest first. */
+  async backups(target: string, options?: OperationOptions): Promise<Backup[] | null> {
+    return backups(this.#core, target, checkOptions<OperationOptions>('backups', options, signalKey).signal);
+  }
+
+  /** Brings a remote backup (a `backup_…` folder) down into a local folder, with the original modification times. */
+  async restore(backup: string, local: string, options?: RestoreOptions): Promise<Record<string, boolean>> {
+    return restore(this.#core, backup, local, checkOptions('restore', options, [...treeKeys, 'dryRun']));
+  }
+
+  /** Every entry below `path` whose name matches the glob (`*`, `?`, `[abc]`, `[!a]`), with its full path. */
+  async search(pattern: string, path = '.', options?: SearchOptions): Promise<ListingEntry[] | null> {
+    return search(this.#core, pattern, path, checkOptions('search', options, ['concurrency', 'ignoreCase', 'signal']));
   }
 
   async stats(): Promise<ClientStats> {

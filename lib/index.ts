@@ -7,6 +7,8 @@ export type { Endpoint } from './endpoint.js';
 export { Client } from './client.js';
 export type {
   ClientStats, TransferOptions, BatchOptions, ListOptions, MkdirOptions, RmdirOptions, OperationOptions, ProgressCallback, Pair, UploadSource,
+  Direction, SyncOptions, VerifyOptions, MirrorOptions, BackupOptions, RestoreOptions, SearchOptions, TreeOptions, TreeProgress, TreeProgressCallback,
+  TreeAction, Backup,
 } from './client.js';
 export type { ServeOptions, RunningServer } from './serve.js';
 export type { ListingEntry, EntryType } from '../protocol/listing/entry.js';

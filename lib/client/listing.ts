@@ -1,28 +1,23 @@
 import type { ListingEntry } from '../../protocol/listing/index.js';
+import { treeEntries, walkRemote } from '../tree/walk-remote.js';
 import type { ClientCore } from './core.js';
 import type { ListOptions, OperationOptions } from './options.js';
 import { listDirectory, remoteExists, remoteSize, statRemote } from './remote-listing.js';
-import { runQueue } from './work-queue.js';
 
 /**
- * `list(path, { deep })`. Deep walks the tree breadth first with as many directories
- * listed at once as the pool has connections; links are listed, not followed (a link to
- * a parent would never end). Entries come sorted by path.
+ * `list(path, { deep })`. Deep walks the tree with `concurrency` directories listed at
+ * once through the pool (lib/tree/walk-remote.ts); links are listed, not followed. A
+ * directory that cannot be listed makes it null. Entries come sorted by path.
  */
-export function list(core: ClientCore, path: string, options: ListOptions): Promise<ListingEntry[] | null> {
+export async function list(core: ClientCore, path: string, options: ListOptions): Promise<ListingEntry[] | null> {
   const dir = core.resolve(path);
-  return core.run<ListingEntry[] | null>({ name: 'list', path: dir, fallback: null, signal: options.signal }, async (attempt) => {
-    if (!options.deep) return attempt.use((connection) => listDirectory(connection, dir));
-    const found: ListingEntry[] = [];
-    await runQueue([dir], core.ftp.limits.connections, async (next, add) => {
-      const entries = await attempt.use((connection) => listDirectory(connection, next));
-      for (const entry of entries) {
-        found.push(entry);
-        if (entry.type === 'dir') add(entry.path);
-      }
-    });
-    return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  });
+  if (!options.deep) {
+    return core.run<ListingEntry[] | null>({ name: 'list', path: dir, fallback: null, signal: options.signal }, (attempt) =>
+      attempt.use((connection) => listDirectory(connection, dir)),
+    );
+  }
+  const tree = await walkRemote(core, dir, { concurrency: options.concurrency ?? core.ftp.limits.connections, signal: options.signal });
+  return tree.unread.length > 0 ? null : treeEntries(tree);
 }
 
 export function metadata(core: ClientCore, path: string, options: OperationOptions): Promise<ListingEntry | null> {

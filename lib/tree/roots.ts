@@ -1,0 +1,36 @@
+import { mkdir } from 'node:fs/promises';
+import type { ClientCore } from '../client/core.js';
+import { ensureRemoteDir } from '../client/remote-listing.js';
+import { describe, warn } from '../warnings.js';
+import type { Tree } from './nodes.js';
+
+export type RootState = 'ready' | 'missing';
+
+/**
+ * Whether the remote root exists (CWD: some servers list a missing folder as empty),
+ * created with its parents when `create` says so. null when the server could not be
+ * asked, which has been warned about.
+ */
+export function remoteRoot(core: ClientCore, name: string, dir: string, create: boolean, signal?: AbortSignal): Promise<RootState | null> {
+  return core.run<RootState | null>({ name, path: dir, fallback: null, signal }, (attempt) =>
+    attempt.use(async (connection) => {
+      if ((await connection.request('CWD', dir)).code < 400) return 'ready';
+      if (!create) return 'missing';
+      await ensureRemoteDir(connection, dir);
+      return 'ready';
+    }),
+  );
+}
+
+/** Creates the local root (and its parents) if missing; false, warned, when it cannot be. */
+export async function localRoot(name: string, dir: string): Promise<boolean> {
+  try {
+    await mkdir(dir, { recursive: true });
+    return true;
+  } catch (error) {
+    warn(`${name}: cannot create the local folder ${dir}: ${describe(error)}`, 'FTPPY_ERR_LOCAL');
+    return false;
+  }
+}
+
+export const emptyTree = (): Tree => ({ nodes: new Map(), unread: [] });
