@@ -108,10 +108,11 @@ describe('ftp.server()', () => {
   });
 
   it('does not stay up when the web API cannot start', async () => {
-    const port = await freePort();
     const blocker = createNetServer();
-    await new Promise<void>((resolve) => blocker.listen(port + 1, '127.0.0.1', resolve));
-    await assert.rejects(new FtpPy(`ftp://127.0.0.1:${port}`).server({ root: folder.dir }), /EADDRINUSE/);
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as AddressInfo).port;
+    const port = await freePort();
+    await assert.rejects(new FtpPy(`ftp://127.0.0.1:${port}`).server({ root: folder.dir, web: taken }), /EADDRINUSE/);
     await new Promise((resolve) => blocker.close(resolve));
     await assert.rejects(RawFtp.connect(port)); // the FTP side was closed again
   });
