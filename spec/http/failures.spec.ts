@@ -136,17 +136,21 @@ describe('closing', () => {
   it('close() cuts an upload in progress after the grace period and throws its temporary file away', async () => {
     const t = await startServer();
     const web = await startWebServer({ server: t.server, port: 0, grace: 0.2 });
-    const auth = `Basic ${Buffer.from(ALICE).toString('base64')}`;
-    const req = request({ host: '127.0.0.1', port: web.port, method: 'PUT', path: '/files/upload/slow.bin', headers: { Authorization: auth, 'Content-Length': 1_000_000 } });
-    req.on('error', () => {});
-    req.write(Buffer.alloc(1000));
-    await sleep(100);
-    assert.equal(leftovers(t.root).length, 1, 'the upload is under way, in a temporary file');
-    const started = performance.now();
-    await web.close();
-    assert.ok(performance.now() - started < 2000);
-    assert.deepEqual(leftovers(t.root), []);
-    await t.close();
+    try {
+      const auth = `Basic ${Buffer.from(ALICE).toString('base64')}`;
+      const req = request({ host: '127.0.0.1', port: web.port, method: 'PUT', path: '/files/upload/slow.bin', headers: { Authorization: auth, 'Content-Length': 1_000_000 } });
+      req.on('error', () => {});
+      req.write(Buffer.alloc(1000));
+      for (let i = 0; i < 500 && leftovers(t.root).length === 0; i++) await sleep(10);
+      assert.equal(leftovers(t.root).length, 1, 'the upload is under way, in a temporary file');
+      const started = performance.now();
+      await web.close();
+      assert.ok(performance.now() - started < 2000);
+      assert.deepEqual(leftovers(t.root), []);
+    } finally {
+      await web.close();
+      await t.close();
+    }
   });
 
   it('close() is idempotent and waits for nothing when idle', async () => {

@@ -36,7 +36,10 @@ function exchange(port: number, pieces: Buffer[], endAfter = false): Promise<str
     socket.on('data', (c: Buffer) => got.push(c));
     socket.on('error', () => resolve(Buffer.concat(got).toString('latin1'))); // a reset is an answer too
     socket.on('close', () => resolve(Buffer.concat(got).toString('latin1')));
-    socket.setTimeout(10_000, () => reject(new Error('no answer within 10 s')));
+    socket.setTimeout(10_000, () => {
+      socket.destroy();
+      reject(new Error('no answer within 10 s'));
+    });
   });
 }
 

@@ -77,6 +77,8 @@ export function ask(port: number, method: string, target: string, options: Ask =
       });
     });
     req.on('error', reject);
+    // A server that never answers fails the test instead of keeping the process alive.
+    req.setTimeout(30_000, () => req.destroy(new Error(`no answer to ${method} ${target} within 30 s`)));
     req.end(options.body);
   });
 }
