@@ -47,6 +47,9 @@ function withoutOptions(arg: string): string {
   return arg.replace(/^(\s*-[a-zA-Z]+)+(\s+|$)/, '');
 }
 
+// A name with a line break would forge a second line; LIST and MLSD show it as `ls -q` does, so NLST too.
+const LINE_BREAKS = /[\r\n]/g;
+
 // Lines are sent in batches of about this many bytes: one write per line would cost a
 // system call each, one write for everything would hold the whole listing in memory.
 const BATCH = 16 * 1024;
@@ -123,7 +126,7 @@ export const listing: CommandGroup = {
       const listed = given === '' ? null : await session.fs.stat(session.resolve(given)).catch(() => null);
       // As vsftpd and proftpd: names relative to what was asked for, so each can be RETRieved.
       const prefix = listed?.kind !== 'dir' ? null : given.endsWith('/') ? given : `${given}/`;
-      const name = (info: FileInfo): string => (given === '' ? info.name : prefix === null ? given : prefix + info.name);
+      const name = (info: FileInfo): string => (given === '' ? info.name : prefix === null ? given : prefix + info.name).replace(LINE_BREAKS, '?');
       return listOver(session, 'NLST', given, name);
     },
   },

@@ -170,6 +170,16 @@ describe('listings', () => {
     ftp.close();
   });
 
+  it('a name with a line break cannot forge a listing line', async () => {
+    const ftp = await loggedIn();
+    await ftp.cmd('MKD /odd');
+    writeFileSync(join(t.root, 'odd', 'two\r\nlines'), '');
+    assert.equal((await download(ftp, 'NLST /odd')).toString(), '/odd/two??lines\r\n');
+    assert.match((await download(ftp, 'LIST /odd')).toString(), / two\?\?lines\r\n$/);
+    assert.match((await download(ftp, 'MLSD /odd')).toString(), /; two\?\?lines\r\n$/);
+    ftp.close();
+  });
+
   it('a listing of thousands of entries streams out whole', async () => {
     const ftp = await loggedIn();
     await ftp.cmd('MKD /many');
