@@ -66,7 +66,7 @@ export class PassivePort {
   }
 
   static async open(options: PassivePortOptions): Promise<PassivePort> {
-    // Paused: nothing is read before the transfer decides between plain and TLS.
+    // Paused: nothing is read before a TLS handshake (when data is protected) takes the socket over.
     const server = createServer({ pauseOnConnect: true });
     server.on('error', () => {}); // a listener error after listening only ends this port
     if (options.min === 0) {
