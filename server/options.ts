@@ -8,8 +8,9 @@ import type { Storage } from './fs/storage.js';
 /** What a user may do. Reading includes listing; navigating (CWD) is always allowed. */
 export interface Rights {
   read: boolean;
-  /** Upload (STOR/APPE/STOU), overwrite, set times (MFMT) and modes (SITE CHMOD). */
+  /** Upload (STOR/APPE/STOU), resume, set times (MFMT) and modes (SITE CHMOD). */
   write: boolean;
+  /** Delete files and folders; also needed, with write, to replace an existing file. */
   delete: boolean;
   mkdir: boolean;
   rename: boolean;
