@@ -5,7 +5,7 @@ import { knownKeys, nonNegative, optionsObject, positiveSeconds, wholeNumber } f
 export interface TimeoutOptions {
   /** TCP connect, TLS handshake and the 220 greeting together. Default 10. */
   connect?: number;
-  /** Longest wait for a reply or for data to arrive. Default 30. On a server: the idle timeout. */
+  /** Longest wait for a reply or for data to arrive. Default 30. On a server: the idle timeout (default 300 there). */
   read?: number;
   /** Longest wait for data to drain to the peer. Default 30. */
   write?: number;
@@ -18,10 +18,13 @@ export class Timeout {
   readonly read: number;
   readonly write: number;
   readonly pool: number | null;
+  /** Which fields the caller set, so that a server can keep its own defaults for the rest. */
+  readonly given: ReadonlySet<keyof TimeoutOptions>;
 
   constructor(options: TimeoutOptions = {}) {
     const o = optionsObject('Timeout', options);
     knownKeys('Timeout', o, ['connect', 'read', 'write', 'pool']);
+    this.given = new Set(Object.keys(o).filter((k) => o[k] !== undefined) as (keyof TimeoutOptions)[]);
     this.connect = positiveSeconds('Timeout.connect', o.connect ?? 10);
     this.read = positiveSeconds('Timeout.read', o.read ?? 30);
     this.write = positiveSeconds('Timeout.write', o.write ?? 30);

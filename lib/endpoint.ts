@@ -35,7 +35,8 @@ export function parseEndpoint(value: unknown, implicitTls = false): Endpoint {
   if (host === '') throw new TypeError(`endpoint has no host: ${JSON.stringify(value)}`);
   const security: Security = scheme === 'ftp' ? 'none' : implicitTls ? 'implicit' : 'explicit';
   const port = url.port === '' ? (security === 'implicit' ? 990 : 21) : Number(url.port);
-  if (port < 1 || port > 65535) throw new RangeError(`endpoint port ${port} is outside 1-65535`);
+  // Port 0 asks a server for any free port; a client refuses it when it connects.
+  if (port < 0 || port > 65535) throw new RangeError(`endpoint port ${port} is outside 0-65535`);
   const path = url.pathname === '' || url.pathname === '/' ? null : decodeURIComponent(url.pathname);
   const endpoint: Endpoint = { scheme, security, host, port, path };
   if (url.username !== '') endpoint.user = decodeURIComponent(url.username);

@@ -62,6 +62,7 @@ export class FtpPy {
   /** Runs `fn` with a client and closes it when `fn` settles. */
   client<T>(fn: (client: Client) => Promise<T>): Promise<T>;
   async client<T>(fn?: (client: Client) => Promise<T>): Promise<Client | T> {
+    if (this.endpoint.port === 0) throw new RangeError('endpoint port 0 means "any free port" to a server; a client needs the real port');
     const client = await openClient(this);
     if (!fn) return client;
     try {

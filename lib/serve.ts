@@ -88,7 +88,12 @@ export async function serverOptions(ftp: FtpPy, options: ServeOptions = {}): Pro
       ...(o.login?.attempts !== undefined ? { loginAttempts: o.login.attempts } : {}),
       ...(o.login?.delay !== undefined ? { loginDelay: o.login.delay } : {}),
     },
-    timeouts: { idle: timeout.read, data: timeout.connect, stall: timeout.read },
+    // The client's 30 s read default would make a server drop idle clients ten times
+    // sooner than vsftpd's 300 s: the server keeps its own defaults unless they are set.
+    timeouts: {
+      ...(timeout.given.has('read') ? { idle: timeout.read, stall: timeout.read } : {}),
+      ...(timeout.given.has('connect') ? { data: timeout.connect } : {}),
+    },
   };
   const tls = await tlsOptions(ftp, o);
   if (tls) result.tls = tls;
@@ -101,17 +106,27 @@ export async function serverOptions(ftp: FtpPy, options: ServeOptions = {}): Pro
 /** The web API's port for these options, or null when it is off. */
 export function webPort(ftp: FtpPy, options: ServeOptions): number | null {
   if (options.web === false) return null;
-  if (options.web === undefined) return ftp.endpoint.port < 65535 ? ftp.endpoint.port + 1 : null;
-  return wholeNumber('server web port', options.web, 1, 65535);
+  if (options.web === undefined) {
+    const { port } = ftp.endpoint;
+    return port === 0 ? 0 : port < 65535 ? port + 1 : null; // beside "any free port" goes any free port
+  }
+  return wholeNumber('server web port', options.web, 0, 65535);
 }
 
 /**
  * The web API (GET /, GET/POST/PUT/DELETE /files/…, http/) beside the FTP server: the
- * same users, rights and files, over plain HTTP as the seed has it, with the factory's
- * `request` hook.
+ * same users, rights and files, with the factory's `request` hook. Plain HTTP as the
+ * seed has it, but HTTPS with the server's certificate when it has one: a server that
+ * protects FTP logins must not take the same passwords in clear through Basic auth.
  */
 function startWeb(server: RunningServer, port: number, ftp: FtpPy): Promise<WebServer> {
-  return startWebServer({ server, port, hooks: { request: ftp.hooks.request } });
+  const tls = server.options.tls;
+  return startWebServer({
+    server,
+    port,
+    hooks: { request: ftp.hooks.request },
+    tls: tls ? { cert: tls.cert, key: tls.key, ca: tls.ca } : null,
+  });
 }
 
 export async function startServer(ftp: FtpPy, options: ServeOptions): Promise<RunningServer> {
