@@ -40,6 +40,11 @@ describe('CommandParser', () => {
     assert.equal(command?.arg, `a${String.fromCharCode(0xff)}b`); // not UTF-8, so Latin-1
   });
 
+  it('keeps the text after a lone IAC whose DM was sent out of band (lftp\'s ABOR)', () => {
+    const line = Buffer.concat([Buffer.from([0xff, 0xf4, 0xff]), Buffer.from('ABOR\r\n')]);
+    assert.deepEqual(new CommandParser().push(line), [{ verb: 'ABOR', arg: '' }]);
+  });
+
   it('skips empty lines', () => {
     assert.deepEqual(new CommandParser().push(Buffer.from('\r\n\nNOOP\r\n')), [{ verb: 'NOOP', arg: '' }]);
   });
