@@ -51,17 +51,24 @@ export interface UploadManner {
   atomic?: boolean;
 }
 
-/** The temporary file goes once the upload has failed for good (a lost connection may leave it: tree walks ignore such names). */
-async function dropPart(connection: FtpConnection, part: string): Promise<void> {
-  if (!connection.closed) await connection.request('DELE', part).catch(() => {});
+/**
+ * The temporary file goes once the upload has failed for good, on whatever connection
+ * the pool has, without retries or warnings: the upload's failure has been reported, and
+ * a server that cannot be reached keeps the file (tree walks ignore such names; mirror
+ * removes them).
+ */
+async function dropPart(core: ClientCore, part: string): Promise<void> {
+  const connection = await core.pool.acquire().catch(() => null);
+  if (!connection) return;
+  const reply = await connection.request('DELE', part).catch(() => null);
+  core.pool.release(connection, reply ? 'ok' : 'broken');
 }
 
 export async function upload(core: ClientCore, local: string, remote: string, options: TransferOptions, manner: UploadManner = {}): Promise<boolean> {
   const target = core.resolve(remote);
   const part = manner.atomic ? posix.join(remoteParent(target), partName(remoteName(target))) : target;
-  const retries = core.ftp.retry.total;
   let hooked = false;
-  return core.run({ name: 'upload', path: `${local} -> ${target}`, fallback: false, signal: options.signal }, async (attempt) => {
+  const done = await core.run({ name: 'upload', path: `${local} -> ${target}`, fallback: false, signal: options.signal }, async (attempt) => {
     const { size } = await stat(local);
     return attempt.use(async (connection) => {
       if (!(await prepare(connection, target, options))) return true;
@@ -71,25 +78,22 @@ export async function upload(core: ClientCore, local: string, remote: string, op
       }
       const offset = attempt.n > 0 ? await resumePoint(connection, part, size) : 0;
       const onBytes = meter(options.progress, size, offset, (n) => (core.traffic.sent += n));
-      try {
-        // highWaterMark: 64 KiB reads keep the syscalls few and the memory flat.
-        await connection.send('STOR', part, createReadStream(local, { start: offset, highWaterMark: 64 * 1024 }), { offset, onBytes });
-        await verifyStored(connection, part, size);
-        // A server that cannot set times keeps the upload's: later syncs see the file as newer there, never older.
-        if (manner.modified) await setRemoteModified(connection, part, manner.modified);
-        if (part !== target) {
-          const ready = await connection.request('RNFR', part);
-          if (ready.code !== 350) throw new ReplyError(`RNFR ${part}`, ready);
-          await connection.command('RNTO', target);
-        }
-      } catch (error) {
-        if (part !== target && (attempt.n >= retries || error instanceof ReplyError)) await dropPart(connection, part);
-        throw error;
+      // highWaterMark: 64 KiB reads keep the syscalls few and the memory flat.
+      await connection.send('STOR', part, createReadStream(local, { start: offset, highWaterMark: 64 * 1024 }), { offset, onBytes });
+      await verifyStored(connection, part, size);
+      // A server that cannot set times keeps the upload's: later syncs see the file as newer there, never older.
+      if (manner.modified) await setRemoteModified(connection, part, manner.modified);
+      if (part !== target) {
+        const ready = await connection.request('RNFR', part);
+        if (ready.code !== 350) throw new ReplyError(`RNFR ${part}`, ready);
+        await connection.command('RNTO', target);
       }
       core.traffic.uploads += 1;
       return true;
     });
   });
+  if (!done && part !== target) await dropPart(core, part);
+  return done;
 }
 
 /** `uploadFrom(readable | buffer | string, remote)`: the stream variant. */

@@ -50,7 +50,8 @@ function levels(paths: string[], deepestFirst: boolean): string[][] {
  */
 export async function execute(ctx: RunContext, plan: Plan): Promise<Record<string, boolean>> {
   const results: Results = new Map();
-  for (const path of plan.same) results.set(path, true);
+  // A dry run reports only what would change (or could not be done).
+  if (!ctx.dryRun) for (const path of plan.same) results.set(path, true);
   for (const { path, why } of plan.refused) {
     results.set(path, false);
     if (why) warn(`${ctx.name} ${path}: left alone: ${why}`, 'FTPPY_ERR_TREE_CONFLICT');
