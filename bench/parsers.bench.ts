@@ -12,6 +12,7 @@ import { ListingParser } from '../protocol/listing/index.js';
 import { ReplyParser } from '../protocol/reply.js';
 import { chunked, mlsdListing, replyStream, unixListing } from './inputs.js';
 import { machine, writeSection } from './results.js';
+import { median } from './stats.js';
 
 // basic-ftp lives in bench/node_modules only; a computed specifier keeps the root type
 // check from needing it.
@@ -97,12 +98,6 @@ function time(run: () => number): { ms: number; count: number } {
   const count = run();
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, count };
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 // Case by case: a warm-up run of each side (not counted), then rounds that alternate
 // which side goes first, so that a slow moment of a shared machine hits both.

@@ -30,3 +30,17 @@ export function writeSection(name: string, markdown: string): void {
   text = from >= 0 && to > from ? text.slice(0, from) + block + text.slice(to + end.length) : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, text);
 }
+
+/** A Markdown table. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [headers, headers.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+/** How a benchmark was run: the FTPPY_BENCH_* settings given, then `npm run bench -- <name>`. */
+export function command(name: string): string {
+  const settings = Object.entries(process.env)
+    .filter(([key]) => key.startsWith('FTPPY_BENCH_'))
+    .map(([key, value]) => `${key}=${value}`)
+    .sort();
+  return [...settings, `npm run bench -- ${name}`].join(' ');
+}
