@@ -1,0 +1,164 @@
+// Server under load (issue 8, 3): the load generator (load-generator.child.ts, raw sockets,
+// its own process) runs 10, 50 and 200 concurrent sessions (FTPPY_BENCH_SESSIONS) doing a
+// mix of small RETR/STOR and LIST for FTPPY_BENCH_SECONDS (20; 10 quick) against our
+// server, vsftpd, pyftpdlib and ftp-srv, each in its own process tree, all started once
+// and kept for the whole run so that their memory over the run can be seen. Servers take
+// turns at each level, in an order that rotates from round to round.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { benchTree } from './bench-tree.js';
+import { childScript } from './build-children.js';
+import { startServer, Unavailable, type ContenderServer, type ServerName } from './contender-servers.js';
+import { fileName } from './jobs.js';
+import type { LoadPlan, LoadReport } from './load-generator.child.js';
+import { runMeasured } from './measured-process.js';
+import { Sampler, treeCpuSeconds, treeMemory, type TreeMemory } from './process-tree.js';
+import { command, machine, table, writeSection } from './results.js';
+import { choice, quick, rotate, setting } from './settings.js';
+import { median, mib, ratio } from './stats.js';
+
+const SECONDS = setting('SECONDS', 20, 10);
+const ROUNDS = setting('ROUNDS', 3, 2);
+const FILES = 100;
+const LEVELS = (process.env.FTPPY_BENCH_SESSIONS ?? '10,50,200').split(',').map(Number);
+const SERVERS = choice<ServerName>('SERVERS', ['ftppy', 'vsftpd', 'pyftpdlib', 'ftp-srv']);
+
+interface Run {
+  report: LoadReport;
+  /** The server's CPU time (user + system, its whole tree) per completed transfer, ms. */
+  cpuPerTransfer: number;
+  /** The server's memory at the start of the window, at its end, and its peak. */
+  memory: { start: TreeMemory; end: TreeMemory; peakRss: number; peakPss: number };
+}
+
+const before = machine();
+const tree = benchTree('load');
+const skipped: string[] = [];
+const runs = new Map<string, Run[]>();
+const idle = new Map<ServerName, { first: TreeMemory; last: TreeMemory }>();
+
+try {
+  const files = tree.serverDir('load/files');
+  for (let i = 0; i < FILES; i++) writeFileSync(join(files, fileName(i)), randomBytes(4096));
+  // each server its own upload folder: vsftpd's anonymous user may not overwrite what root-run servers stored
+  for (const name of SERVERS) tree.serverDir(`load/up-${name}`);
+
+  const servers: ContenderServer[] = [];
+  for (const name of SERVERS) {
+    try {
+      const server = await startServer(name, tree.root, tree.work);
+      tree.atEnd(() => server.stop());
+      servers.push(server);
+    } catch (error) {
+      if (!(error instanceof Unavailable)) throw error;
+      skipped.push(`${name}: ${error.message}`);
+    }
+  }
+  for (const line of skipped) console.log(`skipped: ${line}`);
+  for (const server of servers) idle.set(server.name, { first: treeMemory(server.pid), last: treeMemory(server.pid) });
+
+  const generator = await childScript('load-generator.child.ts');
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const sessions of LEVELS) {
+      for (const server of rotate(servers, round)) {
+        const plan: LoadPlan = {
+          host: server.host, port: server.port, user: server.user, password: server.password,
+          sessions, seconds: SECONDS, filesDir: '/load/files', files: FILES, uploadDir: `/load/up-${server.name}`,
+        };
+        const memory = new Sampler(() => ({ ...treeMemory(server.pid), cpu: treeCpuSeconds(server.pid) }), 250);
+        const run = await runMeasured(process.execPath, [generator, JSON.stringify(plan)], { timeoutMs: (SECONDS + 120) * 1000 }).finally(() => memory.stop());
+        if (run.code !== 0) throw new Error(`load generator against ${server.name} failed (exit ${run.code}): ${run.stderr.slice(-800)}`);
+        const report = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as LoadReport;
+        // The samples taken while the window was open (the sampler started as the generator was spawned).
+        const samples = memory.samples.filter((s) => s.at >= report.windowStart && s.at <= report.windowStart + SECONDS * 1000);
+        const values = samples.map((s) => s.value).filter((v) => Number.isFinite(v.rss));
+        const total = report.transfers.RETR + report.transfers.STOR + report.transfers.LIST;
+        const span = (samples.at(-1)!.at - samples[0]!.at) / 1000;
+        const result: Run = {
+          report,
+          cpuPerTransfer: ((values.at(-1)!.cpu - values[0]!.cpu) * 1000) / (total * (span / SECONDS)),
+          memory: {
+            start: values[0]!, end: values.at(-1)!,
+            peakRss: Math.max(...values.map((v) => v.rss)), peakPss: Math.max(...values.map((v) => v.pss)),
+          },
+        };
+        const key = `${sessions}/${server.name}`;
+        runs.set(key, [...(runs.get(key) ?? []), result]);
+        idle.get(server.name)!.last = treeMemory(server.pid);
+        console.log(
+          `round ${round + 1}/${ROUNDS} ${String(sessions).padStart(3)} sessions ${server.name.padEnd(9)} ${(total / SECONDS).toFixed(0).padStart(6)} transfers/s` +
+          `  p50 ${report.p50.toFixed(1)} ms  p99 ${report.p99.toFixed(1)} ms  failures ${report.failures}  CPU ${result.cpuPerTransfer.toFixed(2)} ms/transfer  RSS ${mib(result.memory.start.rss)}→${mib(result.memory.end.rss)} MiB  load ${loadavg()[0]!.toFixed(2)}`,
+        );
+        if (report.failures > 0) console.log(`  failures: ${report.failureSamples.join(' | ')}`);
+      }
+    }
+  }
+
+  const rate = (sessions: number, name: ServerName): number => {
+    const list = runs.get(`${sessions}/${name}`) ?? [];
+    return median(list.map((r) => (r.report.transfers.RETR + r.report.transfers.STOR + r.report.transfers.LIST) / r.report.seconds));
+  };
+  const hasOurs = servers.some((s) => s.name === 'ftppy');
+  const label = (name: ServerName): string => (name === 'ftppy' ? 'FtpPy server' : name);
+  const rows = LEVELS.flatMap((sessions) =>
+    servers.map((server) => {
+      const list = runs.get(`${sessions}/${server.name}`) ?? [];
+      const failures = list.reduce((sum, r) => sum + r.report.failures, 0);
+      return [
+        String(sessions),
+        label(server.name),
+        rate(sessions, server.name).toFixed(0),
+        server.name === 'ftppy' || !hasOurs ? '' : `**${ratio(rate(sessions, 'ftppy'), rate(sessions, server.name))}**`,
+        median(list.map((r) => r.report.p50)).toFixed(1),
+        median(list.map((r) => r.report.p99)).toFixed(1),
+        String(failures),
+        median(list.map((r) => r.cpuPerTransfer)).toFixed(2),
+        `${mib(median(list.map((r) => r.memory.start.rss)))} → ${mib(median(list.map((r) => r.memory.end.rss)))} (${mib(Math.max(...list.map((r) => r.memory.peakRss)))})`,
+        mib(Math.max(...list.map((r) => r.memory.peakPss))),
+      ];
+    }),
+  );
+  const result = table(
+    ['sessions', 'server', 'transfers/s', 'FtpPy ÷ this', 'p50 ms', 'p99 ms', 'failures', 'server CPU ms per transfer', 'server RSS MiB: window start → end (peak)', 'peak PSS MiB'],
+    rows,
+  );
+  const memoryRows = servers.map((server) => {
+    const m = idle.get(server.name)!;
+    return [label(server.name), mib(m.first.rss), mib(m.last.rss), `${m.last.processes}`];
+  });
+  const memory = table(['server', 'RSS MiB before the first run', 'RSS MiB after the last run', 'processes after the last run'], memoryRows);
+  console.log(`\n${result}\n\n${memory}\n`);
+
+  writeSection(
+    'server-load',
+    `## Server under load: ${LEVELS.join(', ')} sessions of small transfers (issue 8, 3)
+
+\`${command('server-load')}\`, ${SECONDS} s per run, ${ROUNDS} rounds, medians${quick ? ' (quick sizes)' : ''}; ${before}, load ${loadavg()[0]!.toFixed(2)} at the end.
+
+${result}
+
+Memory of each server's process tree over the whole benchmark (every level, every round):
+
+${memory}
+${skipped.length ? `\nSkipped: ${skipped.join('; ')}.\n` : ''}
+The load generator (\`bench/load-generator.child.ts\`: raw sockets, not our client) runs in
+its own process. Each session logs in before the window opens, then loops for ${SECONDS} s
+over 40% RETR of one of ${FILES} files of 4 KiB, 30% STOR of 4 KiB (four names per
+session, overwritten) and 30% LIST of that folder of ${FILES} files, each over its own
+EPSV data connection; the sequence of operations is the same against every server.
+Transfers/s counts the transfers completed in the window; latency runs from EPSV to the
+final reply with the data connection closed; a failure is any unexpected reply, reset or
+30 s without an answer (the session then starts over). Servers: ours, ftp-srv 4 (from
+\`bench/package.json\`, its logger silenced), vsftpd and pyftpdlib (binaries from
+\`shared/peers/start\`, run with this benchmark's configuration: 1,000 passive ports and no
+client limit each, no per-command logging). RSS is summed over each server's process tree
+(vsftpd forks two processes per session) from \`/proc/<pid>/status\`, sampled every 250
+ms; PSS (\`/proc/<pid>/smaps_rollup\`) shares each shared page among the processes mapping
+it.`,
+  );
+  console.log('written to bench/RESULTS.md');
+} finally {
+  await tree.dispose();
+}
