@@ -17,7 +17,11 @@ export interface RetryOptions {
   deadline?: number;
   /** Told before each retry, with the error that caused it and the retry's number (from 0). */
   onRetry?: (error: unknown, attempt: number) => void;
+  /** How to wait `ms` milliseconds (default: a timer). Specs pass one that records the delays. */
+  sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<unknown>;
 }
+
+const wait = (ms: number, signal: AbortSignal | undefined): Promise<unknown> => sleep(ms, undefined, signal ? { signal } : {});
 
 // Node's own network error codes, for errors that did not pass through FtpPyError.
 const network = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENETDOWN|EAI_AGAIN)$/;
@@ -51,7 +55,7 @@ export async function withRetry<T>(policy: RetryPolicy, attempt: (n: number) => 
       const ms = policy.delay(n) * 1000;
       if (options.deadline !== undefined && performance.now() + ms >= options.deadline) throw error;
       options.onRetry?.(error, n);
-      if (ms > 0) await sleep(ms, undefined, options.signal ? { signal: options.signal } : {});
+      if (ms > 0) await (options.sleep ?? wait)(ms, options.signal);
     }
   }
 }
