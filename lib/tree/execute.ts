@@ -109,7 +109,7 @@ export async function execute(ctx: RunContext, plan: Plan): Promise<Record<strin
 function transfer(ctx: RunContext, action: 'upload' | 'download', move: FileMove, meter: TreeMeter): Promise<boolean> {
   const local = localPath(ctx.local, move.path);
   const remote = remotePath(ctx.remote, move.path);
-  const options = { progress: meter.bytesOf(move.path, action), signal: ctx.signal };
+  const options = { progress: meter.bytesOf(move.path, action, move.size), signal: ctx.signal };
   const modified = move.time === null ? undefined : new Date(move.time);
   if (action === 'upload') return upload(ctx.core, local, remote, options, { atomic: true, ...(modified ? { modified } : {}) });
   return download(ctx.core, remote, local, options, { size: move.size, ...(modified ? { modified } : {}) });

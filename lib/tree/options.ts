@@ -16,6 +16,8 @@ export interface TreeProgress {
   /** Bytes transferred so far, and the bytes to transfer in all. */
   bytes: number;
   totalBytes: number;
+  /** While a file moves (`ok` null): its bytes so far and its size, for a bar of its own. */
+  file?: { bytes: number; size: number };
 }
 
 export type TreeProgressCallback = (progress: TreeProgress) => void;

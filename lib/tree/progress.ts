@@ -1,5 +1,5 @@
 import { guarded } from '../client/options.js';
-import type { TreeAction, TreeProgressCallback } from './options.js';
+import type { TreeAction, TreeProgress, TreeProgressCallback } from './options.js';
 
 /** Counts a tree operation's actions and bytes into its progress callback. */
 export class TreeMeter {
@@ -15,8 +15,8 @@ export class TreeMeter {
     this.totalBytes = totalBytes;
   }
 
-  /** A transfer's progress callback for `path`: reports bytes as they cross. */
-  bytesOf(path: string, action: TreeAction): (bytes: number) => void {
+  /** A transfer's progress callback for `path` (a file of `size` bytes): reports bytes as they cross. */
+  bytesOf(path: string, action: TreeAction, size: number): (bytes: number) => void {
     let seen = 0;
     return (bytes) => {
       // A retried transfer starts counting again: only bytes past what was seen are new.
@@ -24,7 +24,7 @@ export class TreeMeter {
         this.bytes += bytes - seen;
         seen = bytes;
       }
-      this.#send(path, action, null);
+      this.#send(path, action, null, { bytes: seen, size });
     };
   }
 
@@ -33,7 +33,7 @@ export class TreeMeter {
     this.#send(path, action, ok);
   }
 
-  #send(path: string, action: TreeAction, ok: boolean | null): void {
-    this.#report({ path, action, ok, done: this.done, total: this.total, bytes: this.bytes, totalBytes: this.totalBytes });
+  #send(path: string, action: TreeAction, ok: boolean | null, file?: TreeProgress['file']): void {
+    this.#report({ path, action, ok, done: this.done, total: this.total, bytes: this.bytes, totalBytes: this.totalBytes, ...(file ? { file } : {}) });
   }
 }
