@@ -1,43 +1,19 @@
 #!/usr/bin/env node
-import { UsageError } from './args.js';
-import { serve, serveHelp } from './serve.js';
+// The `ftppy` executable. Node prints every process warning as `(node:1234)
+// FtpPyWarning: …`; the command line prints its own, once and readable (lib/cli/run.ts),
+// so Node's printer is taken away here, and only here: a program that imports FtpPy
+// keeps Node's behaviour.
+import { EXIT, run } from './run.js';
 
-const help = `Usage: ftppy COMMAND [options]
+process.removeAllListeners('warning');
 
-Commands:
-  serve      serve a folder over FTP/FTPS with the web API (ftppy serve --help)
-
-ftppy COMMAND --help shows a command's options.
-`;
-
-type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>;
-
-const commands: Record<string, { run: Command; help: string }> = {
-  serve: { run: serve, help: serveHelp },
+const interrupt = new AbortController();
+const stop = (): void => {
+  // a second Ctrl-C does not wait for the first to wind down
+  if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
+  interrupt.abort(new Error('interrupted'));
 };
+process.on('SIGINT', stop).on('SIGTERM', stop);
 
-export async function main(argv: readonly string[]): Promise<number> {
-  const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    out(help);
-    return name === undefined ? 2 : 0;
-  }
-  const command = commands[name];
-  if (!command) {
-    process.stderr.write(`ftppy: unknown command ${JSON.stringify(name)}\n\n${help}`);
-    return 2;
-  }
-  try {
-    return await command.run(rest, out);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`ftppy ${name}: ${error.message}\n\n${command.help}`);
-      return 2;
-    }
-    process.stderr.write(`ftppy ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
-}
-
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await run(process.argv.slice(2), { signal: interrupt.signal });
+process.off('SIGINT', stop).off('SIGTERM', stop);

@@ -4,9 +4,10 @@ import { Basic } from '../auth.js';
 import { FtpPy } from '../ftppy.js';
 import { SSL } from '../settings.js';
 import type { ServeOptions } from '../serve.js';
-import { parseArgs, UsageError, type OptionSpec } from './args.js';
+import { UsageError, type OptionSpec, type ParsedArgs } from './args.js';
+import type { Command } from './command.js';
 
-export const serveHelp = `Usage: ftppy serve [options]
+const help = `Usage: ftppy serve [options]
 
 Serves a folder over FTP (and FTPS) with the web API beside it.
 
@@ -42,10 +43,8 @@ const specs: OptionSpec[] = [
 
 const loopback = new Set(['localhost', '127.0.0.1', '::1']);
 
-/** The factory and server options that `ftppy serve` argv stands for. */
-export function serveConfig(argv: readonly string[]): { ftp: FtpPy; options: ServeOptions; root: string; anonymous: string } | 'help' {
-  const { positionals, options: o } = parseArgs(argv, specs);
-  if (o.help) return 'help';
+/** The factory and server options that `ftppy serve`'s arguments stand for. */
+export function serveConfig({ positionals, options: o }: ParsedArgs): { ftp: FtpPy; options: ServeOptions; root: string; anonymous: string } {
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${positionals.join(' ')}`);
   const host = (o.host as string | undefined) ?? 'localhost';
   const port = (o.port as number | undefined) ?? 2121;
@@ -85,30 +84,30 @@ export function serveConfig(argv: readonly string[]): { ftp: FtpPy; options: Ser
   return { ftp, options, root, anonymous };
 }
 
-export async function serve(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const config = serveConfig(argv);
-  if (config === 'help') {
-    out(serveHelp);
-    return 0;
-  }
-  const { ftp, options, root, anonymous } = config;
-  await mkdir(root, { recursive: true });
-  const server = await ftp.server(options);
-  const { host, port, scheme } = ftp.endpoint;
-  const shown = host.includes(':') ? `[${host}]` : host;
-  out(`FtpPy serving ${root}`);
-  out(`  FTP      ${scheme}://${shown}:${server.port ?? port}`);
-  out(server.web ? `  web API  http://${shown}:${server.web.port}/` : '  web API  off');
-  if (ftp.auth instanceof Basic) out(`  login    ${ftp.auth.username} (password as given)${options.users?.length ? ` and ${options.users.length} more` : ''}`);
-  if (anonymous !== 'off') out(`  login    anonymous, any password, may ${anonymous === 'write' ? 'read and write' : 'read'}`);
-  out('Ctrl-C stops it.');
-  await new Promise<void>((resolveStop) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop).off('SIGTERM', stop);
-      resolveStop();
-    };
-    process.on('SIGINT', stop).on('SIGTERM', stop);
-  });
-  await server.close();
-  return 0;
-}
+export const serve: Command = {
+  name: 'serve',
+  summary: 'serve a folder over FTP/FTPS, with the web API beside it',
+  help,
+  options: specs,
+  client: false,
+  async run({ args, output, signal }) {
+    const { ftp, options, root, anonymous } = serveConfig(args);
+    await mkdir(root, { recursive: true });
+    const server = await ftp.server(options);
+    const { host, port, scheme } = ftp.endpoint;
+    const shown = host.includes(':') ? `[${host}]` : host;
+    const out = (line: string): void => output.data(line);
+    out(`FtpPy serving ${root}`);
+    out(`  FTP      ${scheme}://${shown}:${server.port ?? port}`);
+    out(server.web ? `  web API  http://${shown}:${server.web.port}/` : '  web API  off');
+    if (ftp.auth instanceof Basic) out(`  login    ${ftp.auth.username} (password as given)${options.users?.length ? ` and ${options.users.length} more` : ''}`);
+    if (anonymous !== 'off') out(`  login    anonymous, any password, may ${anonymous === 'write' ? 'read and write' : 'read'}`);
+    out('Ctrl-C stops it.');
+    await new Promise<void>((resolveStop) => {
+      if (signal.aborted) resolveStop();
+      signal.addEventListener('abort', () => resolveStop(), { once: true });
+    });
+    await server.close();
+    return true;
+  },
+};

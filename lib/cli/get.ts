@@ -1,0 +1,51 @@
+import { stat } from 'node:fs/promises';
+import { join, posix, sep } from 'node:path';
+import { UsageError } from './args.js';
+import { helpOption, type Command } from './command.js';
+import { isUrl, parseRemote, sameServer } from './remote.js';
+import { clientFlags, withClient } from './session.js';
+import { runTransfers, type TransferJob } from './transfers.js';
+
+const isFolder = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
+
+export const get: Command = {
+  name: 'get',
+  summary: 'download files',
+  help: `Usage: ftppy get URL [URL…] [LOCAL]
+
+Downloads files. LOCAL is a file name for one URL, or a folder (the default: the
+working folder; made when missing) that receives each file by its name. A file is
+written beside its target and takes the target's name only when complete.
+
+  -n, --no-clobber   leave local files that exist alone
+`,
+  options: [{ name: 'no-clobber', short: 'n', kind: 'flag' }, helpOption],
+  client: true,
+  async run(context) {
+    const { positionals, options } = context.args;
+    const last = positionals.at(-1);
+    const local = last !== undefined && !isUrl(last) ? last : undefined;
+    const sources = (local === undefined ? positionals : positionals.slice(0, -1)).map(parseRemote);
+    if (sources.length === 0) throw new UsageError('get takes at least one URL');
+    const folderSource = sources.find((source) => source.folder);
+    if (folderSource) throw new UsageError(`get takes files, and ${folderSource.path} is a folder (sync down brings folders)`);
+    const remote = sameServer(sources);
+    const intoFolder = sources.length > 1 || local === undefined || local.endsWith('/') || local.endsWith(sep) || (await isFolder(local));
+    const flags = clientFlags(options);
+    return withClient(context, remote, async (client) => {
+      const jobs: TransferJob[] = sources.map(({ path }) => {
+        const target = intoFolder ? join(local ?? '.', posix.basename(path)) : local!;
+        return {
+          key: path,
+          label: `${path} -> ${target}`,
+          size: null,
+          run: (progress) => client.download(path, target, { dirs: intoFolder, replace: options['no-clobber'] !== true, progress, signal: context.signal }),
+        };
+      });
+      const results = await runTransfers(context.output, 'downloaded', jobs, flags.parallel);
+      const ok = Object.values(results).every(Boolean);
+      context.output.json({ ok, results });
+      return ok;
+    });
+  },
+};
