@@ -85,7 +85,7 @@ describe('clients that leave', () => {
     w = await startWeb();
     writeFileSync(join(w.root, 'pub/big.bin'), Buffer.alloc(32 * 1024 * 1024, 2));
     mkdirSync(join(w.root, 'pub/many'));
-    for (let i = 0; i < 3000; i++) writeFileSync(join(w.root, `pub/many/file-with-a-longish-name-${i}.txt`), '');
+    for (let i = 0; i < 1000; i++) writeFileSync(join(w.root, `pub/many/file-with-a-longish-name-${i}.txt`), '');
   });
   after(() => w.close());
 
@@ -102,7 +102,7 @@ describe('clients that leave', () => {
       }).on('error', reject).end();
     });
 
-  it('a slow reader of a large listing gets all of it (the listing waits for it)', async () => {
+  it('a slow reader of a long listing gets all of it (the listing waits for it)', async () => {
     const text: string = await new Promise((resolve, reject) => {
       request({ host: '127.0.0.1', port: w.port, path: '/files/pub/many', agent: false }, (res) => {
         const chunks: Buffer[] = [];
@@ -114,7 +114,7 @@ describe('clients that leave', () => {
         res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
       }).on('error', reject).end();
     });
-    assert.equal((JSON.parse(text) as unknown[]).length, 3000);
+    assert.equal((JSON.parse(text) as unknown[]).length, 1000);
   });
 
   it('leaving mid-download or mid-listing is no error of ours: no warning, and the server goes on', async () => {
