@@ -130,6 +130,7 @@ export class WebListeners {
             resolve();
           });
         });
+        server.on('error', () => {}); // once listening, failures are per connection, answered by Node
         this.#servers.push(server);
         port = (server.address() as AddressInfo).port;
       }
