@@ -1,14 +1,15 @@
 // The client against a scripted server: the replies, stalls and cuts that real servers
 // produce only now and then, produced on demand.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Basic, ConnectionError, FtpPy, FtpPyError, type FtpPyOptions } from '../../lib/index.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 import { startScriptServer, type ScriptServer } from '../helpers/script-server.js';
+import { within } from '../helpers/wait.js';
 import { captureWarnings, settled } from '../helpers/warnings.js';
 
 const local = tempDir();
@@ -28,10 +29,18 @@ afterEach(async () => {
   await server.close();
 });
 
+// Timeouts far beyond what a loaded machine makes of a working reply: a timer that fires
+// runs before the I/O that would have beaten it, so a short one fails on a busy machine.
+// The tests that wait for a timeout set a short one, against a server that never answers.
+const SLOW_S = 10;
+// A timeout that must fire, still short of what a stall on a busy machine could make of a
+// working reply within the same test.
+const SHORT_S = 2;
+
 function ftp(options: FtpPyOptions = {}): FtpPy {
   return new FtpPy(`ftp://127.0.0.1:${server.port}`, {
     auth: new Basic('u', 'p'),
-    timeout: { connect: 1, read: 0.4, write: 0.4 },
+    timeout: { connect: SLOW_S, read: SLOW_S, write: SLOW_S },
     retry: { total: 0, backoff: 0.01 },
     ...options,
   });
@@ -39,14 +48,16 @@ function ftp(options: FtpPyOptions = {}): FtpPy {
 
 const commands = (verb: string): number => server.log.flat().filter((line) => line.split(' ')[0] === verb).length;
 
+/** A sink that takes `delays[i]` ms over its write number i (0 after the list). */
 class SlowSink extends Writable {
   readonly chunks: Buffer[] = [];
-  constructor(readonly delay: number) {
+  constructor(readonly delays: number[]) {
     super({ highWaterMark: 16 * 1024 });
   }
   override _write(chunk: Buffer, _e: string, callback: () => void): void {
+    const delay = this.delays[this.chunks.length] ?? 0;
     this.chunks.push(chunk);
-    setTimeout(callback, this.delay);
+    setTimeout(callback, delay);
   }
 }
 
@@ -82,10 +93,12 @@ describe('data connections', () => {
   });
 
   it('does not time out while its own sink holds the data back', async () => {
-    const sink = new SlowSink(100);
+    // One write held 1.5 × the read timeout: were the timer running meanwhile, it would
+    // fire first (it was armed first, and timers never fire early nor out of order).
+    const sink = new SlowSink([SHORT_S * 1500]);
     const started = performance.now();
-    await ftp().client(async (client) => assert.ok(await client.downloadTo('/f.bin', sink)));
-    assert.ok(performance.now() - started > 700, 'the sink should have taken longer than the read timeout');
+    await ftp({ timeout: { connect: SLOW_S, read: SHORT_S, write: SLOW_S } }).client(async (client) => assert.ok(await client.downloadTo('/f.bin', sink)));
+    assert.ok(performance.now() - started >= SHORT_S * 1500, 'the sink should have held the data longer than the read timeout');
     assert.ok(Buffer.concat(sink.chunks).equals(file));
   });
 });
@@ -93,15 +106,17 @@ describe('data connections', () => {
 describe('timeouts, stalls and cuts', () => {
   it('ends a reply that never comes with the read timeout, and the next operation works', async () => {
     let stalls = 1;
-    server.on('SIZE', () => stalls-- > 0);
-    await ftp().client(async (client) => {
+    server.on('SIZE', () => stalls-- > 0); // the first SIZE is never answered
+    await ftp({ timeout: { connect: SLOW_S, read: SHORT_S, write: SLOW_S } }).client(async (client) => {
       const started = performance.now();
       assert.equal(await client.size('/f.bin'), null);
-      assert.ok(performance.now() - started < 1500);
+      const waited = performance.now() - started;
+      // Not before the timeout, and nowhere near never: a few seconds, not a speed target.
+      assert.ok(waited >= SHORT_S * 1000 && waited < SHORT_S * 1000 + 8000, `${waited} ms`);
       assert.equal(await client.size('/f.bin'), file.length);
     });
     await settled();
-    assert.match(warnings.list[0]!.message, /^size \/f\.bin failed: .*timed out after 0\.4s waiting for a reply/);
+    assert.match(warnings.list[0]!.message, /^size \/f\.bin failed: .*timed out after 2s waiting for a reply/);
     assert.equal(warnings.list[0]!.code, 'FTPPY_ERR_TIMEOUT');
   });
 
@@ -113,9 +128,10 @@ describe('timeouts, stalls and cuts', () => {
       return true; // and nothing more, ever
     });
     const target = join(local.dir, 'stalled.bin');
-    await ftp().client(async (client) => assert.equal(await client.download('/f.bin', target), false));
+    await ftp({ timeout: { connect: SLOW_S, read: SHORT_S, write: SLOW_S } }).client(async (client) => assert.equal(await client.download('/f.bin', target), false));
     await settled();
-    assert.match(warnings.list[0]!.message, /timed out after 0\.4s receiving data/);
+    assert.equal(warnings.list[0]!.code, 'FTPPY_ERR_TIMEOUT');
+    assert.match(warnings.list[0]!.message, /timed out after 2s receiving data/);
     assert.equal(existsSync(target), false);
     assert.deepEqual(readdirSync(local.dir).filter((f) => f.includes('stalled')), []);
   });
@@ -164,8 +180,10 @@ describe('timeouts, stalls and cuts', () => {
   it('drops a connection that says 421 while idle, and the next operation gets a new one', async () => {
     await ftp().client(async (client) => {
       assert.equal(await client.size('/f.bin'), file.length);
+      // The client drops the connection as it reads the 421, before the server sees it close.
+      const dropped = once(server.sessions[0]!.socket, 'close');
       server.sessions[0]!.reply('421 Timeout: closing control connection');
-      await sleep(50);
+      await within(dropped, 'the client to drop the connection');
       assert.deepEqual([(await client.stats()).pool, (await client.stats()).idle], [0, 0]);
       assert.equal(await client.size('/f.bin'), file.length);
       assert.equal((await client.stats()).created, 2);
@@ -175,12 +193,14 @@ describe('timeouts, stalls and cuts', () => {
   });
 
   it('bounds the whole operation, the wait for a connection included, by Timeout.pool', async () => {
-    server.on('SIZE', () => true); // hold the only connection
-    await ftp({ limits: { connections: 1 }, timeout: { read: 5, pool: 0.3 } }).client(async (client) => {
+    server.on('SIZE', () => true); // hold the only connection: never answered
+    // Without Timeout.pool, the held SIZE would end with the read timeout, a minute away.
+    await ftp({ limits: { connections: 1 }, timeout: { connect: SLOW_S, read: 60, pool: 0.5 } }).client(async (client) => {
       const started = performance.now();
       const [held, waiting] = await Promise.all([client.size('/f.bin'), client.exists('/f.bin')]);
+      const waited = performance.now() - started;
       assert.deepEqual([held, waiting], [null, false]);
-      assert.ok(performance.now() - started < 1500);
+      assert.ok(waited >= 490 && waited < 10_000, `${waited} ms: Timeout.pool (0.5 s), not the read timeout (60 s)`);
     });
     await settled();
     assert.equal(warnings.list.length, 2);
@@ -210,10 +230,16 @@ describe('connecting and logging in', () => {
   });
 
   it('bounds TCP, TLS and the greeting by Timeout.connect', async () => {
-    server.on('GREETING', () => true); // say nothing
+    server.on('GREETING', () => true); // say nothing, ever
     const started = performance.now();
-    await assert.rejects(ftp({ timeout: { connect: 0.3 } }).client(), /timed out after 0\.3s connecting/);
-    assert.ok(performance.now() - started < 1200);
+    await assert.rejects(ftp({ timeout: { connect: 0.3 } }).client(), (error: unknown) => {
+      assert.ok(error instanceof ConnectionError);
+      assert.ok(FtpPyError.is(error.cause) && error.cause.code === 'FTPPY_ERR_TIMEOUT', String(error.cause));
+      assert.match(error.message, /timed out after 0\.3s connecting/);
+      return true;
+    });
+    const waited = performance.now() - started;
+    assert.ok(waited >= 300 && waited < 8300, `${waited} ms`);
   });
 
   it('throws ConnectionError when nothing listens', async () => {
@@ -240,14 +266,16 @@ describe('the facade', () => {
   it('rejects with the reason when the caller aborts, warns nothing, and the pool recovers', async () => {
     server.on('RETR', async (s, arg) => {
       if (arg !== '/stall') return false;
-      await s.data();
+      const data = await s.data();
       s.reply('150 Opening');
-      return true;
+      data.write(file.subarray(0, 1000));
+      return true; // and nothing more, ever
     });
-    await ftp({ timeout: { read: 5 } }).client(async (client) => {
+    await ftp().client(async (client) => {
       const controller = new AbortController();
-      setTimeout(() => controller.abort(new Error('user gave up')), 100);
-      await assert.rejects(client.download('/stall', join(local.dir, 'aborted.bin'), { signal: controller.signal }), /user gave up/);
+      // Aborted mid-transfer: once the first bytes are in, and the rest never comes.
+      const progress = (): void => void setImmediate(() => controller.abort(new Error('user gave up')));
+      await assert.rejects(client.download('/stall', join(local.dir, 'aborted.bin'), { signal: controller.signal, progress }), /user gave up/);
       await assert.rejects(client.size('/f.bin', { signal: AbortSignal.abort() }), { name: 'AbortError' });
       assert.equal(await client.size('/f.bin'), file.length);
     });
@@ -256,16 +284,16 @@ describe('the facade', () => {
   });
 
   it('an abort reaches a connection still being opened', async () => {
-    await ftp({ limits: { connections: 2 }, timeout: { connect: 5 } }).client(async (client) => {
-      server.on('GREETING', () => true); // connections from now on are never greeted
-      server.on('SIZE', async (s) => (await sleep(300), s.reply('213 1'), true));
+    await ftp({ limits: { connections: 2 }, timeout: { connect: 60, read: SLOW_S, write: SLOW_S } }).client(async (client) => {
       const controller = new AbortController();
-      const started = performance.now();
+      // Connections from now on are never greeted: the second one is aborted while the
+      // client waits for its greeting (Timeout.connect would end that wait a minute later).
+      server.on('GREETING', () => (controller.abort(new Error('no time')), true));
+      // The first connection stays busy until then, so that the second has to be opened.
+      const aborted = once(controller.signal, 'abort');
+      server.on('SIZE', async (s) => (await aborted, s.reply('213 1'), true));
       const busy = client.size('/f.bin');
-      const waiting = client.exists('/f.bin', { signal: controller.signal });
-      setTimeout(() => controller.abort(new Error('no time')), 100);
-      await assert.rejects(waiting, /no time/);
-      assert.ok(performance.now() - started < 250);
+      await within(assert.rejects(client.exists('/f.bin', { signal: controller.signal }), /no time/), 'the abort, not Timeout.connect, to end the wait', 10_000);
       assert.equal(await busy, 1);
       assert.equal((await client.stats()).pool, 1);
     });
@@ -287,7 +315,7 @@ describe('the facade', () => {
       await using client = await ftp().client();
       assert.ok(await client.exists('/f.bin'));
     }
-    await sleep(20);
+    // close() resolves once the QUIT was answered (and the server logs a command first).
     assert.equal(server.log[0]!.at(-1), 'QUIT');
     const client = await ftp().client();
     await client.close();
