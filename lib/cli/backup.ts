@@ -74,7 +74,7 @@ async function backupFolder(client: Client, path: string, context: CommandContex
   const found = await client.backups(path, { signal: context.signal });
   if (!found) return null;
   if (!found[0]) {
-    context.output.warning(`restore ${path}: holds no backup_YYYYMMDD_HHMMSS folder`);
+    context.output.warning(`restore ${posix.resolve(await client.pwd(), path)}: holds no backup_YYYYMMDD_HHMMSS folder`);
     return null;
   }
   context.output.note(`restore: ${found[0].path}`);

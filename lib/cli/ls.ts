@@ -27,7 +27,7 @@ Lists a remote folder: names, folders with a trailing /.
     const remote = parseRemote(positionals[0]!);
     const deep = options.recursive === true;
     return withClient(context, remote, async (client) => {
-      const entries = await client.list(remote.path, { deep });
+      const entries = await client.list(remote.path, { deep, signal: context.signal });
       const { output } = context;
       if (!entries) {
         output.json({ ok: false, entries: null });

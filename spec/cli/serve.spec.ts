@@ -1,0 +1,121 @@
+// `ftppy serve` as a child process (what `npm start` runs): what it prints, whom it lets
+// in, FTPS, and that a signal stops it cleanly; then the client commands against it.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { tlsMaterial } from '../helpers/tls-material.js';
+import { ftppy, HOME, localFolder, MAIN } from './support/cli.js';
+
+/** A port that was free a moment ago: `serve --port` cannot say "any port" and print it back. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+interface Serving {
+  child: ChildProcess;
+  banner: string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `ftppy serve ARGS` and waits for its banner. */
+async function serve(args: string[], cwd = localFolder()): Promise<Serving> {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, 'serve', ...args], { cwd, env: { ...process.env, HOME }, stdio: 'pipe' });
+  let banner = '';
+  let errors = '';
+  child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      banner += chunk.toString();
+      if (banner.includes('Ctrl-C stops it.')) resolve();
+    });
+    void exited.then((code) => reject(new Error(`serve exited with ${code}: ${errors}`)));
+  });
+  return {
+    child,
+    banner,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+describe('ftppy serve', () => {
+  it('with no options: ./ftproot (made) on localhost, anonymous may write there, web API on port + 1', async () => {
+    const cwd = localFolder();
+    const port = await freePort();
+    const server = await serve(['--port', String(port)], cwd);
+    try {
+      assert.match(server.banner, new RegExp(`^FtpPy serving ${join(cwd, 'ftproot')}\\n  FTP {6}ftp://localhost:${port}\\n  web API  http://localhost:${port + 1}/\\n`));
+      assert.match(server.banner, /login {4}anonymous, any password, may read and write/);
+      writeFileSync(join(cwd, 'note.txt'), 'from the client\n');
+      const put = await ftppy(['put', 'note.txt', `ftp://localhost:${port}/`], { cwd });
+      assert.equal(put.code, 0, put.stderr);
+      assert.equal(readFileSync(join(cwd, 'ftproot/note.txt'), 'utf8'), 'from the client\n');
+      const web = await fetch(`http://localhost:${port + 1}/files/note.txt`);
+      assert.equal(await web.text(), 'from the client\n');
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it('--user: that account, no anonymous; --web off; a round trip with ls, get and rm', async () => {
+    const root = localFolder();
+    writeFileSync(join(root, 'served.txt'), 'served\n');
+    const port = await freePort();
+    const server = await serve(['--root', root, '--port', String(port), '--web', 'off', '--user', 'admin:s3cret']);
+    try {
+      assert.match(server.banner, /web API {2}off/);
+      assert.match(server.banner, /login {4}admin \(password as given\)/);
+      assert.doesNotMatch(server.banner, /anonymous/);
+      const anonymous = await ftppy(['ls', '--retries', '0', `ftp://localhost:${port}/`]);
+      assert.equal(anonymous.code, 1);
+      const base = `ftp://admin:s3cret@localhost:${port}`;
+      assert.equal((await ftppy(['ls', `${base}/`])).stdout, 'served.txt\n');
+      const here = localFolder();
+      assert.equal((await ftppy(['get', `${base}/served.txt`], { cwd: here })).code, 0);
+      assert.equal(readFileSync(join(here, 'served.txt'), 'utf8'), 'served\n');
+      assert.equal((await ftppy(['rm', `${base}/served.txt`])).code, 0);
+      assert.ok(!existsSync(join(root, 'served.txt')));
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it('--tls-cert and --tls-key: explicit FTPS, TLS required', async () => {
+    const { certPath, keyPath } = tlsMaterial();
+    const port = await freePort();
+    const server = await serve(['--root', localFolder(), '--port', String(port), '--web', 'off', '--tls-cert', certPath, '--tls-key', keyPath]);
+    try {
+      assert.match(server.banner, new RegExp(`FTP {6}ftps://localhost:${port}`));
+      const secure = await ftppy(['ls', '--ca', certPath, `ftps://localhost:${port}/`]);
+      assert.equal(secure.code, 0, secure.stderr);
+      const clear = await ftppy(['ls', '--retries', '0', `ftp://localhost:${port}/`]);
+      assert.equal(clear.code, 1);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it('a port taken: exit 1 with the reason', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, 'localhost', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const r = await ftppy(['serve', '--root', localFolder(), '--port', String(port), '--web', 'off']);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^ftppy serve: .*EADDRINUSE/);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
