@@ -3,13 +3,16 @@
 // QUIT, queued commands, and the guarantee that no truncated upload ever shows under
 // the target's name.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { pseudoRandom } from '../helpers/files.js';
 import { connectData, RawFtp, readAll, writeAll } from '../helpers/raw-ftp.js';
 import { BINARY, PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
+import { within } from '../helpers/wait.js';
 
 let t: TestServer;
 const BIG = pseudoRandom(32 * 1024 * 1024, 3);
@@ -257,10 +260,18 @@ describe('during a transfer', () => {
     const data = await connectData(await ftp.epsv());
     assert.equal((await ftp.cmd('STOR upload/progress.bin')).code, 150);
     await new Promise<void>((r) => data.write(Buffer.alloc(5000), () => r()));
-    await new Promise((r) => setTimeout(r, 50));
     ftp.send('NOOP\r\n');
-    const status = await ftp.cmd('STAT');
-    assert.equal(status.code, 213);
+    // STAT is answered at once, and the server counts the 5000 bytes once it has read
+    // them, which a busy machine may put off: ask until they are all in (a hang aside).
+    const deadline = performance.now() + 20_000;
+    let status = await ftp.cmd('STAT');
+    for (;;) {
+      assert.equal(status.code, 213);
+      const [, bytes] = /^Status: STOR \/upload\/progress\.bin, (\d+) bytes so far$/.exec(status.message) ?? assert.fail(status.message);
+      if (Number(bytes) >= 5000 || performance.now() > deadline) break;
+      await sleep(10);
+      status = await ftp.cmd('STAT');
+    }
     assert.match(status.message, /^Status: STOR \/upload\/progress\.bin, 5000 bytes so far$/);
     await writeAll(data, Buffer.alloc(1000));
     assert.equal((await ftp.reply()).code, 226);
@@ -273,8 +284,10 @@ describe('during a transfer', () => {
     const ftp = await loggedIn();
     const data = await connectData(await ftp.epsv());
     assert.equal((await ftp.cmd('STOR upload/quit.txt')).code, 150);
+    // The server answers STAT at once during a transfer, and reads commands in order: once
+    // it has, the QUIT sent before it has arrived, and the upload may end.
     ftp.send('QUIT\r\n');
-    await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await ftp.cmd('STAT')).code, 213);
     await writeAll(data, 'finished');
     assert.equal((await ftp.reply()).code, 226);
     assert.equal((await ftp.reply()).code, 221);
@@ -313,9 +326,12 @@ describe('during a transfer', () => {
     const data = await connectData(await ftp.epsv());
     assert.equal((await ftp.cmd('STOR upload/cut.txt')).code, 150);
     await new Promise<void>((r) => data.write('partial', () => r()));
+    // The server reports the failed transfer once it has thrown the partial file away.
+    const reported = once(t.server, 'transfer');
     ftp.close();
     data.destroy();
-    await new Promise((r) => setTimeout(r, 200));
+    const [event] = await within(reported, 'the failed upload to be reported');
+    assert.deepEqual([event.path, event.ok], ['/upload/cut.txt', false]);
     assert.ok(!uploads().some((n) => n.includes('cut.txt')));
   });
 });
