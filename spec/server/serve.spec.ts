@@ -62,12 +62,16 @@ describe('ftp.server()', () => {
 
   it('maps Limits and Timeout onto the server', async () => {
     const port = await freePort();
-    const ftp = new FtpPy(`ftp://127.0.0.1:${port}`, { limits: new Limits({ connections: 1 }), timeout: new Timeout({ read: 0.3 }) });
+    // Timeout.read is the idle timeout: long enough that the second connection is surely
+    // made while the first is still there, however busy the machine.
+    const ftp = new FtpPy(`ftp://127.0.0.1:${port}`, { limits: new Limits({ connections: 1 }), timeout: new Timeout({ read: 2 }) });
     await using server = await ftp.server({ root: folder.dir, web: false });
+    const started = performance.now();
     const first = await RawFtp.connect(port);
     const second = await RawFtp.connect(port);
     assert.equal(second.greeting.code, 421);
-    assert.equal((await first.reply(2000)).code, 421); // idle after Timeout.read
+    assert.equal((await first.reply(20_000)).code, 421); // idle after Timeout.read (the wait's bound is for a hang)
+    assert.ok(performance.now() - started >= 1995, 'not before Timeout.read');
     await first.closed();
     assert.equal(server.stats().refused, 1);
   });
