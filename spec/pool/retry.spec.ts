@@ -79,15 +79,20 @@ describe('withRetry', () => {
 
   it('starts no attempt past the deadline, and stops when aborted', async () => {
     let calls = 0;
-    const policy = new Retry({ total: 5, backoff: 0.05 });
-    await assert.rejects(withRetry(policy, async () => {
+    const waits: number[] = [];
+    // Waits of 10 s, then 20 s, recorded rather than waited, against a deadline 15 s away:
+    // the first retry fits, the second would not. (With real 50 ms waits and a 60 ms
+    // deadline, 10 ms of a busy machine before the first retry was enough to fail this.)
+    await assert.rejects(withRetry(new Retry({ total: 5, backoff: 10 }), async () => {
       calls += 1;
       throw new ConnectionError('down');
-    }, { deadline: performance.now() + 60 }));
-    assert.equal(calls, 2); // 0 ms, then 50 ms; the next would start at 150 ms
+    }, { deadline: performance.now() + 15_000, sleep: async (ms) => void waits.push(ms) }), /down/);
+    assert.equal(calls, 2);
+    assert.deepEqual(waits, [10_000]);
+    // The abort timer expires first, and timers run in order, however late.
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('stop')), 10);
-    await assert.rejects(withRetry(policy, async () => {
+    await assert.rejects(withRetry(new Retry({ total: 5, backoff: 0.05 }), async () => {
       throw new ConnectionError('down');
     }, { signal: controller.signal }), { name: 'AbortError' });
   });
