@@ -53,12 +53,16 @@ export class RawFtp {
     this.socket.write(bytes);
   }
 
-  /** The next reply; rejects after `timeoutMs` or when the connection ends first. */
-  async reply(timeoutMs = 5000): Promise<Reply> {
-    const deadline = Date.now() + timeoutMs;
+  /**
+   * The next reply; rejects after `timeoutMs` or when the connection ends first. The
+   * bound is for a hang, not a speed target: the server runs in this process, so a busy
+   * machine slows its answer and this wait alike.
+   */
+  async reply(timeoutMs = 20_000): Promise<Reply> {
+    const deadline = performance.now() + timeoutMs;
     while (this.#replies.length === 0) {
       if (this.#ended) throw new Error('connection closed while waiting for a reply');
-      const left = deadline - Date.now();
+      const left = deadline - performance.now();
       if (left <= 0) throw new Error(`no reply within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
