@@ -99,7 +99,8 @@ export const serve: Command = {
     const out = (line: string): void => output.data(line);
     out(`FtpPy serving ${root}`);
     out(`  FTP      ${scheme}://${shown}:${server.port ?? port}`);
-    out(server.web ? `  web API  http://${shown}:${server.web.port}/` : '  web API  off');
+    // the web API speaks HTTPS when the server has a certificate (lib/serve.ts)
+    out(server.web ? `  web API  ${server.options.tls ? 'https' : 'http'}://${shown}:${server.web.port}/` : '  web API  off');
     if (ftp.auth instanceof Basic) out(`  login    ${ftp.auth.username} (password as given)${options.users?.length ? ` and ${options.users.length} more` : ''}`);
     if (anonymous !== 'off') out(`  login    anonymous, any password, may ${anonymous === 'write' ? 'read and write' : 'read'}`);
     out('Ctrl-C stops it.');

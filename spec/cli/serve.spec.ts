@@ -91,12 +91,12 @@ describe('ftppy serve', () => {
     }
   });
 
-  it('--tls-cert and --tls-key: explicit FTPS, TLS required', async () => {
+  it('--tls-cert and --tls-key: explicit FTPS, TLS required, the web API over HTTPS; --port 0 takes free ports', async () => {
     const { certPath, keyPath } = tlsMaterial();
-    const port = await freePort();
-    const server = await serve(['--root', localFolder(), '--port', String(port), '--web', 'off', '--tls-cert', certPath, '--tls-key', keyPath]);
+    const server = await serve(['--root', localFolder(), '--port', '0', '--tls-cert', certPath, '--tls-key', keyPath]);
     try {
-      assert.match(server.banner, new RegExp(`FTP {6}ftps://localhost:${port}`));
+      const [, port, web] = /FTP {6}ftps:\/\/localhost:(\d+)\n  web API  https:\/\/localhost:(\d+)\//.exec(server.banner) ?? [];
+      assert.ok(port && web && port !== '0' && web !== '0', server.banner);
       const secure = await ftppy(['ls', '--ca', certPath, `ftps://localhost:${port}/`]);
       assert.equal(secure.code, 0, secure.stderr);
       const clear = await ftppy(['ls', '--retries', '0', `ftp://localhost:${port}/`]);
