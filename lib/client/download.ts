@@ -9,7 +9,9 @@ import { describe } from '../warnings.js';
 import type { ClientCore } from './core.js';
 import { meter, type TransferOptions } from './options.js';
 import { partName } from './part-file.js';
+import { placeFile, receiveSmall, SMALL_FILE } from './small-file.js';
 import { remoteSize } from './remote-listing.js';
+import { remoteModified } from './remote-times.js';
 
 /** The file's size when the server tells it (SIZE), for progress and to catch a short transfer. */
 async function sizeOf(connection: FtpConnection, source: string): Promise<number | null> {
@@ -39,6 +41,10 @@ export interface KnownFile {
   size?: number;
   /** Its time, given to the local file (before it takes the target's name). */
   modified?: Date;
+  /** `modified` is only a LIST date: ask the server (MDTM) for the exact time on the connection that downloads it. */
+  askTime?: boolean;
+  /** The target's folder exists (the caller made it): it is not checked first. */
+  folderExists?: boolean;
 }
 
 /**
@@ -51,16 +57,24 @@ export async function download(core: ClientCore, remote: string, local: string, 
   const target = resolve(local);
   const temp = join(dirname(target), partName(basename(target)));
   let hooked = false;
+  let modified = known.modified;
   const done = await core.run({ name: 'download', path: `${source} -> ${local}`, fallback: false, signal: options.signal }, async (attempt) => {
     if (options.replace === false && (await access(target).then(() => true, () => false))) return true;
     if (options.dirs) await mkdir(dirname(target), { recursive: true });
-    else await stat(dirname(target)); // a missing folder fails here, before a connection is used
+    else if (!known.folderExists) await stat(dirname(target)); // a missing folder fails here, before a connection is used
     if (!hooked) {
       hooked = true;
       await callHook(core.ftp.hooks, 'download', source, local);
     }
-    await attempt.use(async (connection) => {
+    const small = await attempt.use(async (connection) => {
+      if (known.askTime) modified = (await remoteModified(connection, source)) ?? modified;
       const total = known.size ?? (await sizeOf(connection, source));
+      if (total !== null && total <= SMALL_FILE) {
+        const onBytes = meter(options.progress, total, 0, (n) => (core.traffic.received += n));
+        const data = await receiveSmall(connection, source, total, onBytes);
+        checkLength(source, data.length, total);
+        return data;
+      }
       let offset = 0;
       if (attempt.n > 0 && connection.features.restStream) offset = (await stat(temp).catch(() => null))?.size ?? 0;
       if (total !== null && offset > total) offset = 0;
@@ -77,9 +91,14 @@ export async function download(core: ClientCore, remote: string, local: string, 
         await closeFile(file, false).catch(() => {});
       }
       checkLength(source, offset + bytes, total);
+      return null;
     });
-    if (known.modified) await utimes(temp, new Date(), known.modified);
-    await rename(temp, target);
+    if (small) {
+      placeFile(temp, target, small, modified);
+    } else {
+      if (modified) await utimes(temp, new Date(), modified);
+      await rename(temp, target);
+    }
     core.traffic.downloads += 1;
     return true;
   });

@@ -6,9 +6,15 @@ import { randomBytes } from 'node:crypto';
 
 const SUFFIX = '.ftppy-part';
 
-/** `.name.1a2b3c4d.ftppy-part`: hidden, unique to this transfer, recognisable. */
+// Unique across processes by a random prefix drawn once, within one by a counter: drawing
+// random bytes for every file showed in the profile of a tree of small files.
+const prefix = randomBytes(4).toString('hex');
+let count = 0;
+
+/** `.name.1a2b3c4d7.ftppy-part`: hidden, unique to this transfer, recognisable. */
 export function partName(name: string): string {
-  return `.${name}.${randomBytes(4).toString('hex')}${SUFFIX}`;
+  count += 1;
+  return `.${name}.${prefix}${count.toString(36)}${SUFFIX}`;
 }
 
 export function isPartName(name: string): boolean {

@@ -112,7 +112,7 @@ function transfer(ctx: RunContext, action: 'upload' | 'download', move: FileMove
   const options = { progress: meter.bytesOf(move.path, action, move.size), signal: ctx.signal };
   const modified = move.time === null ? undefined : new Date(move.time);
   if (action === 'upload') return upload(ctx.core, local, remote, options, { atomic: true, ...(modified ? { modified } : {}) });
-  return download(ctx.core, remote, local, options, { size: move.size, ...(modified ? { modified } : {}) });
+  return download(ctx.core, remote, local, options, { size: move.size, folderExists: true, askTime: move.coarse, ...(modified ? { modified } : {}) });
 }
 
 /** Files (and links) at once, then folders deepest first, each level at once. */

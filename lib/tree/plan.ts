@@ -20,6 +20,8 @@ export interface FileMove {
   size: number;
   /** The source's time, carried to the copy (ms), when known. */
   time: number | null;
+  /** `time` is a LIST date, only to the minute or day: the exact one is asked as the file comes down. */
+  coarse: boolean;
 }
 
 export interface Removal {
@@ -115,7 +117,7 @@ export function plan(mode: PlanMode, local: Tree, remote: Tree): Plan {
       continue;
     }
     const node = (up ? l : r) ?? (l ?? r)!;
-    const move = (from: TreeNode): FileMove => ({ path: rel, size: from.size, time: from.time });
+    const move = (from: TreeNode): FileMove => ({ path: rel, size: from.size, time: from.time, coarse: from.window > 0 });
     switch (action) {
       case 'same':
         out.same.push(rel);
@@ -155,16 +157,17 @@ export function plan(mode: PlanMode, local: Tree, remote: Tree): Plan {
 }
 
 /**
- * The remote files whose LIST dates are worth replacing by MDTM's exact times: those a
- * decision rests on (same size, or `both`, which picks the newer), and those about to
- * come down, whose local copies take their time.
+ * The remote files whose LIST dates are worth replacing by MDTM's exact times before
+ * planning: those a decision rests on, because both sides have the file with the same
+ * size (or, both ways, at all: the newer one wins). Files that are only downloaded ask
+ * for their time as they come (`FileMove.coarse`).
  */
 export function timeQuestions(mode: PlanMode, local: Tree, remote: Tree): string[] {
   const asked: string[] = [];
   for (const [rel, node] of remote.nodes) {
     if (node.kind !== 'file' || node.window === 0) continue;
     const mine = local.nodes.get(rel);
-    if (mode === 'down' || mode === 'both' || mode === 'restore' || (mine?.kind === 'file' && mine.size === node.size)) asked.push(rel);
+    if (mine?.kind === 'file' && (mode === 'both' || mine.size === node.size)) asked.push(rel);
   }
   return asked;
 }
