@@ -7,6 +7,15 @@ import { EXIT, run } from './run.js';
 
 process.removeAllListeners('warning');
 
+// `ftppy cat … | head`: the reader has what it wanted and closed the pipe. Stop there,
+// quietly, as a tool killed by SIGPIPE would, rather than with an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 const interrupt = new AbortController();
 const stop = (): void => {
   // a second Ctrl-C does not wait for the first to wind down

@@ -139,6 +139,12 @@ describe('ftppy cat and stat', { concurrency: 2 }, () => {
     assert.match(document.warnings[0]!.message, /^metadata \/pub\/gone failed/);
   });
 
+  it('a reader that stops early (| head) ends cat quietly', async () => {
+    const r = await ftppy(['cat', url('pub/data.bin'), url('pub/data.bin')], { stopReading: true });
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, '');
+  });
+
   it('cat refuses --json (usage, exit 2)', async () => {
     const r = await ftppy(['cat', '--json', url('pub/hello.txt')]);
     assert.equal(r.code, 2);

@@ -24,6 +24,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Written to stdin, which is then closed. */
   input?: string | Buffer;
+  /** Close stdout after the first chunk, as `| head` does. */
+  stopReading?: boolean;
 }
 
 const home = tempDir('ftppy-cli-home-');
@@ -40,7 +42,10 @@ export function ftppy(args: readonly string[], options: CliOptions = {}): Promis
   const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], { cwd: options.cwd ?? HOME, env, stdio: 'pipe' });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stdout.on('data', (chunk: Buffer) => {
+    out.push(chunk);
+    if (options.stopReading) child.stdout.destroy();
+  });
   child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
   child.stdin.end(options.input ?? '');
   return new Promise((resolve, reject) => {
