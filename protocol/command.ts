@@ -90,7 +90,8 @@ export class CommandParser {
   }
 }
 
-const VERB = /^[A-Za-z]{1,8}$/;
+// Letters, then letters or digits: the checksum extensions are XSHA256, XSHA1, XMD5.
+const VERB = /^[A-Za-z][A-Za-z0-9]{0,7}$/;
 
 /**
  * Encodes one command line for the wire. An argument holding CR, LF or NUL would let a

@@ -84,6 +84,7 @@ describe('encodeCommand', () => {
     assert.equal(encodeCommand('NOOP').toString(), 'NOOP\r\n');
     assert.equal(encodeCommand('RETR', 'a b/été.txt').toString('utf8'), 'RETR a b/été.txt\r\n');
     assert.equal(encodeCommand('SITE', 'CHMOD 755 x').toString(), 'SITE CHMOD 755 x\r\n');
+    assert.equal(encodeCommand('XSHA256', '/a').toString(), 'XSHA256 /a\r\n');
   });
 
   for (const arg of ['a\r\nDELE b', 'a\nb', 'a\rb', 'a\0b']) {
@@ -97,6 +98,6 @@ describe('encodeCommand', () => {
   }
 
   it('refuses a verb that is not letters', () => {
-    for (const verb of ['', 'RE TR', 'RETR\r\n', 'ÄBC', 'TOOLONGVERB']) assert.throws(() => encodeCommand(verb), InvalidArgumentError);
+    for (const verb of ['', 'RE TR', 'RETR\r\n', 'ÄBC', 'TOOLONGVERB', '1RETR']) assert.throws(() => encodeCommand(verb), InvalidArgumentError);
   });
 });
