@@ -28,8 +28,8 @@ export function runContext(core: ClientCore, name: string, local: string, remote
 
 /**
  * Walks the local tree, lets `accept` refuse the operation on what it found (before
- * anything changes), makes the receiving root if missing (not in a dry run), walks the
- * remote tree, asks for exact times where a LIST date would decide, plans, and carries
+ * anything changes), finds the remote root, makes the receiving root if missing (not in
+ * a dry run), walks the remote tree, asks for exact times where a LIST date would decide, plans, and carries
  * out the plan. null when it could not start (a root missing or not to be made: warned).
  */
 export async function syncTrees(ctx: RunContext, mode: PlanMode, accept: (local: Tree | null) => boolean = () => true): Promise<Record<string, boolean> | null> {
@@ -37,13 +37,13 @@ export async function syncTrees(ctx: RunContext, mode: PlanMode, accept: (local:
   if (!accept(found)) return null;
   const local = found ?? emptyTree();
   const uploads = mode === 'up' || mode === 'both' || mode === 'mirror';
-  if (mode !== 'up' && mode !== 'mirror' && !found && !ctx.dryRun && !(await localRoot(ctx.name, ctx.local))) return null;
   const state = await remoteRoot(ctx.core, ctx.name, ctx.remote, uploads && !ctx.dryRun, ctx.signal);
   if (state === null) return null;
   if (state === 'missing' && !uploads) {
     warn(`${ctx.name} ${ctx.remote}: no such folder on the server`, 'FTPPY_ERR_MISSING');
     return null;
   }
+  if (mode !== 'up' && mode !== 'mirror' && !found && !ctx.dryRun && !(await localRoot(ctx.name, ctx.local))) return null;
   const walk = { concurrency: ctx.concurrency, signal: ctx.signal };
   const remote = state === 'ready' ? await walkRemote(ctx.core, ctx.remote, walk) : emptyTree();
   await refineTimes(ctx.core, ctx.remote, remote, timeQuestions(mode, local, remote), walk);
