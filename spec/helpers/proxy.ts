@@ -3,7 +3,9 @@
 // connections (how many at once, at most). A fault armed with `fail()` strikes the next
 // data connection once that many bytes have crossed it: the data connection or the
 // control connection is cut (RST), or the data falls into a black hole until one side
-// gives up, when the other sees the connection reset.
+// gives up, when the other sees the connection reset. With `latency`, every chunk, and
+// every end, is passed on that many milliseconds late, each way: a network further away
+// than loopback (backpressure is not passed on then; the benchmarks' files are small).
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 export type FaultKind = 'drop-data' | 'drop-control' | 'stall-data';
@@ -38,14 +40,16 @@ export class FtpProxy {
   readonly #servers = new Set<Server>();
   readonly #listener: Server;
   readonly #target: { host: string; port: number };
+  readonly #latency: number;
 
-  private constructor(target: { host: string; port: number }) {
+  private constructor(target: { host: string; port: number }, latency: number) {
     this.#target = target;
+    this.#latency = latency;
     this.#listener = createServer((client) => this.#control(client));
   }
 
-  static async start(target: { host: string; port: number }): Promise<FtpProxy> {
-    const proxy = new FtpProxy(target);
+  static async start(target: { host: string; port: number }, { latency = 0 } = {}): Promise<FtpProxy> {
+    const proxy = new FtpProxy(target, latency);
     await new Promise<void>((resolve) => proxy.#listener.listen(0, '127.0.0.1', resolve));
     return proxy;
   }
@@ -67,6 +71,12 @@ export class FtpProxy {
     for (const socket of this.#sockets) socket.destroy();
     for (const server of this.#servers) server.close();
     await new Promise<void>((resolve) => this.#listener.close(() => resolve()));
+  }
+
+  /** Runs `pass` now, or `latency` ms from now (timers of one delay keep their order). */
+  #later(pass: () => void): void {
+    if (this.#latency > 0) setTimeout(pass, this.#latency);
+    else pass();
   }
 
   #track(socket: Socket): Socket {
@@ -101,7 +111,7 @@ export class FtpProxy {
         this.commands.push(upstream.slice(0, lf).replace(/\r$/, ''));
         upstream = upstream.slice(lf + 1);
       }
-      server.write(chunk);
+      this.#later(() => server.write(chunk));
     });
     // Replies are forwarded line by line, so that a 227/229 can be rewritten whole.
     let pending = Buffer.alloc(0);
@@ -112,7 +122,10 @@ export class FtpProxy {
       if (lf === -1) return;
       const lines = pending.subarray(0, lf + 1).toString('latin1');
       pending = pending.subarray(lf + 1);
-      queue = queue.then(async () => void client.write(Buffer.from(await this.#rewrite(lines, pair), 'latin1')));
+      queue = queue.then(async () => {
+        const text = await this.#rewrite(lines, pair);
+        this.#later(() => client.write(Buffer.from(text, 'latin1')));
+      });
     });
   }
 
@@ -158,12 +171,13 @@ export class FtpProxy {
             }
             return;
           }
+          if (this.#latency > 0) return this.#later(() => to.write(chunk));
           if (!to.write(chunk)) {
             from.pause();
             to.once('drain', () => !stalled && from.resume());
           }
         });
-        from.on('end', () => !stalled && to.end());
+        from.on('end', () => !stalled && this.#later(() => to.end()));
         from.on('close', (hadError) => hadError && !stalled && to.resetAndDestroy());
       };
       // A stall lasts until the client gives up its session; the server then sees the data
