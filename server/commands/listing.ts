@@ -23,6 +23,7 @@ function toEntry(info: FileInfo): ListingEntry {
     modified: info.modified,
     permissions: octalText(info.mode),
     type: info.kind,
+    ...(info.target === undefined ? {} : { target: info.target }),
     owner: 'ftp',
     group: 'ftp',
   };

@@ -11,7 +11,10 @@ export interface FileInfo {
   name: string;
   /** The virtual path: absolute, rooted at the user's root. */
   path: string;
-  kind: 'file' | 'dir' | 'other';
+  /** `link` only in listings: `stat` follows links. */
+  kind: 'file' | 'dir' | 'link' | 'other';
+  /** For a link: where it leads, as a virtual path. Size, time and mode are its target's. */
+  target?: string;
   size: number;
   modified: Date;
   /** Unix permission bits. */
@@ -102,6 +105,11 @@ export class UserFileSystem {
     return real;
   }
 
+  /** The virtual path of a real storage path inside the user's root. */
+  #virtual(real: string): string {
+    return this.#realHome === '/' ? real : real.slice(this.#realHome.length) || '/';
+  }
+
   /** The real storage path of `path`, links followed. */
   async #real(path: string): Promise<string> {
     return this.#inside(await this.#storage.realpath(this.#storagePath(path)), path);
@@ -146,10 +154,13 @@ export class UserFileSystem {
           yield this.#info(child, entry.stat);
           continue;
         }
+        // A link is shown as a link (with its target as the user sees it), never as what
+        // it points to: a client that took a link to a folder for the folder would empty
+        // the target when it deletes the tree the link stands in.
         const target = await this.#storage.realpath(joinPath(real, entry.name)).catch(() => null);
         if (target === null || !isWithin(this.#realHome, target)) continue;
         const followed = await this.#storage.stat(target).catch(() => null);
-        if (followed) yield this.#info(child, followed);
+        if (followed) yield { ...this.#info(child, followed), kind: 'link', target: this.#virtual(target) };
       }
     } catch (error) {
       throw toFileSystemError(error, path);
