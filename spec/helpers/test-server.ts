@@ -14,6 +14,8 @@ export interface TestServer {
   /** The served folder on disk. */
   root: string;
   close(): Promise<void>;
+  /** `await using t = await startServer()` closes the server even when the test fails. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Writes the tree every server spec starts from into `root`. */
@@ -40,13 +42,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     ...options,
     limits: { loginDelay: 0.05, ...options.limits },
   });
-  return {
-    server,
-    port: server.port,
-    root: folder.dir,
-    async close() {
-      await server.close();
-      folder.remove();
-    },
+  const close = async (): Promise<void> => {
+    await server.close();
+    folder.remove();
   };
+  return { server, port: server.port, root: folder.dir, close, [Symbol.asyncDispose]: close };
 }

@@ -155,7 +155,7 @@ describe('ftplib.FTP_TLS', { skip }, () => {
   const material = tlsMaterial();
 
   it('works with PROT P when the server does not require TLS session reuse', async () => {
-    const t = await startServer({ tls: { cert: material.cert, key: material.key, reuse: false } });
+    await using t = await startServer({ tls: { cert: material.cert, key: material.key, reuse: false } });
     const out = JSON.parse(expectSuccess(await python(TLS, [t.port, USER, PASSWORD, material.certPath]), 'ftplib TLS'));
     assert.equal(out.error, undefined);
     assert.match(out.login, /^230 /);
@@ -167,14 +167,12 @@ describe('ftplib.FTP_TLS', { skip }, () => {
     assert.equal(readFileSync(join(t.root, 'upload/tls.txt'), 'utf8'), 'sent over TLS');
     assert.match(out.ccc, /^534 /);
     assert.match(out.quit, /^221 /);
-    await t.close();
   });
 
   it('is refused with 522 when the server requires session reuse (the default)', async () => {
-    const t = await startServer({ tls: { cert: material.cert, key: material.key } });
+    await using t = await startServer({ tls: { cert: material.cert, key: material.key } });
     const out = JSON.parse(expectSuccess(await python(TLS, [t.port, USER, PASSWORD, material.certPath]), 'ftplib TLS'));
     assert.equal(out.nlst, undefined);
     assert.match(`${out.error} ${out.reply}`, /522 TLS session reuse required/);
-    await t.close();
   });
 });
