@@ -5,6 +5,7 @@ import { Basic } from './auth.js';
 import { knownKeys, optionsObject, wholeNumber } from './check.js';
 import type { FtpPy } from './ftppy.js';
 import { loadTlsMaterial } from './settings.js';
+import { VERSION } from './version.js';
 
 export interface ServeOptions {
   /** The directory served (default: the working directory). */
@@ -126,6 +127,8 @@ function startWeb(server: RunningServer, port: number, ftp: FtpPy): Promise<WebS
     port,
     hooks: { request: ftp.hooks.request },
     tls: tls ? { cert: tls.cert, key: tls.key, ca: tls.ca } : null,
+    version: VERSION,
+    ...(ftp.timeout.given.has('read') ? { timeout: ftp.timeout.read } : {}),
   });
 }
 

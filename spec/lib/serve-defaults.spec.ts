@@ -7,6 +7,7 @@ import { request } from 'node:https';
 import { FtpPy, SSL, Timeout } from '../../lib/index.js';
 import { tlsMaterial } from '../helpers/tls-material.js';
 import { serverOptions } from '../../lib/serve.js';
+import { VERSION } from '../../lib/version.js';
 
 describe('server defaults from the factory', () => {
   it('keeps the server idle timeout (300 s) unless Timeout.read is set', async () => {
@@ -22,8 +23,9 @@ describe('server defaults from the factory', () => {
       await using server = await ftp.server({ root });
       assert.ok(server.port > 0);
       assert.ok(server.web && server.web.port > 0 && server.web.port !== server.port);
-      const status = await fetch(`http://127.0.0.1:${server.web.port}/`);
+      const status = await fetch(`http://127.0.0.1:${server.web.port}/`, { headers: { accept: 'application/json' } });
       assert.equal(status.status, 200);
+      assert.equal(((await status.json()) as { version: string }).version, VERSION);
       await assert.rejects(ftp.client(), (e: unknown) => e instanceof RangeError && /port 0/.test((e as Error).message));
     } finally {
       await rm(root, { recursive: true, force: true });
