@@ -322,7 +322,12 @@ ten connections cannot go faster than the CPU allows: wall time then follows the
 of client and server together rather than the round trips that parallel connections overlap.
 The last rows put our server behind the spec proxy (\`spec/helpers/proxy.ts\`), which
 passes every chunk on ${LATENCY_MS} ms late each way, as a LAN would: there the round trips
-decide, and the proxy's own CPU is in nobody's figures.`);
+decide, and the proxy's own CPU is in nobody's figures. The targets of issue 5 are lftp's
+speed and 4× basic-ftp's. Where the CPU is the limit, FtpPy's client spends about twice
+lftp's CPU per file (Node's sockets, streams and promises against C; on this machine the
+system calls alone, creating files and writing commands to loopback sockets, take half of
+it), which decides against vsftpd, whose own share is small, and keeps the lead over one
+basic-ftp connection small; where round trips are the limit, ten connections decide.`);
 }
 
 if (process.argv[2] === 'serve') {
