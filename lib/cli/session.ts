@@ -3,7 +3,7 @@ import type { Client } from '../client.js';
 import { Limits, Retry, Timeout } from '../config.js';
 import { FtpPy, type FtpPyOptions } from '../ftppy.js';
 import { SSL } from '../settings.js';
-import { UsageError } from './args.js';
+import { UsageError, type ParsedArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { readNetrc } from './netrc.js';
 import { credentialsFor, type RemoteArg } from './remote.js';
@@ -19,14 +19,14 @@ export interface ClientFlags {
   implicit: boolean;
 }
 
+type ParsedOptions = ParsedArgs['options'];
+
 function whole(options: ParsedOptions, name: string, min: number, fallback: number): number {
   const value = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw new UsageError(`--${name} wants a whole number ≥ ${min}, got ${String(value)}`);
   return value;
 }
-
-type ParsedOptions = CommandContext['args']['options'];
 
 export function clientFlags(options: ParsedOptions): ClientFlags {
   if (options.passive && options.active) throw new UsageError('--passive and --active exclude each other');
