@@ -108,7 +108,7 @@ describe('curl, FTPS', { skip }, () => {
   const auth = ['-u', `${USER}:${PASSWORD}`, '--cacert', material.certPath];
 
   it('explicit (--ssl-reqd), resuming the TLS session on each data connection', async () => {
-    const t = await startServer({ tls: { cert: material.cert, key: material.key } });
+    await using t = await startServer({ tls: { cert: material.cert, key: material.key } });
     const url = `ftp://localhost:${t.port}`;
     assert.equal(await curl(...auth, '--ssl-reqd', `${url}/pub/hello.txt`), 'hello world\n');
     assert.equal(await curl(...auth, '--ssl-reqd', '--tls-max', '1.2', `${url}/pub/hello.txt`), 'hello world\n');
@@ -124,17 +124,15 @@ describe('curl, FTPS', { skip }, () => {
     // Without --ssl-reqd curl stays in plain text, which this server refuses at USER.
     const plain = await run('curl', ['-sS', '-u', `${USER}:${PASSWORD}`, `${url}/pub/hello.txt`]);
     assert.notEqual(plain.code, 0);
-    await t.close();
   });
 
   it('implicit (ftps://)', async () => {
-    const t = await startServer({ tls: { cert: material.cert, key: material.key, implicit: true } });
+    await using t = await startServer({ tls: { cert: material.cert, key: material.key, implicit: true } });
     const url = `ftps://localhost:${t.port}`;
     assert.equal(await curl(...auth, `${url}/pub/hello.txt`), 'hello world\n');
     const file = join(local.dir, 'implicit.txt');
     writeFileSync(file, 'implicit');
     await curl(...auth, '-T', file, `${url}/upload/implicit.txt`);
     assert.equal(readFileSync(join(t.root, 'upload/implicit.txt'), 'utf8'), 'implicit');
-    await t.close();
   });
 });

@@ -187,7 +187,7 @@ describe('disk storage and symbolic links', () => {
 describe('a server over the memory storage', () => {
   it('stores, lists and retrieves without touching the disk', async () => {
     const storage = new MemoryStorage({ '/readme.txt': 'in memory\n' });
-    const server = await createServer({ port: 0, storage, users: [{ name: 'm', password: 'm' }] });
+    await using server = await createServer({ port: 0, storage, users: [{ name: 'm', password: 'm' }] });
     const ftp = await RawFtp.connect(server.port);
     await ftp.login('m', 'm');
     await ftp.cmd('TYPE I');
@@ -203,6 +203,5 @@ describe('a server over the memory storage', () => {
     assert.equal((await ftp.reply()).code, 226);
     assert.deepEqual(storage.paths(), ['/readme.txt', '/up.txt']);
     ftp.close();
-    await server.close();
   });
 });

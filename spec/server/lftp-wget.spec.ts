@@ -59,14 +59,13 @@ describe('lftp', { skip: skipUnless('lftp') }, () => {
 
   it('explicit FTPS with PROT P and TLS session reuse', async () => {
     const material = tlsMaterial();
-    const secure = await startServer({ tls: { cert: material.cert, key: material.key } });
+    await using secure = await startServer({ tls: { cert: material.cert, key: material.key } });
     writeFileSync(join(local.dir, 'tls.txt'), 'over tls');
     const settings = `set ssl:ca-file ${material.certPath}; set ftp:ssl-force true; set ftp:ssl-protect-data true;`;
     const out = await lftp(`ftp://localhost:${secure.port}`, 'cls -1 /pub; cat /pub/hello.txt; put tls.txt -o /upload/tls.txt', settings);
     assert.match(out, /^\/pub\/hello\.txt$/m);
     assert.match(out, /^hello world$/m);
     assert.equal(readFileSync(join(secure.root, 'upload/tls.txt'), 'utf8'), 'over tls');
-    await secure.close();
   });
 });
 
@@ -97,9 +96,8 @@ describe('wget', { skip: skipUnless('wget') }, () => {
 
   it('explicit FTPS, resuming the control connection’s TLS session on the data connection', async () => {
     const material = tlsMaterial();
-    const secure = await startServer({ tls: { cert: material.cert, key: material.key } });
+    await using secure = await startServer({ tls: { cert: material.cert, key: material.key } });
     const out = await wget('--ca-certificate', material.certPath, '-O', '-', `ftps://${USER}:${PASSWORD}@localhost:${secure.port}/pub/hello.txt`);
     assert.equal(out, 'hello world\n');
-    await secure.close();
   });
 });

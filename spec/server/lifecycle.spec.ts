@@ -12,17 +12,15 @@ import { within } from '../helpers/wait.js';
 
 describe('listening', () => {
   it('listens on every address a name resolves to, on one port', async () => {
-    const server = await createServer({ host: 'localhost', port: 0, storage: new MemoryStorage(), anonymous: true });
+    await using server = await createServer({ host: 'localhost', port: 0, storage: new MemoryStorage(), anonymous: true });
     const ports = new Set(server.addresses.map((a) => a.port));
     assert.equal(ports.size, 1);
     assert.ok(server.addresses.some((a) => a.address === '127.0.0.1' || a.address === '::1'));
-    await server.close();
   });
 
   it('fails when the port is taken, leaving nothing open', async () => {
-    const first = await createServer({ port: 0, storage: new MemoryStorage() });
+    await using first = await createServer({ port: 0, storage: new MemoryStorage() });
     await assert.rejects(createServer({ port: first.port, storage: new MemoryStorage() }), /EADDRINUSE/);
-    await first.close();
   });
 
   it('checks its options, naming the field', async () => {
@@ -45,7 +43,7 @@ describe('listening', () => {
 
 describe('events, statistics and the web API’s seam', () => {
   it('reports sessions, logins and transfers', async () => {
-    const t = await startServer();
+    await using t = await startServer();
     const seen: string[] = [];
     t.server.on('session', (e: SessionEvent) => seen.push(`session ${e.address}`));
     t.server.on('login', (e: LoginEvent) => seen.push(`login ${e.user}`));
@@ -69,11 +67,10 @@ describe('events, statistics and the web API’s seam', () => {
     assert.deepEqual(t.server.stats(), {
       connections: 0, sessions: 1, refused: 0, logins: 1, failedLogins: 1, transfers: 1, failedTransfers: 0, bytesIn: 0, bytesOut: 12,
     });
-    await t.close();
   });
 
   it('authenticates and opens a user’s filesystem the way FTP logins do', async () => {
-    const t = await startServer({ users: [{ name: 'web', password: 'pw', home: '/pub', rights: { delete: false } }] });
+    await using t = await startServer({ users: [{ name: 'web', password: 'pw', home: '/pub', rights: { delete: false } }] });
     assert.equal(t.server.authenticate('web', 'nope'), null);
     assert.equal(t.server.authenticate('nobody', 'pw'), null);
     const account = t.server.authenticate('web', 'pw')!;
@@ -84,18 +81,16 @@ describe('events, statistics and the web API’s seam', () => {
     await assert.rejects(fs.remove('/hello.txt'), /no delete right/);
     const anonymous = t.server.authenticate('FTP', 'anything')!;
     assert.equal(anonymous.anonymous, true);
-    await t.close();
   });
 
   it('a home that cannot be opened fails the login with the usual 530, and tells the owner', async () => {
-    const t = await startServer({ users: [{ name: 'misfiled', password: 'pw', home: '/pub/hello.txt' }] });
+    await using t = await startServer({ users: [{ name: 'misfiled', password: 'pw', home: '/pub/hello.txt' }] });
     const errors: unknown[] = [];
     t.server.on('session-error', (e) => errors.push(e.error));
     const ftp = await RawFtp.connect(t.port);
     assert.deepEqual(await ftp.login('misfiled', 'pw'), { code: 530, message: 'Login incorrect', lines: ['Login incorrect'] });
     assert.equal(errors.length, 1);
     ftp.close();
-    await t.close();
   });
 
   it('a fault no client should cause is reported as session-error and answered 451', async () => {
@@ -114,7 +109,7 @@ describe('events, statistics and the web API’s seam', () => {
       setModified: (path, time) => storage.setModified(path, time),
       chmod: (path, mode) => storage.chmod(path, mode),
     };
-    const server = await createServer({ port: 0, storage: broken, anonymous: true });
+    await using server = await createServer({ port: 0, storage: broken, anonymous: true });
     const errors: unknown[] = [];
     server.on('session-error', (e) => errors.push(e.error));
     const ftp = await RawFtp.connect(server.port);
@@ -123,13 +118,12 @@ describe('events, statistics and the web API’s seam', () => {
     assert.equal(errors.length, 1);
     assert.equal((await ftp.cmd('NOOP')).code, 200);
     ftp.close();
-    await server.close();
   });
 });
 
 describe('closing', () => {
   it('lets a running transfer finish, then says 421 and closes', async () => {
-    const t = await startServer();
+    await using t = await startServer();
     const ftp = await RawFtp.connect(t.port);
     await ftp.login(USER, PASSWORD);
     const idle = await RawFtp.connect(t.port);
@@ -142,11 +136,10 @@ describe('closing', () => {
     assert.equal((await ftp.reply()).code, 226);
     assert.equal((await ftp.reply()).code, 421);
     await closing;
-    await t.close();
   });
 
   it('cuts a transfer still running when the grace period ends', async () => {
-    const t = await startServer({ timeouts: { grace: 0.2 } });
+    await using t = await startServer({ timeouts: { grace: 0.2 } });
     const ftp = await RawFtp.connect(t.port);
     await ftp.login(USER, PASSWORD);
     const data = await connectData(await ftp.epsv());
@@ -158,13 +151,12 @@ describe('closing', () => {
     assert.ok(performance.now() - started >= 195, 'not before the grace period');
     await ftp.closed();
     data.destroy();
-    await t.close();
   });
 });
 
 describe('a client that does not read its replies', () => {
   it('is answered in full once it reads, with the server holding back meanwhile', async () => {
-    const t = await startServer();
+    await using t = await startServer();
     const ftp = await RawFtp.connect(t.port);
     ftp.socket.pause();
     const commands = 3000;
@@ -173,6 +165,5 @@ describe('a client that does not read its replies', () => {
     ftp.socket.resume();
     for (let i = 0; i < commands; i++) assert.equal((await ftp.reply()).code, 214);
     ftp.close();
-    await t.close();
   });
 });

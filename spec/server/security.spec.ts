@@ -149,7 +149,7 @@ describe('no user enumeration, and login throttling', () => {
 
 describe('limits', () => {
   it('refuses connections beyond the total (421) and beyond the per-address limit', async () => {
-    const t = await startServer({ limits: { connections: 3, perAddress: 2 } });
+    await using t = await startServer({ limits: { connections: 3, perAddress: 2 } });
     const a = await RawFtp.connect(t.port);
     const b = await RawFtp.connect(t.port);
     const c = await RawFtp.connect(t.port);
@@ -173,17 +173,15 @@ describe('limits', () => {
     assert.equal(f.greeting.code, 220);
     for (const ftp of [b, d, f]) ftp.close();
     assert.ok(t.server.stats().refused >= 2);
-    await t.close();
   });
 
   it('closes on a command line past the limit, and accepts one at the limit', async () => {
-    const t = await startServer({ limits: { lineBytes: 512 } });
+    await using t = await startServer({ limits: { lineBytes: 512 } });
     const ftp = await RawFtp.connect(t.port);
     assert.equal((await ftp.cmd(`NOOP ${'x'.repeat(507)}`)).code, 501); // 512 bytes: read, and NOOP takes no argument
     ftp.send(`USER ${'a'.repeat(600)}`); // no end of line at all
     assert.equal((await ftp.reply()).code, 500);
     await ftp.closed();
-    await t.close();
   });
 
   it('says 421 and closes an idle control connection', async () => {
@@ -191,18 +189,17 @@ describe('limits', () => {
     // it strike during the login. Timed from before the login: the idle timer restarts
     // with each command, all sent after that, so this lower bound holds however late this
     // side reads the replies. Without the idle timeout the connection would stay open.
-    const t = await startServer({ timeouts: { idle: 1 } });
+    await using t = await startServer({ timeouts: { idle: 1 } });
     const started = performance.now();
     const ftp = await loggedIn(t);
     assert.equal((await ftp.reply()).code, 421);
     const waited = performance.now() - started;
     assert.ok(waited >= 995, `${waited} ms`);
     await ftp.closed();
-    await t.close();
   });
 
   it('gives up on a data connection that is not made in time (425) or that stalls (426)', async () => {
-    const t = await startServer({ timeouts: { data: 0.3, stall: 0.3 } });
+    await using t = await startServer({ timeouts: { data: 0.3, stall: 0.3 } });
     const ftp = await loggedIn(t);
     await ftp.epsv();
     // Neither the data connection nor its data ever comes: the reply waits are only bounds for a hang.
@@ -214,7 +211,6 @@ describe('limits', () => {
     data.destroy();
     assert.equal((await ftp.cmd('NOOP')).code, 200);
     ftp.close();
-    await t.close();
   });
 });
 

@@ -136,7 +136,7 @@ describe('explicit FTPS', () => {
 
 describe('FTPS policies', () => {
   it('reuse: false serves data connections with fresh TLS sessions', async () => {
-    const t = await startServer({ tls: tlsOptions({ reuse: false }) });
+    await using t = await startServer({ tls: tlsOptions({ reuse: false }) });
     const { ftp } = await secureLogin(t);
     const port = await ftp.epsv();
     const data = await tlsData(port, undefined);
@@ -145,11 +145,10 @@ describe('FTPS policies', () => {
     assert.equal((await received).toString(), 'hello world\n');
     assert.equal((await ftp.reply()).code, 226);
     ftp.close();
-    await t.close();
   });
 
   it('TLS offered but not required: plain logins and PROT C work', async () => {
-    const t = await startServer({ tls: tlsOptions({ requireLogin: false, requireData: false }) });
+    await using t = await startServer({ tls: tlsOptions({ requireLogin: false, requireData: false }) });
     const plain = await RawFtp.connect(t.port);
     assert.equal((await plain.login(USER, PASSWORD)).code, 230);
     plain.close();
@@ -165,16 +164,14 @@ describe('FTPS policies', () => {
     assert.equal((await received).toString(), 'hello world\n');
     assert.equal((await ftp.reply()).code, 226);
     ftp.close();
-    await t.close();
   });
 
   it('without TLS material, AUTH is not implemented and FEAT says nothing of it', async () => {
-    const t = await startServer();
+    await using t = await startServer();
     const ftp = await RawFtp.connect(t.port);
     assert.equal((await ftp.cmd('AUTH TLS')).code, 502);
     assert.ok(!(await ftp.cmd('FEAT')).message.includes('AUTH'));
     ftp.close();
-    await t.close();
   });
 });
 

@@ -215,7 +215,7 @@ describe('active mode', () => {
   });
 
   it('works on a dual-stack listener, where IPv4 clients appear as ::ffff:a.b.c.d', async () => {
-    const dual = await startServer({ host: '::' });
+    await using dual = await startServer({ host: '::' });
     const ftp = await RawFtp.connect(dual.port);
     await ftp.login(USER, PASSWORD);
     const listener = await listenOnce();
@@ -226,7 +226,6 @@ describe('active mode', () => {
     assert.match((await ftp.cmd('PASV')).message, /\(127,0,0,1,\d+,\d+\)/);
     listener.close();
     ftp.close();
-    await dual.close();
   });
 
   it('a PORT target that refuses the connection gives 425', async () => {
