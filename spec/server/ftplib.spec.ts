@@ -156,7 +156,12 @@ describe('ftplib.FTP_TLS', { skip }, () => {
 
   it('works with PROT P when the server does not require TLS session reuse', async () => {
     await using t = await startServer({ tls: { cert: material.cert, key: material.key, reuse: false } });
-    const out = JSON.parse(expectSuccess(await python(TLS, [t.port, USER, PASSWORD, material.certPath]), 'ftplib TLS'));
+    // Python's ssl can fail its own unwrap() with SHUTDOWN_WHILE_IN_INIT when a TLS 1.3
+    // session ticket is still in flight (CPython bpo-34391, OpenSSL #25798): a client-side
+    // race seen once in hundreds of sessions under heavy load. That one error gets one retry.
+    let result = await python(TLS, [t.port, USER, PASSWORD, material.certPath]);
+    if (/SHUTDOWN_WHILE_IN_INIT/.test(result.stdout + result.stderr)) result = await python(TLS, [t.port, USER, PASSWORD, material.certPath]);
+    const out = JSON.parse(expectSuccess(result, 'ftplib TLS'));
     assert.equal(out.error, undefined);
     assert.match(out.login, /^230 /);
     assert.match(out.prot, /^200 /);
