@@ -28,9 +28,3 @@ export class Guest {
 }
 
 export type Auth = Basic | Guest;
-
-/** The USER and PASS that an auth value (or none: anonymous) logs in with. */
-export function credentials(auth: Auth | undefined): { user: string; password: string } {
-  if (auth instanceof Basic) return { user: auth.username, password: auth.password };
-  return { user: 'anonymous', password: auth instanceof Guest ? auth.identifier : 'anonymous@' };
-}

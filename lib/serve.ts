@@ -4,7 +4,7 @@ import type { ServerOptions, ServerTlsOptions } from '../server/index.js';
 import { Basic } from './auth.js';
 import { knownKeys, optionsObject, wholeNumber } from './check.js';
 import type { FtpPy } from './ftppy.js';
-import { loadTlsMaterial } from './settings.js';
+import { loadTlsMaterial } from './tls-material.js';
 import { VERSION } from './version.js';
 
 export interface ServeOptions {

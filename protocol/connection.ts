@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { withAbort } from './abort.js';
 import { ControlChannel } from './control-channel.js';
-import { openActive, openPassive, type DataLink, type PendingData, type ServerTraits } from './data-channel.js';
+import { openActive, openPassive, type DataLink, type ServerTraits } from './data-channel.js';
 import { receive, send } from './data-flow.js';
 import { ConnectionError, FtpPyError, ReplyError, TimeoutError } from './errors.js';
 import { Features } from './features.js';

@@ -3,10 +3,11 @@ import type { ServerTraits } from '../../protocol/data-channel.js';
 import type { Features } from '../../protocol/features.js';
 import type { TlsOptions } from '../../protocol/tls.js';
 import { Pool } from '../../pool/pool.js';
-import { credentials } from '../auth.js';
+import { credentials } from '../credentials.js';
 import type { FtpPy } from '../ftppy.js';
 import { callHook, type ConnectionInfo } from '../hooks.js';
-import { SSL, loadTlsMaterial } from '../settings.js';
+import { SSL } from '../settings.js';
+import { loadTlsMaterial } from '../tls-material.js';
 
 /** Everything a connection to the factory's endpoint is opened with; TLS material read once. */
 export async function connectOptions(ftp: FtpPy): Promise<ConnectOptions> {

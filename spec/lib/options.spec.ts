@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Basic, FtpPy, Guest, Limits, Retry, SSL, Timeout } from '../../lib/index.js';
-import { credentials } from '../../lib/auth.js';
+import { credentials } from '../../lib/credentials.js';
 
 describe('FtpPy options', () => {
   it('parses endpoints: scheme, port defaults, IPv6, credentials and path', () => {
