@@ -251,7 +251,8 @@ export function treeSuite(name: string, open: () => Promise<TreeTarget>): void {
     });
 
     it('an interrupted sync (connection cut mid-file, no retries) leaves that file false and no half file; running it again completes it', async () => {
-      const noRetry = t.factory({ retry: { total: 0 } });
+      // No retries, so that the cut is a failure; long timeouts, so that nothing else is on a loaded machine.
+      const noRetry = t.factory({ retry: { total: 0 }, timeout: { connect: 10, read: 30, write: 30 } });
       const down = join(local.dir, 'interrupted-down');
       const warnings = captureWarnings();
       try {
