@@ -23,6 +23,12 @@ export interface PoolOptions<T extends Poolable> {
   host?: number;
   /** A resource idle longer than this (ms) is checked before reuse. Default 15 s. */
   checkIdleAfter?: number;
+  /**
+   * How long (ms) idle resources beyond `keepalive` linger before they are closed.
+   * Default 1 s: a burst of work that ends and another that starts (a tree walk, then its
+   * transfers) reuses its connections instead of logging in again. 0 closes at once.
+   */
+  trimAfter?: number;
 }
 
 export interface AcquireOptions {
@@ -77,7 +83,7 @@ export interface PoolStats {
  *              FIFO waiters ◀── every release, close or failed creation dispatches again
  *
  * A released resource goes to the oldest waiter that can take it; with none, it idles
- * (up to `keepalive`) or is closed. A resource that fails its check is replaced without
+ * (beyond `keepalive` only for `trimAfter`, then it is closed). A resource that fails its check is replaced without
  * the waiter noticing.
  */
 export class Pool<T extends Poolable> {
@@ -92,6 +98,7 @@ export class Pool<T extends Poolable> {
   #closed: Error | null = null;
   #drained: (() => void) | null = null;
   readonly #closing = new Set<Promise<void>>();
+  #trimTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: PoolOptions<T>) {
     this.#options = options;
@@ -152,6 +159,7 @@ export class Pool<T extends Poolable> {
         waiter.reject(reason);
       }
       for (const idle of this.#idle.splice(0)) this.#retire(idle.resource, false);
+      if (this.#trimTimer) clearTimeout(this.#trimTimer);
     }
     // Closing resources count as open, so this waits for the QUITs too: no socket left behind.
     if (this.#open > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
@@ -251,8 +259,18 @@ export class Pool<T extends Poolable> {
     this.#checkDrained();
   }
 
+  /** Closes the idle resources beyond `keepalive`, the longest idle first, once they have lingered `trimAfter`. */
   #trim(): void {
-    while (this.#idle.length > this.#options.keepalive) this.#retire(this.#idle.shift()!.resource, false);
+    if (this.#idle.length <= this.#options.keepalive || this.#trimTimer) return;
+    const after = this.#options.trimAfter ?? 1000;
+    const trim = (): void => {
+      this.#trimTimer = null;
+      while (this.#idle.length > this.#options.keepalive) this.#retire(this.#idle.shift()!.resource, false);
+      this.#checkDrained();
+    };
+    if (after <= 0) return trim();
+    this.#trimTimer = setTimeout(trim, after);
+    this.#trimTimer.unref(); // lingering connections never keep a process alive
   }
 
   #retire(resource: T, destroy: boolean): void {

@@ -90,7 +90,7 @@ describe('Pool', () => {
   });
 
   it('keeps at most `keepalive` idle and closes the rest politely', async () => {
-    const { pool, made } = fakePool({ connections: 3, keepalive: 1 });
+    const { pool, made } = fakePool({ connections: 3, keepalive: 1, trimAfter: 0 });
     const all = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()]);
     for (const r of all) pool.release(r);
     assert.equal(pool.stats().idle, 1);
@@ -192,7 +192,7 @@ describe('Pool', () => {
 
 describe('Pool keepalive under load', () => {
   it('hands a released resource to a waiter before trimming idle ones', async () => {
-    const { pool, made } = fakePool({ connections: 3, keepalive: 0 });
+    const { pool, made } = fakePool({ connections: 3, keepalive: 0, trimAfter: 0 });
     const held = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()]);
     const waiting = pool.acquire();
     pool.release(held[0]!);
@@ -201,6 +201,23 @@ describe('Pool keepalive under load', () => {
     for (const r of [held[0]!, held[1]!, held[2]!]) pool.release(r);
     assert.equal(pool.stats().idle, 0);
     assert.equal(made.filter((f) => f.politely).length, 3);
+  });
+});
+
+describe('Pool keepalive linger', () => {
+  it('lets idle resources beyond keepalive linger, so the next burst reuses them', async () => {
+    const { pool, made } = fakePool({ connections: 3, keepalive: 1, trimAfter: 50 });
+    const burst = async (): Promise<void> => {
+      const all = await Promise.all([pool.acquire(), pool.acquire(), pool.acquire()]);
+      for (const r of all) pool.release(r);
+    };
+    await burst();
+    assert.equal(pool.stats().idle, 3, 'nothing closed yet');
+    await burst();
+    assert.equal(made.length, 3, 'the second burst logged in no new connection');
+    for (let i = 0; i < 500 && pool.stats().idle > 1; i++) await sleep(10); // a timer never fires early, but may fire late
+    assert.deepEqual([pool.stats().idle, made.filter((f) => f.politely).length], [1, 2], 'then trimmed to keepalive');
+    await pool.close();
   });
 });
 
