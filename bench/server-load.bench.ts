@@ -37,7 +37,9 @@ const before = machine();
 const tree = benchTree('load');
 const skipped: string[] = [];
 const runs = new Map<string, Run[]>();
-const idle = new Map<ServerName, { first: TreeMemory; last: TreeMemory }>();
+// Each server's RSS: when it started, after the warm-up, at the end of each window, after the last run.
+const memoryLog = new Map<ServerName, { cold: number; warm: number; windows: number[]; last: number }>();
+const WARM_UP_SECONDS = 3;
 
 try {
   const files = tree.serverDir('load/files');
@@ -57,20 +59,30 @@ try {
     }
   }
   for (const line of skipped) console.log(`skipped: ${line}`);
-  for (const server of servers) idle.set(server.name, { first: treeMemory(server.pid), last: treeMemory(server.pid) });
-
   const generator = await childScript('load-generator.child.ts');
+  const generate = (server: ContenderServer, sessions: number, seconds: number): Promise<LoadReport> => {
+    const plan: LoadPlan = {
+      host: server.host, port: server.port, user: server.user, password: server.password,
+      sessions, seconds, filesDir: '/load/files', files: FILES, uploadDir: `/load/up-${server.name}`,
+    };
+    return runMeasured(process.execPath, [generator, JSON.stringify(plan)], { timeoutMs: (seconds + 120) * 1000 }).then((run) => {
+      if (run.code !== 0) throw new Error(`load generator against ${server.name} failed (exit ${run.code}): ${run.stderr.slice(-800)}`);
+      return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as LoadReport;
+    });
+  };
+  // A few seconds of load first, unmeasured, so that the Node servers' code is compiled
+  // (the C and Python servers have nothing to warm) before anything counts.
+  for (const server of servers) {
+    const cold = treeMemory(server.pid).rss;
+    await generate(server, 10, WARM_UP_SECONDS);
+    memoryLog.set(server.name, { cold, warm: treeMemory(server.pid).rss, windows: [], last: Number.NaN });
+  }
+
   for (let round = 0; round < ROUNDS; round++) {
     for (const sessions of LEVELS) {
       for (const server of rotate(servers, round)) {
-        const plan: LoadPlan = {
-          host: server.host, port: server.port, user: server.user, password: server.password,
-          sessions, seconds: SECONDS, filesDir: '/load/files', files: FILES, uploadDir: `/load/up-${server.name}`,
-        };
         const memory = new Sampler(() => ({ ...treeMemory(server.pid), cpu: treeCpuSeconds(server.pid) }), 250);
-        const run = await runMeasured(process.execPath, [generator, JSON.stringify(plan)], { timeoutMs: (SECONDS + 120) * 1000 }).finally(() => memory.stop());
-        if (run.code !== 0) throw new Error(`load generator against ${server.name} failed (exit ${run.code}): ${run.stderr.slice(-800)}`);
-        const report = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as LoadReport;
+        const report = await generate(server, sessions, SECONDS).finally(() => memory.stop());
         // The samples taken while the window was open (the sampler started as the generator was spawned).
         const samples = memory.samples.filter((s) => s.at >= report.windowStart && s.at <= report.windowStart + SECONDS * 1000);
         const values = samples.map((s) => s.value).filter((v) => Number.isFinite(v.rss));
@@ -86,7 +98,9 @@ try {
         };
         const key = `${sessions}/${server.name}`;
         runs.set(key, [...(runs.get(key) ?? []), result]);
-        idle.get(server.name)!.last = treeMemory(server.pid);
+        const log = memoryLog.get(server.name)!;
+        log.windows.push(result.memory.end.rss);
+        log.last = treeMemory(server.pid).rss;
         console.log(
           `round ${round + 1}/${ROUNDS} ${String(sessions).padStart(3)} sessions ${server.name.padEnd(9)} ${(total / SECONDS).toFixed(0).padStart(6)} transfers/s` +
           `  p50 ${report.p50.toFixed(1)} ms  p99 ${report.p99.toFixed(1)} ms  failures ${report.failures}  CPU ${result.cpuPerTransfer.toFixed(2)} ms/transfer  RSS ${mib(result.memory.start.rss)}→${mib(result.memory.end.rss)} MiB  load ${loadavg()[0]!.toFixed(2)}`,
@@ -125,10 +139,13 @@ try {
     rows,
   );
   const memoryRows = servers.map((server) => {
-    const m = idle.get(server.name)!;
-    return [label(server.name), mib(m.first.rss), mib(m.last.rss), `${m.last.processes}`];
+    const m = memoryLog.get(server.name)!;
+    return [label(server.name), mib(m.cold), mib(m.warm), m.windows.map(mib).join(', '), mib(m.last)];
   });
-  const memory = table(['server', 'RSS MiB before the first run', 'RSS MiB after the last run', 'processes after the last run'], memoryRows);
+  const memory = table(
+    ['server', 'RSS MiB started', 'after the warm-up', `at the end of each window, in order (${LEVELS.join('/')} sessions × ${ROUNDS} rounds)`, 'after the last run'],
+    memoryRows,
+  );
   console.log(`\n${result}\n\n${memory}\n`);
 
   writeSection(
@@ -139,12 +156,12 @@ try {
 
 ${result}
 
-Memory of each server's process tree over the whole benchmark (every level, every round):
+Memory of each server's process tree over the whole benchmark:
 
 ${memory}
 ${skipped.length ? `\nSkipped: ${skipped.join('; ')}.\n` : ''}
 The load generator (\`bench/load-generator.child.ts\`: raw sockets, not our client) runs in
-its own process. Each session logs in before the window opens, then loops for ${SECONDS} s
+its own process; before the runs, each server gets ${WARM_UP_SECONDS} s of 10 sessions, not counted. Each session logs in before the window opens, then loops for ${SECONDS} s
 over 40% RETR of one of ${FILES} files of 4 KiB, 30% STOR of 4 KiB (four names per
 session, overwritten) and 30% LIST of that folder of ${FILES} files, each over its own
 EPSV data connection; the sequence of operations is the same against every server.
