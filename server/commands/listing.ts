@@ -1,12 +1,10 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { formatMlsxLine, formatUnixLine, type ListingEntry } from '../../protocol/listing/index.js';
 import { octalText } from '../../protocol/listing/mode.js';
 import { FileSystemError } from '../fs/errors.js';
 import type { FileInfo } from '../fs/user-fs.js';
 import type { Rights } from '../options.js';
 import type { Session } from '../session.js';
-import { byteCounter } from '../streams.js';
+import { writeAll } from '../streams.js';
 import { dataReady, runDataTransfer } from '../transfer.js';
 import type { CommandGroup } from './types.js';
 
@@ -55,16 +53,19 @@ const LINE_BREAKS = /[\r\n]/g;
 // system call each, one write for everything would hold the whole listing in memory.
 const BATCH = 16 * 1024;
 
-async function* batches(lines: AsyncIterable<string>): AsyncGenerator<Buffer> {
+async function* batches(entries: AsyncIterable<FileInfo>, line: (info: FileInfo) => string, count: (n: number) => void): AsyncGenerator<Buffer> {
   let text = '';
-  for await (const line of lines) {
-    text += `${line}\r\n`;
-    if (text.length >= BATCH) {
-      yield Buffer.from(text);
-      text = '';
-    }
+  const piece = (): Buffer => {
+    const bytes = Buffer.from(text);
+    count(bytes.length);
+    text = '';
+    return bytes;
+  };
+  for await (const entry of entries) {
+    text += `${line(entry)}\r\n`;
+    if (text.length >= BATCH) yield piece();
   }
-  if (text !== '') yield Buffer.from(text);
+  if (text !== '') yield piece();
 }
 
 async function listOver(session: Session, verb: string, arg: string, line: (info: FileInfo) => string, dirOnly = false): Promise<void> {
@@ -77,15 +78,12 @@ async function listOver(session: Session, verb: string, arg: string, line: (info
     session.reply(501, `${path} is not a directory`);
     return;
   }
-  async function* lines(): AsyncGenerator<string> {
-    for await (const entry of session.fs.list(path)) yield line(entry);
-  }
   await runDataTransfer(session, {
     verb,
     path,
     direction: 'list',
     opening: `Here comes the listing of ${path}`,
-    run: (socket, signal, count) => pipeline(Readable.from(batches(lines())), byteCounter(count), socket, { signal }),
+    run: (socket, signal, count) => writeAll(batches(session.fs.list(path), line, count), socket, signal),
     discard: () => {},
     done: 'Listing sent',
   });

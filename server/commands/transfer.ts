@@ -1,8 +1,6 @@
-import { pipeline } from 'node:stream/promises';
-import type { Transform } from 'node:stream';
 import type { UploadMode } from '../fs/user-fs.js';
 import type { Session } from '../session.js';
-import { asciiDecoder, asciiEncoder, byteCounter } from '../streams.js';
+import { asciiDecoder, asciiEncoder, pump } from '../streams.js';
 import { dataReady, runDataTransfer } from '../transfer.js';
 import type { CommandGroup } from './types.js';
 
@@ -23,13 +21,21 @@ async function retrieve(session: Session, arg: string): Promise<void> {
   if (!dataReady(session)) return;
   const path = session.resolve(arg);
   const { stream, info } = await session.fs.read(path, offset);
-  const ascii: Transform[] = session.type === 'A' ? [asciiEncoder()] : [];
+  const ascii = session.type === 'A' ? asciiEncoder() : null;
   await runDataTransfer(session, {
     verb: 'RETR',
     path,
     direction: 'download',
     opening: `Opening ${typeName(session)} mode data connection for ${path} (${info.size - offset} bytes)`,
-    run: (socket, signal, count) => pipeline([stream, ...ascii, byteCounter(count), socket], { signal }),
+    run: (socket, signal, count) =>
+      pump(stream, socket, {
+        signal,
+        onChunk: (chunk) => {
+          const out = ascii ? ascii.push(chunk) : chunk;
+          count(out.length);
+          return out;
+        },
+      }),
     discard: () => {
       stream.destroy();
     },
@@ -40,14 +46,23 @@ async function store(session: Session, verb: string, arg: string, mode: UploadMo
   if (!dataReady(session)) return;
   const path = session.resolve(arg === '' ? '.' : arg);
   const upload = await session.fs.upload(path, mode);
-  const ascii: Transform[] = session.type === 'A' ? [asciiDecoder()] : [];
+  const ascii = session.type === 'A' ? asciiDecoder() : null;
   await runDataTransfer(session, {
     verb,
     path: upload.path,
     direction: 'upload',
     // RFC 1123 §4.1.2.9: STOU names the file it picked in the 150 reply.
     opening: mode.unique ? `FILE: ${upload.path}` : `Opening ${typeName(session)} mode data connection for ${upload.path}`,
-    run: (socket, signal, count) => pipeline([socket, byteCounter(count), ...ascii, upload.stream], { signal }),
+    run: (socket, signal, count) =>
+      pump(socket, upload.stream, {
+        signal,
+        onChunk: (chunk) => {
+          count(chunk.length);
+          return ascii ? ascii.push(chunk) : chunk;
+        },
+        onEnd: () => ascii?.end() ?? null,
+        waitForClose: true,
+      }),
     commit: () => upload.commit(),
     discard: async () => {
       upload.stream.destroy();

@@ -56,6 +56,7 @@ export class PassivePort {
   #failure: DataConnectionError | null = null;
   #wake: (() => void) | null = null;
   #handedOut = false;
+  #closed = false;
 
   private constructor(server: Server, port: number, options: PassivePortOptions) {
     this.#server = server;
@@ -118,6 +119,7 @@ export class PassivePort {
           this.#handedOut = true;
           resolve(socket);
         } else if (this.#failure) reject(this.#failure);
+        else if (this.#closed) reject(new DataConnectionError(425, 'The passive port was closed'));
         else if (signal.aborted) reject(signal.reason);
         else return false;
         return true;
@@ -141,7 +143,8 @@ export class PassivePort {
 
   /** Stops listening and drops a connection that was never handed out. */
   close(): void {
-    this.#failure ??= new DataConnectionError(425, 'The passive port was closed');
+    // Every transfer ends here: the error for a later accept() is made only if one comes.
+    this.#closed = true;
     this.#server.close();
     this.#raw?.destroy();
     this.#raw = null;

@@ -43,6 +43,12 @@ export interface UploadMode {
 
 const TEMP_SUFFIX = '.ftppy-upload';
 
+// Temporary names: a random prefix drawn once per process, then a counter (random bytes
+// for every upload showed in the profile of the server under load). `wx` makes them safe
+// even if two processes drew the same prefix.
+const tempPrefix = randomBytes(4).toString('hex');
+let tempCount = 0;
+
 /**
  * One user's view of a storage: a root that acts as a chroot, and rights. Every path is
  * resolved lexically inside the root, then checked again on its real path (after the
@@ -197,7 +203,7 @@ export class UserFileSystem {
       }
       // Replacing a file destroys what was there, as deleting it would.
       if (existing) this.#need('delete', path);
-      const temp = joinPath(parentOf(real), `.${baseName(real)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+      const temp = joinPath(parentOf(real), `.${baseName(real)}.${tempPrefix}${(tempCount++).toString(36)}${TEMP_SUFFIX}`);
       const stream = await this.#storage.write(temp, { exclusive: true });
       const storage = this.#storage;
       return {
