@@ -11,7 +11,7 @@ import { connectOptions, connectionPool } from './client/connector.js';
 import { copy } from './client/copy.js';
 import { ClientCore } from './client/core.js';
 import { cd, mkdir, rmdir } from './client/directories.js';
-import { download, downloadTo } from './client/download.js';
+import { download, downloadTo, localFolders } from './client/download.js';
 import { chmod, remove, rename } from './client/files.js';
 import { exists, list, metadata, size } from './client/listing.js';
 import {
@@ -115,7 +115,8 @@ export class Client implements AsyncDisposable {
   /** Downloads `[remote, local]` pairs, `limit` at once; keyed by each remote path as given. */
   async fetch(pairs: readonly Pair[], options?: BatchOptions | number): Promise<Record<string, boolean>> {
     const checked = batchOptions('fetch', options);
-    return transferAll(this.#core, 'fetch', pairs, checked, (remote, local, each) => download(this.#core, remote, local, each));
+    const folders = localFolders();
+    return transferAll(this.#core, 'fetch', pairs, checked, async (remote, local, each) => download(this.#core, remote, local, each, { folderExists: await folders(local) }));
   }
 
   async mkdir(path: string, options?: MkdirOptions): Promise<boolean> {

@@ -141,10 +141,17 @@ export class FtpConnection {
     return reply;
   }
 
-  /** RETR, LIST, MLSD, NLST: the data connection's bytes go to `sink`, which is not ended. */
-  receive(verb: string, arg: string | undefined, sink: Writable, options: TransferOptions = {}): Promise<Reply> {
+  /**
+   * RETR, LIST, MLSD, NLST: the data connection's bytes go to `sink`, which is not ended.
+   * `sink` may be chosen once the server has opened the transfer, from its opening reply
+   * (which often names the size).
+   */
+  receive(verb: string, arg: string | undefined, sink: Writable | ((opening: Reply) => Writable), options: TransferOptions = {}): Promise<Reply> {
     const limits = this.options.timeouts;
-    return this.#transfer(verb, arg, (socket) => receive(socket, sink, this.#timer, limits, options.onBytes ?? noop), options.offset);
+    return this.#transfer(verb, arg, (socket, opening) => {
+      const into = typeof sink === 'function' ? sink(opening) : sink;
+      return receive(socket, into, this.#timer, limits, options.onBytes ?? noop);
+    }, options.offset);
   }
 
   /** STOR, APPE: `source` goes over the data connection, which is then closed cleanly. */
@@ -218,7 +225,7 @@ export class FtpConnection {
    * is positive; a negative final reply arriving while data still flows cuts the data
    * connection at once, and it is that reply the transfer fails with.
    */
-  async #transfer(verb: string, arg: string | undefined, io: (socket: Socket) => Promise<void>, offset = 0): Promise<Reply> {
+  async #transfer(verb: string, arg: string | undefined, io: (socket: Socket, opening: Reply) => Promise<void>, offset = 0): Promise<Reply> {
     const what = arg === undefined ? verb : `${verb} ${arg}`;
     const link = this.#link();
     const pending = this.options.passive ? await openPassive(link) : await openActive(link);
@@ -246,7 +253,7 @@ export class FtpConnection {
         if (reply.code >= 400) socket?.destroy();
       }, () => {});
       try {
-        await io(socket);
+        await io(socket, first);
       } catch (error) {
         if (last && last.code >= 400) throw new ReplyError(what, last);
         throw this.#failure ?? error;

@@ -14,6 +14,8 @@ import type { Reply } from './reply.js';
 export interface ServerTraits {
   epsv?: boolean;
   eprt?: boolean;
+  /** Its opening replies to RETR name the file's size (protocol/opening.ts). */
+  sizeInOpening?: boolean;
 }
 
 /** What opening a data connection needs from the control connection. */

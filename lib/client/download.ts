@@ -4,12 +4,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
 import { ConnectionError } from '../../protocol/errors.js';
+import { announcedSize } from '../../protocol/opening.js';
 import { callHook } from '../hooks.js';
 import { describe } from '../warnings.js';
 import type { ClientCore } from './core.js';
 import { meter, type TransferOptions } from './options.js';
 import { partName } from './part-file.js';
-import { placeFile, receiveSmall, SMALL_FILE } from './small-file.js';
+import { MemorySink, placeFile, SMALL_FILE } from './small-file.js';
 import { remoteSize } from './remote-listing.js';
 import { remoteModified } from './remote-times.js';
 
@@ -48,6 +49,24 @@ export interface KnownFile {
 }
 
 /**
+ * For many downloads at once: whether each local folder exists is asked once, not once
+ * per file (a thread-pool trip each). A folder that does not exist is left for each
+ * download to report, or make (`dirs`).
+ */
+export function localFolders(): (local: string) => Promise<boolean> {
+  const seen = new Map<string, Promise<boolean>>();
+  return (local) => {
+    const folder = dirname(resolve(local));
+    let exists = seen.get(folder);
+    if (!exists) {
+      exists = stat(folder).then((s) => s.isDirectory(), () => false);
+      seen.set(folder, exists);
+    }
+    return exists;
+  };
+}
+
+/**
  * `download(remote, local)`: written to a temporary file beside the target and renamed
  * onto it when complete, so the target never holds half a file. A retry resumes from
  * what the temporary file holds (REST) when the server can; otherwise it starts over.
@@ -60,38 +79,47 @@ export async function download(core: ClientCore, remote: string, local: string, 
   let modified = known.modified;
   const done = await core.run({ name: 'download', path: `${source} -> ${local}`, fallback: false, signal: options.signal }, async (attempt) => {
     if (options.replace === false && (await access(target).then(() => true, () => false))) return true;
-    if (options.dirs) await mkdir(dirname(target), { recursive: true });
-    else if (!known.folderExists) await stat(dirname(target)); // a missing folder fails here, before a connection is used
+    if (!known.folderExists) {
+      if (options.dirs) await mkdir(dirname(target), { recursive: true });
+      else await stat(dirname(target)); // a missing folder fails here, before a connection is used
+    }
     if (!hooked) {
       hooked = true;
       await callHook(core.ftp.hooks, 'download', source, local);
     }
     const small = await attempt.use(async (connection) => {
       if (known.askTime) modified = (await remoteModified(connection, source)) ?? modified;
-      const total = known.size ?? (await sizeOf(connection, source));
-      if (total !== null && total <= SMALL_FILE) {
-        const onBytes = meter(options.progress, total, 0, (n) => (core.traffic.received += n));
-        const data = await receiveSmall(connection, source, total, onBytes);
-        checkLength(source, data.length, total);
-        return data;
-      }
       let offset = 0;
       if (attempt.n > 0 && connection.features.restStream) offset = (await stat(temp).catch(() => null))?.size ?? 0;
+      // Where the server's opening replies name the size (learnt on the first download),
+      // SIZE is not asked: a round trip fewer per file. A resumed transfer still asks, as
+      // servers differ on whether the opening counts what REST skips.
+      const trustOpening = offset === 0 && connection.traits.sizeInOpening === true;
+      let total = known.size ?? (trustOpening ? null : await sizeOf(connection, source));
       if (total !== null && offset > total) offset = 0;
-      const file = createWriteStream(temp, { flags: offset > 0 ? 'r+' : 'w', start: offset });
+      let memory: MemorySink | null = null;
+      let file: WriteStream | null = null;
       let bytes = 0;
-      const onBytes = meter(options.progress, total, offset, (n) => {
+      const onBytes = meter(options.progress, () => total, offset, (n) => {
         bytes += n;
         core.traffic.received += n;
       });
       try {
-        await connection.receive('RETR', source, file, { offset, onBytes });
-        await closeFile(file, true);
+        await connection.receive('RETR', source, (opening) => {
+          if (offset === 0) {
+            const announced = announcedSize(opening.message);
+            connection.traits.sizeInOpening = announced !== null;
+            total ??= announced;
+          }
+          if (offset === 0 && total !== null && total <= SMALL_FILE) return (memory = new MemorySink(source, total));
+          return (file = createWriteStream(temp, { flags: offset > 0 ? 'r+' : 'w', start: offset }));
+        }, { offset, onBytes });
+        if (file) await closeFile(file, true);
       } finally {
-        await closeFile(file, false).catch(() => {});
+        if (file) await closeFile(file, false).catch(() => {});
       }
       checkLength(source, offset + bytes, total);
-      return null;
+      return memory ? (memory as MemorySink).data : null;
     });
     if (small) {
       placeFile(temp, target, small, modified);

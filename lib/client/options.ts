@@ -66,13 +66,13 @@ export function guarded<A extends unknown[]>(callback: ((...args: A) => void) | 
   };
 }
 
-/** Counts a transfer's bytes into its progress callback (and the client's totals). */
-export function meter(progress: ProgressCallback | undefined, total: number | null, start: number, count: (n: number) => void): (n: number) => void {
+/** Counts a transfer's bytes into its progress callback (and the client's totals); `total` may be learnt on the way. */
+export function meter(progress: ProgressCallback | undefined, total: number | null | (() => number | null), start: number, count: (n: number) => void): (n: number) => void {
   let bytes = start;
   const report = guarded(progress);
   return (n) => {
     bytes += n;
     count(n);
-    report(bytes, total);
+    report(bytes, typeof total === 'function' ? total() : total);
   };
 }

@@ -1,6 +1,5 @@
 import { closeSync, futimesSync, openSync, renameSync, writeSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import type { FtpConnection } from '../../protocol/connection.js';
 import { ConnectionError } from '../../protocol/errors.js';
 
 /**
@@ -12,20 +11,25 @@ import { ConnectionError } from '../../protocol/errors.js';
  */
 export const SMALL_FILE = 64 * 1024;
 
-/** RETR into memory; more bytes than `size` fail the transfer (the file changed since its size was read). */
-export async function receiveSmall(connection: FtpConnection, source: string, size: number, onBytes: (n: number) => void): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      bytes += chunk.length;
-      if (bytes > size) return callback(new ConnectionError(`${source}: more than the ${size} bytes expected`));
-      chunks.push(chunk);
-      callback();
-    },
-  });
-  await connection.receive('RETR', source, sink, { onBytes });
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
+/** A sink that keeps a small file in memory; more bytes than `size` fail the transfer (the file changed since its size was read). */
+export class MemorySink extends Writable {
+  readonly #chunks: Buffer[] = [];
+  #bytes = 0;
+
+  constructor(readonly source: string, readonly size: number) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#bytes += chunk.length;
+    if (this.#bytes > this.size) return callback(new ConnectionError(`${this.source}: more than the ${this.size} bytes expected`));
+    this.#chunks.push(chunk);
+    callback();
+  }
+
+  get data(): Buffer {
+    return this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#bytes);
+  }
 }
 
 /** Writes `data` to `temp`, gives it `modified`, and renames it onto `target`: the target never holds part of it. */

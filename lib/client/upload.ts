@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { FtpConnection } from '../../protocol/connection.js';
 import { ConnectionError, ReplyError } from '../../protocol/errors.js';
@@ -11,6 +10,7 @@ import { ensureRemoteDir, remoteExists, remoteSize } from './remote-listing.js';
 import { partName } from './part-file.js';
 import { remoteName, remoteParent } from './remote-path.js';
 import { setRemoteModified } from './remote-times.js';
+import { SMALL_FILE } from './small-file.js';
 import { UploadBody, type UploadSource } from './sources.js';
 
 /**
@@ -34,6 +34,20 @@ async function verifyStored(connection: FtpConnection, target: string, expected:
   if (!connection.features.size) return;
   const stored = await remoteSize(connection, target);
   if (stored !== null && stored !== expected) throw new ConnectionError(`${target}: the server holds ${stored} of ${expected} bytes`);
+}
+
+/**
+ * The file's bytes from `offset`. A small file is read at once with synchronous calls,
+ * as small downloads are written (small-file.ts): the thread pool's open, read and close
+ * trips cost more than the reading. Larger ones stream in 64 KiB reads, which keep the
+ * system calls few and the memory flat.
+ */
+function fileChunks(local: string, offset: number, size: number): AsyncIterable<Buffer> {
+  if (size - offset > SMALL_FILE) return createReadStream(local, { start: offset, highWaterMark: 64 * 1024 });
+  const data = readFileSync(local).subarray(offset);
+  return (async function* once() {
+    if (data.length > 0) yield data;
+  })();
 }
 
 /** Runs the steps every upload shares, on one leased connection. Resolves false when `replace: false` skipped it. */
@@ -69,7 +83,7 @@ export async function upload(core: ClientCore, local: string, remote: string, op
   const part = manner.atomic ? posix.join(remoteParent(target), partName(remoteName(target))) : target;
   let hooked = false;
   const done = await core.run({ name: 'upload', path: `${local} -> ${target}`, fallback: false, signal: options.signal }, async (attempt) => {
-    const { size } = await stat(local);
+    const { size } = statSync(local); // microseconds: cheaper than a thread-pool trip
     return attempt.use(async (connection) => {
       if (!(await prepare(connection, target, options))) return true;
       if (!hooked) {
@@ -78,8 +92,7 @@ export async function upload(core: ClientCore, local: string, remote: string, op
       }
       const offset = attempt.n > 0 ? await resumePoint(connection, part, size) : 0;
       const onBytes = meter(options.progress, size, offset, (n) => (core.traffic.sent += n));
-      // highWaterMark: 64 KiB reads keep the syscalls few and the memory flat.
-      await connection.send('STOR', part, createReadStream(local, { start: offset, highWaterMark: 64 * 1024 }), { offset, onBytes });
+      await connection.send('STOR', part, fileChunks(local, offset, size), { offset, onBytes });
       await verifyStored(connection, part, size);
       // A server that cannot set times keeps the upload's: later syncs see the file as newer there, never older.
       if (manner.modified) await setRemoteModified(connection, part, manner.modified);

@@ -155,6 +155,45 @@ describe('timeouts, stalls and cuts', () => {
     assert.deepEqual(server.log.flat().filter((line) => line.startsWith('REST ')), ['REST 250000']);
   });
 
+  it('asks SIZE once where the opening reply names the size, and still catches a short transfer by it', async () => {
+    server.features = ['SIZE', 'REST STREAM'];
+    let short = false;
+    server.on('RETR', async (s, arg) => {
+      const body = server.files.get(arg)!;
+      const data = await s.data();
+      s.reply(`150 Opening BINARY mode data connection for ${arg} (${body.length} bytes)`);
+      // A cut that looks orderly: the data ends early, and the server says 226.
+      data.once('close', () => s.reply('226 Transfer complete'));
+      data.resume().end(short ? body.subarray(0, 1000) : body);
+      return true;
+    });
+    server.files.set('/small.bin', file.subarray(0, 3000));
+    await ftp().client(async (client) => {
+      assert.ok(await client.download('/f.bin', join(local.dir, 'announced1.bin')));
+      assert.ok(await client.download('/small.bin', join(local.dir, 'announced2.bin')));
+      assert.ok(await client.download('/f.bin', join(local.dir, 'announced3.bin')));
+      assert.equal(commands('SIZE'), 1, 'only the first download asks');
+      short = true;
+      assert.equal(await client.download('/small.bin', join(local.dir, 'announced4.bin')), false);
+      assert.equal(await client.download('/f.bin', join(local.dir, 'announced5.bin')), false);
+    });
+    assert.ok(readFileSync(join(local.dir, 'announced2.bin')).equals(file.subarray(0, 3000)));
+    assert.ok(readFileSync(join(local.dir, 'announced3.bin')).equals(file));
+    assert.equal(existsSync(join(local.dir, 'announced4.bin')), false);
+    assert.equal(existsSync(join(local.dir, 'announced5.bin')), false);
+    await settled();
+    assert.ok(warnings.list.some((w) => /received 1000 of 3000 bytes/.test(w.message)), 'the short transfer is reported');
+    assert.deepEqual(readdirSync(local.dir).filter((name) => name.endsWith('.ftppy-part')), []);
+  });
+
+  it('keeps asking SIZE where the opening reply does not name the size', async () => {
+    server.features = ['SIZE'];
+    await ftp().client(async (client) => {
+      for (const i of [1, 2, 3]) assert.ok(await client.download('/f.bin', join(local.dir, `unannounced${i}.bin`)));
+    });
+    assert.equal(commands('SIZE'), 3);
+  });
+
   it('resumes an upload cut by a 426 from the size the server kept', async () => {
     let cuts = 1;
     server.on('STOR', async (s, arg) => {
