@@ -43,6 +43,7 @@ export function asciiDecoder(): ByteCodec {
   let heldCR = false;
   return {
     push(chunk) {
+      if (chunk.length === 0) return chunk; // a held CR waits on for the next byte
       const out = Buffer.allocUnsafe(chunk.length + 1);
       let n = 0;
       if (heldCR) {
