@@ -36,14 +36,17 @@ async function verifyStored(connection: FtpConnection, target: string, expected:
   if (stored !== null && stored !== expected) throw new ConnectionError(`${target}: the server holds ${stored} of ${expected} bytes`);
 }
 
+// 256 KiB reads: a 1 GiB upload to vsftpd went from 370-450 MiB/s with 64 KiB reads to
+// 500-600, with a third less CPU; larger reads gained little more, and cost memory.
+const STREAM_READ = 256 * 1024;
+
 /**
  * The file's bytes from `offset`. A small file is read at once with synchronous calls,
  * as small downloads are written (small-file.ts): the thread pool's open, read and close
- * trips cost more than the reading. Larger ones stream in 64 KiB reads, which keep the
- * system calls few and the memory flat.
+ * trips cost more than the reading. Larger ones stream in reads of STREAM_READ.
  */
 function fileChunks(local: string, offset: number, size: number): AsyncIterable<Buffer> {
-  if (size - offset > SMALL_FILE) return createReadStream(local, { start: offset, highWaterMark: 64 * 1024 });
+  if (size - offset > SMALL_FILE) return createReadStream(local, { start: offset, highWaterMark: STREAM_READ });
   const data = readFileSync(local).subarray(offset);
   return (async function* once() {
     if (data.length > 0) yield data;
