@@ -105,3 +105,12 @@ export async function runClient(name: ClientName, server: ServerAddress, job: Jo
       return lftp(server, job);
   }
 }
+
+/** The clients of `names` that this machine has; the others are said in `skipped`. */
+export function availableClients(names: readonly ClientName[], skipped: string[]): ClientName[] {
+  return names.filter((name) => {
+    const missing = missingClient(name);
+    if (missing) skipped.push(`client ${name}: ${missing}`);
+    return missing === null;
+  });
+}

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, openSync, closeSync, writeFileSync } from 'node:
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { childScript, nodeFlags } from './build-children.js';
+import type { BenchTree } from './bench-tree.js';
 
 export type ServerName = 'ftppy' | 'vsftpd' | 'pyftpdlib' | 'ftp-srv';
 
@@ -175,4 +176,23 @@ export async function startServer(name: ServerName, root: string, work: string):
     throw error instanceof Unavailable ? new Unavailable(`${name}: ${error.message} (log: ${join(work, `${name}.log`)})`) : error;
   }
   return { name, host: HOST, port, user, password, pid: child.pid!, stop };
+}
+
+/**
+ * Starts each of `names` that can be had, in the bench tree's folders, stopped when the
+ * run ends; one that cannot is left out and said in `skipped`.
+ */
+export async function startAvailable(names: readonly ServerName[], tree: BenchTree, skipped: string[]): Promise<ContenderServer[]> {
+  const servers: ContenderServer[] = [];
+  for (const name of names) {
+    try {
+      const server = await startServer(name, tree.root, tree.work);
+      tree.atEnd(() => server.stop());
+      servers.push(server);
+    } catch (error) {
+      if (!(error instanceof Unavailable)) throw error;
+      skipped.push(`server ${name}: ${error.message}`);
+    }
+  }
+  return servers;
 }

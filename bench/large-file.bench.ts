@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { benchTree } from './bench-tree.js';
-import { missingClient, runClient, type ClientName } from './contender-clients.js';
-import { startServer, Unavailable, type ContenderServer, type ServerName } from './contender-servers.js';
+import { availableClients, runClient, type ClientName } from './contender-clients.js';
+import { startAvailable, type ServerName } from './contender-servers.js';
 import type { LargeJob } from './jobs.js';
 import { Sampler, treeMemory } from './process-tree.js';
 import { command, machine, table, writeSection } from './results.js';
@@ -59,22 +59,8 @@ try {
   writeFile(join(served, 'big.bin'), SIZE);
   writeFile(source, SIZE);
 
-  const servers: ContenderServer[] = [];
-  for (const name of SERVERS) {
-    try {
-      const server = await startServer(name, tree.root, tree.work);
-      tree.atEnd(() => server.stop());
-      servers.push(server);
-    } catch (error) {
-      if (!(error instanceof Unavailable)) throw error;
-      skipped.push(`server ${name}: ${error.message}`);
-    }
-  }
-  const clients = CLIENTS.filter((name) => {
-    const missing = missingClient(name);
-    if (missing) skipped.push(`client ${name}: ${missing}`);
-    return missing === null;
-  });
+  const servers = await startAvailable(SERVERS, tree, skipped);
+  const clients = availableClients(CLIENTS, skipped);
   for (const line of skipped) console.log(`skipped: ${line}`);
 
   const jobFor = (mode: ModeId, server: ServerName, client: ClientName): LargeJob => {

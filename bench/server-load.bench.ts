@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { benchTree } from './bench-tree.js';
 import { childScript } from './build-children.js';
-import { startServer, Unavailable, type ContenderServer, type ServerName } from './contender-servers.js';
+import { startAvailable, type ContenderServer, type ServerName } from './contender-servers.js';
 import { fileName } from './jobs.js';
 import type { LoadPlan, LoadReport } from './load-generator.child.js';
 import { runMeasured } from './measured-process.js';
@@ -47,17 +47,7 @@ try {
   // each server its own upload folder: vsftpd's anonymous user may not overwrite what root-run servers stored
   for (const name of SERVERS) tree.serverDir(`load/up-${name}`);
 
-  const servers: ContenderServer[] = [];
-  for (const name of SERVERS) {
-    try {
-      const server = await startServer(name, tree.root, tree.work);
-      tree.atEnd(() => server.stop());
-      servers.push(server);
-    } catch (error) {
-      if (!(error instanceof Unavailable)) throw error;
-      skipped.push(`${name}: ${error.message}`);
-    }
-  }
+  const servers = await startAvailable(SERVERS, tree, skipped);
   for (const line of skipped) console.log(`skipped: ${line}`);
   const generator = await childScript('load-generator.child.ts');
   const generate = (server: ContenderServer, sessions: number, seconds: number): Promise<LoadReport> => {

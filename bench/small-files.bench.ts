@@ -8,8 +8,8 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { benchTree } from './bench-tree.js';
-import { missingClient, runClient, type ClientName } from './contender-clients.js';
-import { startServer, Unavailable, type ContenderServer, type ServerName } from './contender-servers.js';
+import { availableClients, runClient, type ClientName } from './contender-clients.js';
+import { startAvailable, type ServerName } from './contender-servers.js';
 import { fileName, type ManyJob } from './jobs.js';
 import { command, machine, table, writeSection } from './results.js';
 import { choice, rotate, setting } from './settings.js';
@@ -50,22 +50,8 @@ try {
   mkdirSync(sources);
   fill(sources);
 
-  const servers: ContenderServer[] = [];
-  for (const name of SERVERS) {
-    try {
-      const server = await startServer(name, tree.root, tree.work);
-      tree.atEnd(() => server.stop());
-      servers.push(server);
-    } catch (error) {
-      if (!(error instanceof Unavailable)) throw error;
-      skipped.push(`server ${name}: ${error.message}`);
-    }
-  }
-  const clients = CLIENTS.filter((name) => {
-    const missing = missingClient(name);
-    if (missing) skipped.push(`client ${name}: ${missing}`);
-    return missing === null;
-  });
+  const servers = await startAvailable(SERVERS, tree, skipped);
+  const clients = availableClients(CLIENTS, skipped);
   for (const line of skipped) console.log(`skipped: ${line}`);
 
   for (let round = 0; round < ROUNDS; round++) {
