@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tempDir } from './helpers/files.js';
+import { freePort } from './helpers/ports.js';
 
 const repo = join(import.meta.dirname, '..');
 const SOURCES = ['protocol', 'pool', 'lib', 'server', 'http'];
@@ -40,13 +40,6 @@ function run(command: string, args: string[], cwd: string): SpawnSyncReturns<str
   return result;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Links the repository's @types into a project, as its own devDependencies would provide them. */
 function linkTypes(project: string): void {

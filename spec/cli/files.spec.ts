@@ -4,19 +4,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sha256 } from '../helpers/files.js';
-import { BINARY, PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
-import { ftppy, lines, localFolder } from './support/cli.js';
+import { BINARY } from '../helpers/test-server.js';
+import { ftppy, lines, localFolder, specServer } from './support/cli.js';
 
-let t: TestServer;
-let url: (path?: string) => string;
-
-before(async () => {
-  t = await startServer();
-  url = (path = '') => `ftp://${USER}:${PASSWORD}@127.0.0.1:${t.port}/${path}`;
-});
-after(() => t.close());
+const served = specServer();
+const url = served.url;
 
 describe('ftppy ls', { concurrency: 3 }, () => {
   it('lists names, folders with a slash, sorted', async () => {
@@ -74,15 +68,15 @@ describe('ftppy put and get', { concurrency: 3 }, () => {
     const out = lines(r.stdout);
     assert.deepEqual(out.slice(0, 2).sort(), ['uploaded a.txt -> upload/put-many/a.txt  6 B', 'uploaded b.bin -> upload/put-many/b.bin  1.0 MiB']);
     assert.match(out[2]!, /^2 of 2 files, 1\.0 MiB in [\d.]+ s \(.*\/s\)$/);
-    assert.equal(readFileSync(join(t.root, 'upload/put-many/a.txt'), 'utf8'), 'alpha\n');
-    assert.equal(sha256(join(t.root, 'upload/put-many/b.bin')), sha256(BINARY));
+    assert.equal(readFileSync(join(served.root, 'upload/put-many/a.txt'), 'utf8'), 'alpha\n');
+    assert.equal(sha256(join(served.root, 'upload/put-many/b.bin')), sha256(BINARY));
   });
 
   it('put -: stdin under the URL\'s name; --json results', async () => {
     const r = await ftppy(['put', '--json', '-', url('upload/from-stdin.txt')], { input: 'piped in\n' });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { ok: true, results: { '-': true }, warnings: [] });
-    assert.equal(readFileSync(join(t.root, 'upload/from-stdin.txt'), 'utf8'), 'piped in\n');
+    assert.equal(readFileSync(join(served.root, 'upload/from-stdin.txt'), 'utf8'), 'piped in\n');
   });
 
   it('put: a local file that is missing fails (exit 1) and the others still go', async () => {
@@ -92,7 +86,7 @@ describe('ftppy put and get', { concurrency: 3 }, () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^warning: upload missing\.txt -> \/upload\/missing\.txt failed: ENOENT/);
     assert.match(r.stdout, /1 of 2 files, .*; 1 failed/);
-    assert.ok(existsSync(join(t.root, 'upload/there.txt')));
+    assert.ok(existsSync(join(served.root, 'upload/there.txt')));
   });
 
   it('get: one file under a name, several into a folder (made), -n leaves a file alone', async () => {
@@ -157,35 +151,35 @@ describe('ftppy mkdir, mv, cp, rm', () => {
     const made = await ftppy(['mkdir', '-p', url('upload/m/n/o')]);
     assert.equal(made.code, 0, made.stderr);
     assert.equal(made.stdout, 'made upload/m/n/o\n');
-    writeFileSync(join(t.root, 'upload/m/first.txt'), 'first\n');
+    writeFileSync(join(served.root, 'upload/m/first.txt'), 'first\n');
     const moved = await ftppy(['mv', url('upload/m/first.txt'), 'second.txt']);
     assert.equal(moved.code, 0, moved.stderr);
     assert.equal(moved.stdout, 'moved upload/m/first.txt -> upload/m/second.txt\n');
-    assert.ok(existsSync(join(t.root, 'upload/m/second.txt')));
+    assert.ok(existsSync(join(served.root, 'upload/m/second.txt')));
     const copied = await ftppy(['cp', url('upload/m/second.txt'), url('upload/m/n/')]);
     assert.equal(copied.code, 0, copied.stderr);
-    assert.equal(readFileSync(join(t.root, 'upload/m/n/second.txt'), 'utf8'), 'first\n');
-    assert.ok(existsSync(join(t.root, 'upload/m/second.txt')));
+    assert.equal(readFileSync(join(served.root, 'upload/m/n/second.txt'), 'utf8'), 'first\n');
+    assert.ok(existsSync(join(served.root, 'upload/m/second.txt')));
   });
 
   it('rm removes files; a folder needs -r; -r removes it with its contents', async () => {
-    writeFileSync(join(t.root, 'upload/lone.txt'), 'x');
+    writeFileSync(join(served.root, 'upload/lone.txt'), 'x');
     await ftppy(['mkdir', '-p', url('upload/tree/inner')]);
-    writeFileSync(join(t.root, 'upload/tree/inner/f.txt'), 'f');
+    writeFileSync(join(served.root, 'upload/tree/inner/f.txt'), 'f');
     const file = await ftppy(['rm', url('upload/lone.txt')]);
     assert.equal(file.code, 0, file.stderr);
-    assert.ok(!existsSync(join(t.root, 'upload/lone.txt')));
+    assert.ok(!existsSync(join(served.root, 'upload/lone.txt')));
     const refused = await ftppy(['rm', url('upload/tree')]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^warning: remove \/upload\/tree failed: 550/);
     const gone = await ftppy(['rm', '-r', '--json', url('upload/tree')]);
     assert.equal(gone.code, 0, gone.stderr);
     assert.deepEqual(JSON.parse(gone.stdout), { ok: true, results: { 'upload/tree': true }, warnings: [] });
-    assert.ok(!existsSync(join(t.root, 'upload/tree')));
+    assert.ok(!existsSync(join(served.root, 'upload/tree')));
   });
 
   it('a right the login lacks: exit 1 (anonymous may only read here)', async () => {
-    const r = await ftppy(['mkdir', `ftp://127.0.0.1:${t.port}/upload/anon`]);
+    const r = await ftppy(['mkdir', `ftp://127.0.0.1:${served.port}/upload/anon`]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^warning: mkdir \/upload\/anon failed: 550/);
   });

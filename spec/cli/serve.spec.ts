@@ -8,15 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tlsMaterial } from '../helpers/tls-material.js';
 import { ftppy, HOME, localFolder, MAIN } from './support/cli.js';
+import { freePort } from '../helpers/ports.js';
 
-/** A port that was free a moment ago: `serve --port` cannot say "any port" and print it back. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 interface Serving {
   child: ChildProcess;

@@ -3,18 +3,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
-import { ftppy, lines, localFolder } from './support/cli.js';
+import { describe, it } from 'node:test';
+import { ftppy, lines, localFolder, specServer } from './support/cli.js';
 
-let t: TestServer;
-let url: (path?: string) => string;
-
-before(async () => {
-  t = await startServer();
-  url = (path = '') => `ftp://${USER}:${PASSWORD}@127.0.0.1:${t.port}/${path}`;
-});
-after(() => t.close());
+const served = specServer();
+const url = served.url;
 
 /** A small local tree: two files and a nested one. */
 function site(): string {
@@ -34,7 +27,7 @@ describe('ftppy sync', () => {
     const out = lines(first.stdout);
     assert.deepEqual(out.slice(0, -1).sort(), ['made folder sub', 'uploaded index.html', 'uploaded style.css', 'uploaded sub/page.html']);
     assert.match(out.at(-1)!, /^sync up: 1 folder made, 3 uploaded, 30 B in [\d.]+ s$/);
-    assert.equal(readFileSync(join(t.root, 'upload/site/sub/page.html'), 'utf8'), '<p>page</p>\n');
+    assert.equal(readFileSync(join(served.root, 'upload/site/sub/page.html'), 'utf8'), '<p>page</p>\n');
     const again = await ftppy(['sync', 'up', local, url('upload/site')]);
     assert.match(again.stdout, /^sync up: 4 unchanged in [\d.]+ s\n$/);
   });
@@ -61,31 +54,31 @@ describe('ftppy sync', () => {
 
 describe('ftppy mirror and verify', () => {
   it('mirror --dry-run says what it would do and changes nothing; mirror does it', async () => {
-    mkdirSync(join(t.root, 'upload/www'));
-    writeFileSync(join(t.root, 'upload/www/stale.txt'), 'old\n');
+    mkdirSync(join(served.root, 'upload/www'));
+    writeFileSync(join(served.root, 'upload/www/stale.txt'), 'old\n');
     const local = site();
     const dry = await ftppy(['mirror', '--dry-run', local, url('upload/www')]);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^would delete stale\.txt$/m);
     assert.match(dry.stdout, /^would upload index\.html$/m);
     assert.match(dry.stdout, /^mirror \(dry run\): .*1 to delete/m);
-    assert.deepEqual(readdirSync(join(t.root, 'upload/www')), ['stale.txt']);
+    assert.deepEqual(readdirSync(join(served.root, 'upload/www')), ['stale.txt']);
     const real = await ftppy(['mirror', local, url('upload/www')]);
     assert.equal(real.code, 0, real.stderr);
-    assert.deepEqual(readdirSync(join(t.root, 'upload/www')).sort(), ['index.html', 'style.css', 'sub']);
+    assert.deepEqual(readdirSync(join(served.root, 'upload/www')).sort(), ['index.html', 'style.css', 'sub']);
   });
 
   it('mirror refuses an empty local folder (exit 1) unless --force', async () => {
-    mkdirSync(join(t.root, 'upload/keep'));
-    writeFileSync(join(t.root, 'upload/keep/precious.txt'), 'keep me\n');
+    mkdirSync(join(served.root, 'upload/keep'));
+    writeFileSync(join(served.root, 'upload/keep/precious.txt'), 'keep me\n');
     const empty = localFolder();
     const refused = await ftppy(['mirror', empty, url('upload/keep')]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^warning: mirror .* refused: the local folder has no files/);
-    assert.ok(existsSync(join(t.root, 'upload/keep/precious.txt')));
+    assert.ok(existsSync(join(served.root, 'upload/keep/precious.txt')));
     const forced = await ftppy(['mirror', '--force', empty, url('upload/keep')]);
     assert.equal(forced.code, 0, forced.stderr);
-    assert.ok(!existsSync(join(t.root, 'upload/keep/precious.txt')));
+    assert.ok(!existsSync(join(served.root, 'upload/keep/precious.txt')));
   });
 
   it('verify: the same tree is exit 0; a file that differs is exit 1 and named', async () => {

@@ -13,19 +13,12 @@ import { tempDir } from '../helpers/files.js';
 import { RawFtp } from '../helpers/raw-ftp.js';
 import { writeTree } from '../helpers/test-server.js';
 import { tlsMaterial } from '../helpers/tls-material.js';
+import { freePort } from '../helpers/ports.js';
 
 const folder = tempDir('ftppy-serve-');
 writeTree(folder.dir);
 after(() => folder.remove());
 
-/** A port that was free a moment ago: the endpoint URL cannot say "any port". */
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('ftp.server()', () => {
   it('serves the Basic account of the factory, and no anonymous access', async () => {

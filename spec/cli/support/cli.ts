@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { tempDir } from '../../helpers/files.js';
+import { PASSWORD, startServer, USER, type TestServer } from '../../helpers/test-server.js';
 
 export const MAIN = fileURLToPath(new URL('../../../lib/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -67,4 +69,22 @@ export function localFolder(prefix = 'ftppy-cli-'): string {
   const folder = tempDir(prefix);
   process.once('exit', () => folder.remove());
   return join(folder.dir);
+}
+
+/** Our server for one spec file, started before its tests and closed after them; `url` logs in as the test user. */
+export function specServer(): { readonly root: string; readonly port: number; url(path?: string): string } {
+  let t: TestServer | undefined;
+  before(async () => {
+    t = await startServer();
+  });
+  after(() => t?.close());
+  return {
+    get root() {
+      return t!.root;
+    },
+    get port() {
+      return t!.port;
+    },
+    url: (path = '') => `ftp://${USER}:${PASSWORD}@127.0.0.1:${t!.port}/${path}`,
+  };
 }
