@@ -97,8 +97,8 @@ export async function download(core: ClientCore, remote: string, local: string, 
       const trustOpening = offset === 0 && connection.traits.sizeInOpening === true;
       let total = known.size ?? (trustOpening ? null : await sizeOf(connection, source));
       if (total !== null && offset > total) offset = 0;
-      let memory: MemorySink | null = null;
-      let file: WriteStream | null = null;
+      // Chosen when the 150 arrives: memory for a small file, else the part file.
+      const into: { memory?: MemorySink; file?: WriteStream } = {};
       let bytes = 0;
       const onBytes = meter(options.progress, () => total, offset, (n) => {
         bytes += n;
@@ -111,15 +111,15 @@ export async function download(core: ClientCore, remote: string, local: string, 
             connection.traits.sizeInOpening = announced !== null;
             total ??= announced;
           }
-          if (offset === 0 && total !== null && total <= SMALL_FILE) return (memory = new MemorySink(source, total));
-          return (file = createWriteStream(temp, { flags: offset > 0 ? 'r+' : 'w', start: offset }));
+          if (offset === 0 && total !== null && total <= SMALL_FILE) return (into.memory = new MemorySink(source, total));
+          return (into.file = createWriteStream(temp, { flags: offset > 0 ? 'r+' : 'w', start: offset }));
         }, { offset, onBytes });
-        if (file) await closeFile(file, true);
+        if (into.file) await closeFile(into.file, true);
       } finally {
-        if (file) await closeFile(file, false).catch(() => {});
+        if (into.file) await closeFile(into.file, false).catch(() => {});
       }
       checkLength(source, offset + bytes, total);
-      return memory ? (memory as MemorySink).data : null;
+      return into.memory?.data ?? null;
     });
     if (small) {
       placeFile(temp, target, small, modified);
