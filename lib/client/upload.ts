@@ -1,6 +1,7 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { openSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { FtpConnection } from '../../protocol/connection.js';
+import { fileReader } from '../../server/fs/disk-file.js';
 import { ConnectionError, ReplyError } from '../../protocol/errors.js';
 import { callHook } from '../hooks.js';
 import { describe } from '../warnings.js';
@@ -10,7 +11,6 @@ import { ensureRemoteDir, remoteExists, remoteSize } from './remote-listing.js';
 import { partName } from './part-file.js';
 import { remoteName, remoteParent } from './remote-path.js';
 import { setRemoteModified } from './remote-times.js';
-import { SMALL_FILE } from './small-file.js';
 import { UploadBody, type UploadSource } from './sources.js';
 
 /**
@@ -36,21 +36,13 @@ async function verifyStored(connection: FtpConnection, target: string, expected:
   if (stored !== null && stored !== expected) throw new ConnectionError(`${target}: the server holds ${stored} of ${expected} bytes`);
 }
 
-// 256 KiB reads: a 1 GiB upload to vsftpd went from 370-450 MiB/s with 64 KiB reads to
-// 500-600, with a third less CPU; larger reads gained little more, and cost memory.
-const STREAM_READ = 256 * 1024;
-
 /**
- * The file's bytes from `offset`. A small file is read at once with synchronous calls,
- * as small downloads are written (small-file.ts): the thread pool's open, read and close
- * trips cost more than the reading. Larger ones stream in reads of STREAM_READ.
+ * The file's bytes from `offset` to `size` (what stat said), read as the server reads
+ * files (small ones at once, large ones in 256 KiB pieces). Opened when the upload
+ * starts reading, so that a transfer which fails before that holds no descriptor.
  */
 function fileChunks(local: string, offset: number, size: number): AsyncIterable<Buffer> {
-  if (size - offset > SMALL_FILE) return createReadStream(local, { start: offset, highWaterMark: STREAM_READ });
-  const data = readFileSync(local).subarray(offset);
-  return (async function* once() {
-    if (data.length > 0) yield data;
-  })();
+  return { [Symbol.asyncIterator]: () => fileReader(openSync(local, 'r'), offset, size)[Symbol.asyncIterator]() };
 }
 
 /** Runs the steps every upload shares, on one leased connection. Resolves false when `replace: false` skipped it. */

@@ -12,12 +12,15 @@ import { Readable, Writable } from 'node:stream';
 export const SYNC_BYTES = 64 * 1024;
 
 // Past SYNC_BYTES a file is read in 256 KiB pieces: a quarter of the thread-pool trips of
-// 64 KiB reads, for a quarter of a MiB per transfer (the client's uploads measured the same).
+// 64 KiB reads, for a quarter of a MiB per transfer. The client's uploads read through
+// here too: 1 GiB to vsftpd went from 370-450 MiB/s with 64 KiB reads to 500-600, with a
+// third less CPU; larger reads gained little more, and cost memory.
 const STREAM_READ = 256 * 1024;
 
 /**
  * The bytes of an open file from `start` to `size` as a stream; the descriptor is the
- * stream's, closed when it ends or is destroyed.
+ * stream's, closed when it ends or is destroyed. RETR, and the client's uploads, read
+ * files this way.
  */
 export function fileReader(fd: number, start: number, size: number): Readable {
   const length = Math.max(0, size - start);
