@@ -3,7 +3,7 @@ import { backupTime } from '../tree/backup.js';
 import { UsageError } from './args.js';
 import type { Client } from '../client.js';
 import { helpOption, type Command, type CommandContext } from './command.js';
-import { parseRemote } from './remote.js';
+import { localsThenUrl, parseRemote } from './remote.js';
 import { clientFlags, withClient } from './session.js';
 import { runTree } from './sync.js';
 import { TreeReport } from './tree-report.js';
@@ -24,9 +24,7 @@ URL/backup_YYYYMMDD_HHMMSS (UTC), by its name.
   client: true,
   async run(context) {
     const { positionals, options } = context.args;
-    if (positionals.length < 2) throw new UsageError('backup takes one or more local paths and a URL');
-    const remote = parseRemote(positionals.at(-1)!);
-    const sources = positionals.slice(0, -1);
+    const { locals: sources, remote } = localsThenUrl(positionals, 'backup takes one or more local paths and a URL');
     const keep = options.keep as number | undefined;
     if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1)) throw new UsageError(`--keep wants a whole number ≥ 1, got ${keep}`);
     const { parallel } = clientFlags(options);

@@ -3,7 +3,7 @@ import { basename, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { UsageError } from './args.js';
 import { helpOption, type Command } from './command.js';
-import { parseRemote } from './remote.js';
+import { localsThenUrl } from './remote.js';
 import { clientFlags, withClient } from './session.js';
 import { runTransfers, type TransferJob } from './transfers.js';
 
@@ -23,9 +23,7 @@ what comes on stdin (a stream is retried only while none of it has been sent).
   client: true,
   async run(context) {
     const { positionals, options } = context.args;
-    if (positionals.length < 2) throw new UsageError('put takes one or more local files and a URL');
-    const remote = parseRemote(positionals.at(-1)!);
-    const locals = positionals.slice(0, -1);
+    const { locals, remote } = localsThenUrl(positionals, 'put takes one or more local files and a URL');
     if (locals.includes('-') && (locals.length > 1 || remote.folder)) throw new UsageError('- (stdin) is one file and wants a URL with a file name');
     if (locals.length > 1 && !remote.folder) throw new UsageError('several files go into a folder: end the URL with /');
     const sizes = await Promise.all(locals.map((local) => (local === '-' ? null : stat(local).then((s) => (s.isDirectory() ? 'folder' : s.size), () => null))));

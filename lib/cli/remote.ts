@@ -54,6 +54,12 @@ export function parseRemote(arg: string): RemoteArg {
 }
 
 /** Every URL of one command must name one server and one login: the command runs over one client. */
+/** `LOCAL... URL`, as put and backup take them: the local paths, and the URL they go to. */
+export function localsThenUrl(positionals: readonly string[], usage: string): { locals: string[]; remote: RemoteArg } {
+  if (positionals.length < 2) throw new UsageError(usage);
+  return { locals: positionals.slice(0, -1), remote: parseRemote(positionals.at(-1)!) };
+}
+
 export function sameServer(remotes: readonly RemoteArg[]): RemoteArg {
   const [first, ...rest] = remotes;
   if (!first) throw new UsageError('wants an ftp:// or ftps:// URL');
