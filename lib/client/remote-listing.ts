@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
 import { ReplyError } from '../../protocol/errors.js';
 import { ListingParser, parseMlstEntry, type ListingEntry } from '../../protocol/listing/index.js';
+import { warn } from '../warnings.js';
 import { remoteName, remoteParent } from './remote-path.js';
 
 // What one leased connection can find out about remote paths. Paths are absolute.
@@ -33,8 +34,15 @@ export async function readDirectory(connection: FtpConnection, dir: string): Pro
   return { entries: all.length > 0 ? all : await readListing(connection, 'LIST', dir), machine: false };
 }
 
+/**
+ * One listing, read whole. Lines whose names could lead out of the folder are skipped by
+ * the parser and warned about once the listing has arrived (a listing cut short and
+ * retried does not warn twice for its first lines).
+ */
 async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir: string, flags = ''): Promise<ListingEntry[]> {
-  const parser = new ListingParser({ dir, ...(verb === 'MLSD' ? { format: 'mlsd' as const } : {}) });
+  const refused: string[] = [];
+  const onRefused = (line: string, why: string): void => void refused.push(`${JSON.stringify(line)}: ${why}`);
+  const parser = new ListingParser({ dir, onRefused, ...(verb === 'MLSD' ? { format: 'mlsd' as const } : {}) });
   const entries: ListingEntry[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -48,6 +56,7 @@ async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir
   });
   await connection.receive(verb, flags + dir, sink);
   for (const entry of parser.end()) entries.push(entry);
+  for (const line of refused) warn(`list ${dir}: skipped the entry ${line}`, 'FTPPY_ERR_UNSAFE_NAME');
   return entries;
 }
 
