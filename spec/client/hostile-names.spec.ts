@@ -59,7 +59,7 @@ function hostile(server: ScriptServer, format: Format): void {
   server.on(format === 'mlsd' ? 'MLSD' : 'LIST', listing);
   // Anything may be asked for: the good files get their bytes, and whatever a bad name led to gets EVIL.
   server.on('RETR', (session, arg) => sendData(session, arg === '/r/good.txt' || arg === '/r/sub/inner.txt' ? GOOD : EVIL).then(() => true));
-  server.on('SIZE', (session, arg) => (session.reply(`213 5`), arg !== ''));
+  server.on('SIZE', (session) => (session.reply('213 5'), true));
 }
 
 /** Every path below `base` except what lies inside `root`. */
