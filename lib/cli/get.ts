@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, posix, sep } from 'node:path';
+import { unsafeNameReason } from '../../protocol/listing/path.js';
 import { UsageError } from './args.js';
 import { helpOption, type Command } from './command.js';
 import { isUrl, parseRemote, sameServer } from './remote.js';
@@ -7,6 +8,18 @@ import { clientFlags, withClient } from './session.js';
 import { runTransfers, type TransferJob } from './transfers.js';
 
 const isFolder = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
+
+/**
+ * The local name a file gets in a folder: the URL path's last name, which must be a name
+ * a listing could hold. `%2F` hides a slash from the URL parser, so `a%2F..` ends in `..`,
+ * which would write beside the folder rather than in it.
+ */
+function localName(path: string): string {
+  const name = posix.basename(path);
+  const why = unsafeNameReason(name);
+  if (why !== null) throw new UsageError(`get: ${path} gives no file name to write locally (its last name ${why}); name the local file`);
+  return name;
+}
 
 export const get: Command = {
   name: 'get',
@@ -32,9 +45,10 @@ written beside its target and takes the target's name only when complete.
     const remote = sameServer(sources);
     const intoFolder = sources.length > 1 || local === undefined || local.endsWith('/') || local.endsWith(sep) || (await isFolder(local));
     const flags = clientFlags(options);
+    const targets = sources.map(({ path }) => (intoFolder ? join(local ?? '.', localName(path)) : local!));
     return withClient(context, remote, async (client) => {
-      const jobs: TransferJob[] = sources.map(({ path }) => {
-        const target = intoFolder ? join(local ?? '.', posix.basename(path)) : local!;
+      const jobs: TransferJob[] = sources.map(({ path }, i) => {
+        const target = targets[i]!;
         return {
           key: path,
           label: `${path} -> ${target}`,

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
 import { ReplyError } from '../../protocol/errors.js';
 import { ListingParser, parseMlstEntry, type ListingEntry } from '../../protocol/listing/index.js';
+import { warn } from '../warnings.js';
 import { remoteName, remoteParent } from './remote-path.js';
 
 // What one leased connection can find out about remote paths. Paths are absolute.
@@ -12,13 +13,14 @@ export async function listDirectory(connection: FtpConnection, dir: string): Pro
 }
 
 /**
- * A directory's entries, and whether they are MLSD's: its times are UTC to the second,
- * where LIST's are to the minute (or the day) and in whatever time zone the server keeps.
+ * A directory's entries, whether they are MLSD's (its times are UTC to the second, where
+ * LIST's are to the minute or the day, in whatever time zone the server keeps), and
+ * whether dot files are among them (MLSD and `LIST -a` show them; a plain LIST may not).
  */
-export async function readDirectory(connection: FtpConnection, dir: string): Promise<{ entries: ListingEntry[]; machine: boolean }> {
+export async function readDirectory(connection: FtpConnection, dir: string): Promise<{ entries: ListingEntry[]; machine: boolean; dotFiles: boolean }> {
   if (connection.features.mlst) {
     try {
-      return { entries: await readListing(connection, 'MLSD', dir), machine: true };
+      return { entries: await readListing(connection, 'MLSD', dir), machine: true, dotFiles: true };
     } catch (error) {
       // MLST listed but MLSD not understood: LIST still works.
       if (!(error instanceof ReplyError) || (error.status !== 500 && error.status !== 502)) throw error;
@@ -30,11 +32,19 @@ export async function readDirectory(connection: FtpConnection, dir: string): Pro
     if (error instanceof ReplyError && (error.status ?? 0) >= 500) return [];
     throw error;
   });
-  return { entries: all.length > 0 ? all : await readListing(connection, 'LIST', dir), machine: false };
+  if (all.length > 0) return { entries: all, machine: false, dotFiles: true };
+  return { entries: await readListing(connection, 'LIST', dir), machine: false, dotFiles: false };
 }
 
+/**
+ * One listing, read whole. Lines whose names could lead out of the folder are skipped by
+ * the parser and warned about once the listing has arrived (a listing cut short and
+ * retried does not warn twice for its first lines).
+ */
 async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir: string, flags = ''): Promise<ListingEntry[]> {
-  const parser = new ListingParser({ dir, ...(verb === 'MLSD' ? { format: 'mlsd' as const } : {}) });
+  const refused: string[] = [];
+  const onRefused = (line: string, why: string): void => void refused.push(`${JSON.stringify(line)}: ${why}`);
+  const parser = new ListingParser({ dir, onRefused, ...(verb === 'MLSD' ? { format: 'mlsd' as const } : {}) });
   const entries: ListingEntry[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -48,6 +58,7 @@ async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir
   });
   await connection.receive(verb, flags + dir, sink);
   for (const entry of parser.end()) entries.push(entry);
+  for (const line of refused) warn(`list ${dir}: skipped the entry ${line}`, 'FTPPY_ERR_UNSAFE_NAME');
   return entries;
 }
 
@@ -79,18 +90,42 @@ export async function statRemote(connection: FtpConnection, path: string): Promi
 
 /**
  * Whether a path exists, as cheaply as the server allows: MLST, else SIZE (a file), else
- * CWD (a directory). A negative reply means no; a lost connection still throws.
+ * CWD (a folder), else the parent's listing (servers with neither MLST nor SIZE, such as
+ * aioftp). A lost connection throws, and so does a question nothing can answer (the
+ * listing fails, or may hide the dot file asked about): `replace: false` must not guess.
  */
 export async function remoteExists(connection: FtpConnection, path: string): Promise<boolean> {
   if (path === '/') return true;
   if (connection.features.mlst) {
     const reply = await connection.request('MLST', path);
     if (reply.code < 400) return true;
-    if (reply.code !== 500 && reply.code !== 502) return false;
+    if (reply.code === 550 || reply.code === 450) return false;
   }
   const size = await connection.request('SIZE', path);
   if (size.code === 213) return true;
-  return (await connection.request('CWD', path)).code < 400;
+  if ((await connection.request('CWD', path)).code < 400) return true;
+  // SIZE is there and knows no such file (nor CWD such a folder).
+  if (size.code === 550 || size.code === 450) return false;
+  return listedIn(connection, path);
+}
+
+async function listedIn(connection: FtpConnection, path: string): Promise<boolean> {
+  const parent = remoteParent(path);
+  const name = remoteName(path);
+  const undecided = (why: string, cause?: unknown): Error =>
+    new Error(`cannot tell whether ${path} exists: the server answers neither MLST nor SIZE for it, and ${why}`, { cause });
+  let listing: Awaited<ReturnType<typeof readDirectory>>;
+  try {
+    listing = await readDirectory(connection, parent);
+  } catch (error) {
+    if (!(error instanceof ReplyError)) throw error;
+    // A folder that is not there holds nothing; one that cannot be listed may hold anything.
+    if ((await connection.request('CWD', parent)).code >= 400) return false;
+    throw undecided(`listing ${parent} failed: ${error.status} ${error.reply?.message ?? ''}`.trimEnd(), error);
+  }
+  if (listing.entries.some((entry) => entry.name === name)) return true;
+  if (name.startsWith('.') && !listing.dotFiles) throw undecided(`the listing of ${parent} may hide dot files`);
+  return false;
 }
 
 /** SIZE (RFC 3659 §4) in binary mode; null when the server has no SIZE. Other refusals throw. */

@@ -10,6 +10,7 @@ import { byPath, depthOf, isWithin, localPath, parentOf, remotePath } from './no
 import type { TreeAction, TreeProgressCallback } from './options.js';
 import type { FileMove, Plan, Removal } from './plan.js';
 import { TreeMeter } from './progress.js';
+import { localInside } from './roots.js';
 
 export interface RunContext {
   core: ClientCore;
@@ -76,10 +77,11 @@ export async function execute(ctx: RunContext, plan: Plan): Promise<Record<strin
   await removeRemote(ctx, plan.clear, record);
   const failedDirs: string[] = [];
   for (const path of plan.localDirs) {
-    const ok = await makeLocalDir(localPath(ctx.local, path), { recursive: true }).then(() => true, (error: unknown) => {
-      warn(`${ctx.name}: cannot create the local folder ${localPath(ctx.local, path)}: ${describe(error)}`, 'FTPPY_ERR_LOCAL');
+    const dir = inside(ctx, path);
+    const ok = dir !== null && (await makeLocalDir(dir, { recursive: true }).then(() => true, (error: unknown) => {
+      warn(`${ctx.name}: cannot create the local folder ${dir}: ${describe(error)}`, 'FTPPY_ERR_LOCAL');
       return false;
-    });
+    }));
     if (!ok) failedDirs.push(path);
     record(path, 'mkdir', ok);
   }
@@ -106,8 +108,17 @@ export async function execute(ctx: RunContext, plan: Plan): Promise<Record<strin
   return resultObject(results);
 }
 
-function transfer(ctx: RunContext, action: 'upload' | 'download', move: FileMove, meter: TreeMeter): Promise<boolean> {
-  const local = localPath(ctx.local, move.path);
+/** The local path of `rel`, or null (warned) when it would lead out of the local root. */
+function inside(ctx: RunContext, rel: string): string | null {
+  const path = localInside(ctx.local, rel);
+  if (path === null) warn(`${ctx.name} ${JSON.stringify(rel)}: left alone: it would lead out of ${ctx.local}`, 'FTPPY_ERR_UNSAFE_NAME');
+  return path;
+}
+
+async function transfer(ctx: RunContext, action: 'upload' | 'download', move: FileMove, meter: TreeMeter): Promise<boolean> {
+  // Uploads read what the local walk found (a Unix name may hold a backslash); downloads create.
+  const local = action === 'upload' ? localPath(ctx.local, move.path) : inside(ctx, move.path);
+  if (local === null) return false;
   const remote = remotePath(ctx.remote, move.path);
   const options = { progress: meter.bytesOf(move.path, action, move.size), signal: ctx.signal };
   const modified = move.time === null ? undefined : new Date(move.time);

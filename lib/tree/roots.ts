@@ -1,8 +1,10 @@
 import { mkdir } from 'node:fs/promises';
+import { isAbsolute, relative, sep } from 'node:path';
+import { unsafeNameReason } from '../../protocol/listing/path.js';
 import type { ClientCore } from '../client/core.js';
 import { ensureRemoteDir } from '../client/remote-listing.js';
 import { describe, warn } from '../warnings.js';
-import type { Tree } from './nodes.js';
+import { localPath, type Tree } from './nodes.js';
 
 export type RootState = 'ready' | 'missing';
 
@@ -31,6 +33,20 @@ export async function localRoot(name: string, dir: string): Promise<boolean> {
     warn(`${name}: cannot create the local folder ${dir}: ${describe(error)}`, 'FTPPY_ERR_LOCAL');
     return false;
   }
+}
+
+/**
+ * The local path of `rel` below `root`, or null when it would not lie inside it: a name
+ * that is `..`, holds a separator or NUL. The listing parser refuses such names already;
+ * this is the check every tree operation makes before it creates anything locally, so
+ * that no path from elsewhere (a plan, a future caller) can lead out of the root.
+ */
+export function localInside(root: string, rel: string): string | null {
+  if (rel === '') return root;
+  if (rel.split('/').some((name) => unsafeNameReason(name) !== null)) return null;
+  const path = localPath(root, rel);
+  const back = relative(root, path);
+  return back === '' || back === '..' || back.startsWith(`..${sep}`) || isAbsolute(back) ? null : path;
 }
 
 export const emptyTree = (): Tree => ({ nodes: new Map(), unread: [] });

@@ -3,7 +3,7 @@ import { LineSplitter } from '../lines.js';
 import { parseDosLine } from './dos.js';
 import type { ListingEntry } from './entry.js';
 import { parseFactsLine } from './mlsx.js';
-import { pathPrefix } from './path.js';
+import { pathPrefix, unsafeEntryReason } from './path.js';
 import { parseUnixLine } from './unix.js';
 
 export type ListingFormat = 'unix' | 'dos' | 'mlsd';
@@ -20,6 +20,11 @@ export interface ListingParserOptions {
    * detected from the first line that reads as one of them.
    */
   format?: ListingFormat;
+  /**
+   * Told of each line that parsed but whose name cannot be an entry (`../x`, `a/b`,
+   * `a\\b`, NUL, CR or LF in it), with why; the line is skipped whether or not this is given.
+   */
+  onRefused?: (line: string, why: string) => void;
 }
 
 const DEFAULT_MAX_LINE = 16 * 1024;
@@ -34,7 +39,9 @@ const DEFAULT_MAX_LINE = 16 * 1024;
  * not parse are skipped rather than failing the listing: servers put headers, `total N`,
  * notes and entries in forms nobody documented into listings, and one odd line should
  * not cost the user every other entry. `.`, `..`, `cdir` and `pdir` are skipped too: they
- * are the folder itself and its parent, not its contents.
+ * are the folder itself and its parent, not its contents. So is a name that is not one
+ * name of this folder (`../x`, `a/../../y`, a backslash, NUL): callers join names onto
+ * local folders, and such a name would lead out of them. `onRefused` hears of those.
  *
  * A line longer than `maxLineBytes` is a ProtocolError (FTPPY_ERR_TOO_LARGE), after
  * which the parser stays broken: the data connection cannot be trusted.
@@ -44,6 +51,7 @@ export class ListingParser {
   readonly #prefix: string;
   readonly #now: number;
   readonly #given: ListingFormat | null;
+  readonly #onRefused: ((line: string, why: string) => void) | undefined;
   #format: ListingFormat | null;
   #out: ListingEntry[] = [];
   #error: ProtocolError | null = null;
@@ -55,6 +63,7 @@ export class ListingParser {
     this.#now = (options.now ?? new Date()).getTime();
     this.#given = options.format ?? null;
     this.#format = this.#given;
+    this.#onRefused = options.onRefused;
   }
 
   /** The format of the listing being read, once a line has shown it. */
@@ -105,7 +114,10 @@ export class ListingParser {
       default:
         entry = this.#detect(line);
     }
-    if (entry !== null) this.#out.push(entry);
+    if (entry === null) return;
+    const why = unsafeEntryReason(entry);
+    if (why === null) this.#out.push(entry);
+    else this.#onRefused?.(line, why);
   }
 
   // The three formats cannot be mistaken for each other: ls -l lines begin with a mode

@@ -30,3 +30,40 @@ export function splitPathname(pathname: string, prefix: string): { name: string;
 export function isDotName(name: string): boolean {
   return name === '.' || name === '..';
 }
+
+/**
+ * Why a name from a listing cannot stand for an entry of the listed folder, or null when
+ * it can. A client joins such names onto a local folder: `../x`, `a/../../y` or `..\x`
+ * (a separator on Windows) would lead out of it (lftp's CVE-2018-10916), and NUL, CR or
+ * LF cannot be sent back in a command. Backslashes are refused on every system, though a
+ * Unix name may hold one, so that a tree behaves the same wherever it is brought down.
+ */
+export function unsafeNameReason(name: string): string | null {
+  if (name === '') return 'is empty';
+  if (isDotName(name)) return `is "${name}"`;
+  for (let i = 0; i < name.length; i++) {
+    switch (name.charCodeAt(i)) {
+      case 0x2f:
+        return 'contains "/"';
+      case 0x5c:
+        return 'contains "\\"';
+      case 0x00:
+        return 'contains NUL';
+      case 0x0d:
+      case 0x0a:
+        return 'contains CR or LF';
+    }
+  }
+  return null;
+}
+
+/**
+ * Why a listing entry cannot be taken, or null: an unsafe name, or (MLSD servers that
+ * write paths) a path that goes through `.` or `..` and so may lie anywhere.
+ */
+export function unsafeEntryReason(entry: { name: string; path: string }): string | null {
+  const why = unsafeNameReason(entry.name);
+  if (why !== null) return `its name ${why}`;
+  const path = `/${entry.path}/`;
+  return path.includes('/../') || path.includes('/./') ? 'its path goes through "." or ".."' : null;
+}

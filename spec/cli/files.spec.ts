@@ -2,7 +2,7 @@
 // processes against our server: exit statuses, plain, --quiet and --json output, and
 // what ends up on the server's disk.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sha256 } from '../helpers/files.js';
@@ -112,6 +112,23 @@ describe('ftppy put and get', { concurrency: 3 }, () => {
     assert.equal(r.stderr, 'warning: download /pub/absent.txt -> absent.txt failed: 550 /pub/absent.txt: No such file or directory\n');
     assert.ok(!existsSync(join(here, 'absent.txt')));
   });
+});
+
+describe('ftppy get: local names from the URL', { concurrency: 2 }, () => {
+  // `%2F` puts a slash inside a segment, past the URL parser's own `.`/`..` handling; the
+  // server normalises the path and serves the file, and the local name would be `.` or `..`.
+  for (const path of ['pub/hello.txt%2F.', 'pub/hello.txt%2F..', 'pub%2Fx%5C..%5C..%5Chello.txt']) {
+    it(`refuses ${path}: usage, exit 2, nothing written`, async () => {
+      const base = localFolder();
+      const here = join(base, 'here');
+      mkdirSync(here);
+      const r = await ftppy(['get', url(path)], { cwd: here });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /gives no file name to write locally/);
+      assert.deepEqual(readdirSync(base), ['here']);
+      assert.deepEqual(readdirSync(here), []);
+    });
+  }
 });
 
 describe('ftppy cat and stat', { concurrency: 2 }, () => {

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { ProtocolError } from '../../protocol/errors.js';
 import { LineSplitter } from '../../protocol/lines.js';
 import { ListingParser, parseMlstEntry, type ListingEntry, type ListingFormat } from '../../protocol/listing/index.js';
+import { unsafeEntryReason } from '../../protocol/listing/path.js';
 import { decodeText } from '../../protocol/text.js';
 import { mutate, randomBytes, randomChunks, seeded } from '../helpers/chunks.js';
 
@@ -61,12 +62,16 @@ describe('listing fuzz', () => {
           : mutate(listings[Math.floor(random() * listings.length)]!, random);
       const format = FORMATS[Math.floor(random() * FORMATS.length)];
       // a small bound, so that the too-long path is fuzzed as well
-      const parser = new ListingParser({ dir: '/d', maxLineBytes: 200, now: new Date(0x5eed0000000), format });
+      // a line refused for its name was read too: it counts
+      const parser = new ListingParser({ dir: '/d', maxLineBytes: 200, now: new Date(0x5eed0000000), format, onRefused: () => entries++ });
+      const check = (entry: ListingEntry): void => {
+        checkEntry(entry, `case ${n}`);
+        assert.equal(unsafeEntryReason(entry), null, `case ${n}: ${JSON.stringify(entry.path)}`);
+        entries++;
+      };
       allowOnlyProtocolErrors(n, () => {
-        for (const chunk of randomChunks(input, random, 64)) {
-          for (const entry of parser.push(chunk)) checkEntry(entry, `case ${n}`), entries++;
-        }
-        for (const entry of parser.end()) checkEntry(entry, `case ${n}`), entries++;
+        for (const chunk of randomChunks(input, random, 64)) for (const entry of parser.push(chunk)) check(entry);
+        for (const entry of parser.end()) check(entry);
       });
     }
     // the mutated listings must still mostly read: the fuzz reaches the parsers' insides
