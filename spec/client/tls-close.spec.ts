@@ -1,0 +1,54 @@
+// How an upload's TLS data connection ends (issue 12, item 23). pyftpdlib 1.5.7 on OpenSSL 3
+// takes a FIN that comes without close_notify as a fatal TLS error; closing the connection
+// then calls SSL_shutdown, which fails ("shutdown while in init"), pyftpdlib ignores that
+// and tries again on every readable event: the connection stays in CLOSE-WAIT and the
+// server spins at 100% of a core for ever. Every upload must end with close_notify before
+// its FIN, the empty ones too (their end() comes right after the handshake).
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+import { tempDir } from '../helpers/files.js';
+import { factoryFor, peer, skipUnlessUp, uniqueName } from '../helpers/peers.js';
+import { closeWaitConnections, cpuSeconds } from '../helpers/process-stats.js';
+
+const COUNT = 200;
+/** How long the server's CPU time is watched after the batch, and the share of it an idle server stays under. */
+const WATCH_MS = 3000;
+const IDLE_SHARE = 0.3;
+
+describe('ending TLS uploads', { skip: skipUnlessUp('pyftpdlib-ftps') }, () => {
+  it(`${COUNT} uploads to pyftpdlib-ftps leave no data connection in CLOSE-WAIT and the server idle`, { timeout: 60_000 }, async () => {
+    const p = peer('pyftpdlib-ftps');
+    assert.ok(p.pid, 'peers.json names the pid of pyftpdlib-ftps');
+    const pid = p.pid;
+    const local = tempDir();
+    const dir = uniqueName('tls-close');
+    try {
+      // Half of them empty: nothing is written between the handshake and end().
+      const pairs = Array.from({ length: COUNT }, (_, i) => {
+        const path = join(local.dir, `f${i}.txt`);
+        writeFileSync(path, i % 2 === 0 ? '' : `file ${i}\n`);
+        return [path, `${p.writable_dir}/${dir}/f${i}.txt`] as const;
+      });
+      const before = new Set(closeWaitConnections(pid));
+      const results = await factoryFor(p).client(async (client) => {
+        assert.ok(await client.mkdir(`${p.writable_dir}/${dir}`));
+        return client.batch(pairs, { limit: 4 });
+      });
+
+      const start = cpuSeconds(pid);
+      await sleep(WATCH_MS);
+      const used = cpuSeconds(pid) - start;
+      const stuck = closeWaitConnections(pid).filter((c) => !before.has(c));
+
+      assert.deepEqual(stuck, [], `pyftpdlib-ftps holds ${stuck.length} connections in CLOSE-WAIT after the batch`);
+      assert.ok(used < (IDLE_SHARE * WATCH_MS) / 1000, `pyftpdlib-ftps used ${used.toFixed(2)} s of CPU in the ${WATCH_MS / 1000} s after the batch`);
+      assert.equal(Object.values(results).filter(Boolean).length, COUNT);
+    } finally {
+      local.remove();
+      rmSync(join(p.root, p.writable_dir, dir), { recursive: true, force: true });
+    }
+  });
+});
