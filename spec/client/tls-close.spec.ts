@@ -14,9 +14,19 @@ import { factoryFor, peer, skipUnlessUp, uniqueName } from '../helpers/peers.js'
 import { closeWaitConnections, cpuSeconds } from '../helpers/process-stats.js';
 
 const COUNT = 200;
-/** How long the server's CPU time is watched after the batch, and the share of it an idle server stays under. */
+/**
+ * The server's CPU time is watched as long before the batch as after it: the peer is
+ * shared, so another client may keep it busy (or spinning) in both. A stuck connection
+ * of ours adds most of a core; other light tests, a small part of it.
+ */
 const WATCH_MS = 3000;
-const IDLE_SHARE = 0.3;
+const MAX_RISE = 0.3;
+
+async function cpuOver(pid: number, ms: number): Promise<number> {
+  const start = cpuSeconds(pid);
+  await sleep(ms);
+  return cpuSeconds(pid) - start;
+}
 
 describe('ending TLS uploads', { skip: skipUnlessUp('pyftpdlib-ftps') }, () => {
   it(`${COUNT} uploads to pyftpdlib-ftps leave no data connection in CLOSE-WAIT and the server idle`, { timeout: 60_000 }, async () => {
@@ -33,18 +43,19 @@ describe('ending TLS uploads', { skip: skipUnlessUp('pyftpdlib-ftps') }, () => {
         return [path, `${p.writable_dir}/${dir}/f${i}.txt`] as const;
       });
       const before = new Set(closeWaitConnections(pid));
+      const usedBefore = await cpuOver(pid, WATCH_MS);
       const results = await factoryFor(p).client(async (client) => {
         assert.ok(await client.mkdir(`${p.writable_dir}/${dir}`));
         return client.batch(pairs, { limit: 4 });
       });
 
-      const start = cpuSeconds(pid);
-      await sleep(WATCH_MS);
-      const used = cpuSeconds(pid) - start;
+      const used = await cpuOver(pid, WATCH_MS);
       const stuck = closeWaitConnections(pid).filter((c) => !before.has(c));
 
-      const state = `pyftpdlib-ftps used ${used.toFixed(2)} s of CPU in the ${WATCH_MS / 1000} s after the batch and holds ${stuck.length} connections in CLOSE-WAIT`;
-      assert.ok(used < (IDLE_SHARE * WATCH_MS) / 1000, state);
+      const state =
+        `pyftpdlib-ftps used ${used.toFixed(2)} s of CPU in the ${WATCH_MS / 1000} s after the batch (${usedBefore.toFixed(2)} s before it) ` +
+        `and holds ${stuck.length} more connections in CLOSE-WAIT`;
+      assert.ok(used - usedBefore < (MAX_RISE * WATCH_MS) / 1000, state);
       assert.deepEqual(stuck, [], state);
       assert.equal(Object.values(results).filter(Boolean).length, COUNT);
     } finally {
