@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Writable } from 'node:stream';
 import { ConnectionError } from './errors.js';
 import type { PhaseTimer } from './phase-timer.js';
@@ -7,6 +8,12 @@ import type { PhaseTimer } from './phase-timer.js';
 export interface FlowTimeouts {
   read: number;
   write: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function isTls(socket: Socket): boolean {
+  return (socket as Partial<TLSSocket>).encrypted === true;
 }
 
 function dataError(error: Error, what: string): Error {
@@ -69,7 +76,10 @@ export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limit
  * Sends `source` over a data connection and closes it cleanly: `end()` and then waiting
  * for `close`, so that a TLS connection sends close_notify before its FIN. vsftpd on
  * TLS 1.3 takes a connection closed without one as a failed upload (426) and keeps a
- * truncated file.
+ * truncated file; pyftpdlib 1.5.7 (OpenSSL 3) fails to shut it down and spins on it in
+ * CLOSE-WAIT for ever. curl and lftp close at once after their close_notify; waiting for
+ * the server's close instead means our socket never closes with a late record of the
+ * server's unread, which would answer it with a reset.
  *
  * The write timeout runs while the socket holds back (the server reads too slowly) and
  * while the connection closes; waiting for our own source is on hold.
@@ -96,6 +106,16 @@ export async function send(source: AsyncIterable<Buffer | string>, socket: Socke
       wake = done;
       socket.on(event, done);
     });
+  // Waits until the socket has handed on all it holds, TLS's own records included, or fails meanwhile.
+  const flushed = (): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        if (wake === done) wake = undefined;
+        resolve();
+      };
+      wake = done;
+      socket.write(EMPTY, done);
+    });
   socket.on('error', onError).on('close', onClose);
   socket.resume(); // the server sends nothing, but its FIN must be read for 'close' to come
   const iterator = source[Symbol.asyncIterator]();
@@ -117,6 +137,13 @@ export async function send(source: AsyncIterable<Buffer | string>, socket: Socke
       }
     }
     timer.enter('write', limits.write);
+    // Node's TLS socket drops the close_notify of an end() that comes while its own last
+    // handshake record is still being written (an empty upload whose 150 came before the
+    // handshake ended) and sends a bare FIN. A write, even empty, completes only after it.
+    if (isTls(socket)) {
+      await flushed();
+      if (failure) throw failure;
+    }
     socket.off('close', onClose);
     const closed = settle('close');
     socket.end();

@@ -20,6 +20,7 @@ export interface Peer {
   anonymous_can_write: boolean;
   ca_file: string | null;
   session_reuse_required?: boolean;
+  pid?: number;
 }
 
 const file = process.env.FTP_PEERS_JSON ?? '/tmp/ftp-peers/peers.json';
@@ -38,6 +39,32 @@ export function peer(name: string): Peer {
   assert.ok(found, `peer ${name} is not in ${file}`);
   assert.equal(found.up, true, `peer ${name} is not up (${found.status}): run shared/peers/start`);
   return found;
+}
+
+/**
+ * Why a spec that needs the named peer cannot run here (it is down or missing), or false.
+ * In CI (CI set) a down peer is never a reason to skip: the spec runs and peer() fails it.
+ */
+export function skipUnlessUp(name: string): string | false {
+  if (process.env.CI) return false;
+  let found: Peer | undefined;
+  try {
+    found = (JSON.parse(readFileSync(file, 'utf8')) as Peer[]).find((p) => p.name === name);
+  } catch {
+    return `peer ${name} is down: no ${file} (run shared/peers/start)`;
+  }
+  if (!found?.up) return `peer ${name} is down (run shared/peers/start)`;
+  if (found.pid !== undefined && !processAlive(found.pid)) return `peer ${name} is down: its pid ${found.pid} is gone (run shared/peers/start)`;
+  return false;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A factory for the peer: its scheme, its login (anonymous ones as a Guest), its CA. */
