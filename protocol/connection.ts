@@ -28,6 +28,8 @@ export interface ConnectOptions {
   timeouts: { connect: number; read: number; write: number };
   /** false: active mode, the server connects to us for data. */
   passive: boolean;
+  /** Connect where a 227 says, not to the control connection's peer (default false). */
+  trustPasvAddress?: boolean;
   /** Learnt about the server (FEAT, EPSV…), shared by the connections to it. */
   traits?: ServerTraits & { features?: Features };
   maxReplyBytes?: number;
@@ -293,6 +295,7 @@ export class FtpConnection {
       remoteAddress: this.remoteAddress,
       localAddress: this.localAddress,
       traits: this.traits,
+      trustPasvAddress: this.options.trustPasvAddress === true,
       track: (resource) => {
         if (resource) this.#track(resource);
       },
