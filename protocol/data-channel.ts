@@ -133,6 +133,12 @@ export async function openActive(link: DataLink): Promise<PendingData> {
     failure = new ConnectionError(`active mode listener: ${error.message}`, { cause: error });
     waiting?.reject(failure);
   });
+  // Closed with nobody accepted: the connection failed (a timeout) or gave up on the transfer.
+  server.on('close', () => {
+    if (accepted) return;
+    failure ??= new ConnectionError('active mode: the server never connected');
+    waiting?.reject(failure);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve).once('error', reject);
     server.listen(0, local);
