@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { Basic, FtpPy, type FtpPyOptions } from '../../lib/index.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
+import { MemorySink, SMALL_FILE } from '../../lib/client/small-file.js';
 import { startScriptServer, type ScriptServer } from '../helpers/script-server.js';
 import { within } from '../helpers/wait.js';
 import { captureWarnings, settled } from '../helpers/warnings.js';
@@ -187,6 +188,17 @@ describe('sizes that lie', () => {
     assert.deepEqual(partFiles(), []);
     await settled();
     assert.deepEqual(warnings.list, []);
+  });
+
+  it('keeps at most 64 KiB of a small file that outgrew its size in memory, the rest on disk', HARD, async () => {
+    const path = join(local.dir, 'outgrown.part');
+    const sink = new MemorySink(path);
+    for (let at = 0; at < 200_000; at += 40_000) {
+      await new Promise<void>((resolve, reject) => sink.write(file.subarray(at, at + 40_000), (error) => (error ? reject(error) : resolve())));
+      assert.equal(sink.data === null, at + 40_000 > SMALL_FILE, `after ${at + 40_000} bytes`);
+    }
+    await new Promise<void>((resolve, reject) => sink.once('close', resolve).once('error', reject).end());
+    assert.ok(readFileSync(path).equals(file.subarray(0, 200_000)));
   });
 
   it('takes a file that grows while it is sent, its size announced in the 150', HARD, async () => {
