@@ -4,7 +4,7 @@
 // 150 and then 425, a reset mid-transfer. Whatever the server does, every operation
 // settles: each test has a hard timeout, so a hang fails instead of blocking the run.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
@@ -311,5 +311,24 @@ describe('cuts and aborts', () => {
       assert.deepEqual(partFiles(), [], 'after a failure');
     }), 'the downloads', 15_000);
     assert.equal(existsSync(join(local.dir, 'aborted.bin')), false);
+  });
+
+  it('leaves no part file on the server when a tree upload is aborted', HARD, async () => {
+    const tree = join(local.dir, 'tree');
+    mkdirSync(tree);
+    writeFileSync(join(tree, 'big.bin'), file);
+    server.dirs.add('/up');
+    const controller = new AbortController();
+    server.on('STOR', async (s, arg) => {
+      server.files.set(arg, Buffer.alloc(0)); // a real server creates the file at STOR
+      const data = await s.data();
+      s.reply('150 Ok to send data');
+      data.once('data', () => controller.abort(new Error('user gave up'))).resume();
+      return true; // and never a 226
+    });
+    await within(ftp().client(async (client) => {
+      await assert.rejects(client.sync(tree, '/up', 'up', { signal: controller.signal }), /user gave up/);
+    }), 'the aborted sync', 15_000);
+    assert.deepEqual([...server.files.keys()].filter((name) => name.endsWith('.ftppy-part')), []);
   });
 });
