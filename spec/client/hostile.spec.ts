@@ -140,10 +140,6 @@ describe('passive addresses', () => {
     }), 'the download', 15_000);
     assert.equal(foreign, 1);
   });
-
-  it('checks trustPasvAddress like every other option', () => {
-    assert.throws(() => ftp({ trustPasvAddress: 'yes' as never }), /trustPasvAddress must be true or false/);
-  });
 });
 
 describe('connection limits', () => {

@@ -75,6 +75,7 @@ export async function startScriptServer(): Promise<ScriptServer> {
       const bytes = Buffer.from(`${line}\r\n`);
       const drip = state.drip;
       if (drip <= 0) return void (socket.writable && socket.write(bytes));
+      socket.setNoDelay(true); // one byte, one segment
       dripping = dripping.then(async () => {
         for (const byte of bytes) {
           if (!socket.writable) return;
