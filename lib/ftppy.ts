@@ -19,9 +19,16 @@ export interface FtpPyOptions {
   hooks?: Hooks;
   /** Passive mode (EPSV, then PASV). false: active mode (EPRT/PORT). Default true. */
   passive?: boolean;
+  /**
+   * Connect to the address a PASV reply (227) names. Default false: the server's port, at
+   * the control connection's address, for a 227 is the server's word on where to connect
+   * and a hostile one could name any host (CVE-2020-8284). For setups where data really
+   * comes from another host (FXP-like).
+   */
+  trustPasvAddress?: boolean;
 }
 
-const optionKeys = ['endpoint', 'auth', 'timeout', 'retry', 'limits', 'ssl', 'hooks', 'passive'];
+const optionKeys = ['endpoint', 'auth', 'timeout', 'retry', 'limits', 'ssl', 'hooks', 'passive', 'trustPasvAddress'];
 
 /**
  * The factory of the seed: one endpoint and its options, from which come clients
@@ -36,6 +43,7 @@ export class FtpPy {
   readonly ssl: SSL | undefined;
   readonly hooks: Hooks;
   readonly passive: boolean;
+  readonly trustPasvAddress: boolean;
 
   constructor(endpoint: string | FtpPyOptions, options: FtpPyOptions = {}) {
     const o = typeof endpoint === 'string' ? { ...optionsObject('FtpPy', options), endpoint } : optionsObject('FtpPy', endpoint);
@@ -55,6 +63,8 @@ export class FtpPy {
     this.hooks = checkHooks(o.hooks);
     if (o.passive !== undefined && typeof o.passive !== 'boolean') throw new TypeError('passive must be true or false');
     this.passive = (o.passive as boolean | undefined) ?? true;
+    if (o.trustPasvAddress !== undefined && typeof o.trustPasvAddress !== 'boolean') throw new TypeError('trustPasvAddress must be true or false');
+    this.trustPasvAddress = (o.trustPasvAddress as boolean | undefined) ?? false;
   }
 
   /** A connected, logged-in client. Throws `ConnectionError` when that cannot be had. */

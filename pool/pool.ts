@@ -97,6 +97,7 @@ export class Pool<T extends Poolable> {
   #created = 0;
   #closed: Error | null = null;
   #drained: (() => void) | null = null;
+  #drainedPromise: Promise<void> | null = null;
   readonly #closing = new Set<Promise<void>>();
   #trimTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -162,7 +163,9 @@ export class Pool<T extends Poolable> {
       if (this.#trimTimer) clearTimeout(this.#trimTimer);
     }
     // Closing resources count as open, so this waits for the QUITs too: no socket left behind.
-    if (this.#open > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+    // Every caller waits on the one promise: a second close() must not replace the first's.
+    if (this.#open > 0) this.#drainedPromise ??= new Promise<void>((resolve) => (this.#drained = resolve));
+    await this.#drainedPromise;
   }
 
   #dispatch(): void {

@@ -28,6 +28,8 @@ export interface ConnectOptions {
   timeouts: { connect: number; read: number; write: number };
   /** false: active mode, the server connects to us for data. */
   passive: boolean;
+  /** Connect where a 227 says, not to the control connection's peer (default false). */
+  trustPasvAddress?: boolean;
   /** Learnt about the server (FEAT, EPSV…), shared by the connections to it. */
   traits?: ServerTraits & { features?: Features };
   maxReplyBytes?: number;
@@ -244,14 +246,19 @@ export class FtpConnection {
       this.#timer.enter('reply', this.options.timeouts.read);
       const first = await this.#channel.next();
       if (first.code >= 400) throw new ReplyError(what, first);
-      socket = await (early ?? this.#secureData(await pending.socket()));
-      this.#track(socket);
       let last: Reply | undefined = first.code >= 200 ? first : undefined;
       const final = last ? Promise.resolve(last) : this.#final();
       final.then((reply) => {
         last = reply;
         if (reply.code >= 400) socket?.destroy();
       }, () => {});
+      // The data connection races the final reply: an active-mode server that says 150,
+      // then 425, never connects. A positive reply first (an empty file's 226 read before
+      // its connection) leaves the wait to the connection, under the read timeout.
+      const refused = final.then((reply) => (reply.code >= 400 ? Promise.reject(new ReplyError(what, reply)) : new Promise<never>(() => {})));
+      refused.catch(() => {});
+      socket = await Promise.race([early ?? pending.socket().then((s) => this.#secureData(s)), refused]);
+      this.#track(socket);
       try {
         await io(socket, first);
       } catch (error) {
@@ -293,6 +300,7 @@ export class FtpConnection {
       remoteAddress: this.remoteAddress,
       localAddress: this.localAddress,
       traits: this.traits,
+      trustPasvAddress: this.options.trustPasvAddress === true,
       track: (resource) => {
         if (resource) this.#track(resource);
       },

@@ -28,6 +28,8 @@ export interface DataLink {
   readonly remoteAddress: string;
   readonly localAddress: string;
   readonly traits: ServerTraits;
+  /** Connect where a 227 says (FXP-like setups); otherwise to `remoteAddress`, at the 227's port. */
+  readonly trustPasvAddress: boolean;
   /** Registers what must be destroyed if the connection dies meanwhile. */
   track(resource: Socket | Server | null): void;
 }
@@ -59,12 +61,15 @@ function connectTcp(link: DataLink, address: HostPort): Promise<Socket> {
 }
 
 /**
- * The 227 address, unless it is one we cannot reach while the control connection's is
- * routable: a server behind NAT names its inside address (RFC 1918, 0.0.0.0).
+ * Where a 227 sends us. By default the control connection's peer, at the 227's port: the
+ * address is the server's to choose, and following it would let a hostile server make us
+ * connect anywhere (curl ignores it too, since CVE-2020-8284). Trusted, it is followed,
+ * unless it is one we cannot reach while the control connection's is routable: a server
+ * behind NAT names its inside address (RFC 1918, 0.0.0.0).
  */
-export function passiveTarget(reply: HostPort, controlPeer: string): HostPort {
+export function passiveTarget(reply: HostPort, controlPeer: string, trust = false): HostPort {
   const peer = unmapIPv4(controlPeer);
-  if (reply.host === peer) return reply;
+  if (!trust || reply.host === peer) return { host: peer, port: reply.port };
   if (isUnroutable(reply.host) && !isUnroutable(peer)) return { host: peer, port: reply.port };
   if (reply.host === '0.0.0.0') return { host: peer, port: reply.port };
   return reply;
@@ -96,7 +101,7 @@ export async function openPassive(link: DataLink): Promise<PendingData> {
   if (!socket) {
     const reply = await link.request('PASV');
     if (reply.code !== 227) throw new ReplyError('PASV', reply);
-    socket = await connectTcp(link, passiveTarget(parsePasvReply(reply.message), peer));
+    socket = await connectTcp(link, passiveTarget(parsePasvReply(reply.message), peer, link.trustPasvAddress));
   }
   const connected = socket;
   return { socket: () => Promise.resolve(connected), discard: () => connected.destroy() };
@@ -126,6 +131,12 @@ export async function openActive(link: DataLink): Promise<PendingData> {
   });
   server.on('error', (error) => {
     failure = new ConnectionError(`active mode listener: ${error.message}`, { cause: error });
+    waiting?.reject(failure);
+  });
+  // Closed with nobody accepted: the connection failed (a timeout) or gave up on the transfer.
+  server.on('close', () => {
+    if (accepted) return;
+    failure ??= new ConnectionError('active mode: the server never connected');
     waiting?.reject(failure);
   });
   await new Promise<void>((resolve, reject) => {

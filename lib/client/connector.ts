@@ -18,6 +18,7 @@ export async function connectOptions(ftp: FtpPy): Promise<ConnectOptions> {
     host, port, security, user, password, traits,
     timeouts: { connect: ftp.timeout.connect, read: ftp.timeout.read, write: ftp.timeout.write },
     passive: ftp.passive,
+    trustPasvAddress: ftp.trustPasvAddress,
   };
   if (security !== 'none') {
     const ssl = ftp.ssl ?? new SSL();

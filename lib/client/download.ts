@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { access, mkdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -20,14 +20,19 @@ async function sizeOf(connection: FtpConnection, source: string): Promise<number
   return remoteSize(connection, source).catch(() => null); // RETR gives the better error
 }
 
-/** A transfer that ended early but "successfully" (a cut without a 426) is a lost connection: retried, and resumed. */
+/**
+ * A transfer that ended early but "successfully" (a cut without a 426) is a lost
+ * connection: retried, and resumed. More than the size said is no failure: the file grew
+ * since (a log being written), and what the server sent is what it holds now.
+ */
 function checkLength(source: string, received: number, total: number | null): void {
-  if (total !== null && received !== total) {
+  if (total !== null && received < total) {
     throw new ConnectionError(`${source}: received ${received} of ${total} bytes`);
   }
 }
 
-function closeFile(file: WriteStream, end: boolean): Promise<void> {
+/** Ends (or destroys) a file sink and waits until it has closed: the part file is then free to rename or remove. */
+function closeFile(file: Writable, end: boolean): Promise<void> {
   return new Promise((resolve, reject) => {
     if (file.closed) return resolve();
     file.once('close', resolve).once('error', reject);
@@ -74,64 +79,70 @@ export function localFolders(): (local: string) => Promise<boolean> {
 export async function download(core: ClientCore, remote: string, local: string, options: TransferOptions, known: KnownFile = {}): Promise<boolean> {
   const source = core.resolve(remote);
   const target = resolve(local);
+  // Its name is this operation's alone, so no later download would resume from it: it
+  // goes however the operation ends (failed, aborted, thrown), unless it became the target.
   const temp = join(dirname(target), partName(basename(target)));
+  let placed = false;
   let hooked = false;
   let modified = known.modified;
-  const done = await core.run({ name: 'download', path: `${source} -> ${local}`, fallback: false, signal: options.signal }, async (attempt) => {
-    if (options.replace === false && (await access(target).then(() => true, () => false))) return true;
-    if (!known.folderExists) {
-      if (options.dirs) await mkdir(dirname(target), { recursive: true });
-      else await stat(dirname(target)); // a missing folder fails here, before a connection is used
-    }
-    if (!hooked) {
-      hooked = true;
-      await callHook(core.ftp.hooks, 'download', source, local);
-    }
-    const small = await attempt.use(async (connection) => {
-      if (known.askTime) modified = (await remoteModified(connection, source)) ?? modified;
-      let offset = 0;
-      if (attempt.n > 0 && connection.features.restStream) offset = (await stat(temp).catch(() => null))?.size ?? 0;
-      // Where the server's opening replies name the size (learnt on the first download),
-      // SIZE is not asked: a round trip fewer per file. A resumed transfer still asks, as
-      // servers differ on whether the opening counts what REST skips.
-      const trustOpening = offset === 0 && connection.traits.sizeInOpening === true;
-      let total = known.size ?? (trustOpening ? null : await sizeOf(connection, source));
-      if (total !== null && offset > total) offset = 0;
-      // Chosen when the 150 arrives: memory for a small file, else the part file.
-      const into: { memory?: MemorySink; file?: WriteStream } = {};
-      let bytes = 0;
-      const onBytes = meter(options.progress, () => total, offset, (n) => {
-        bytes += n;
-        core.traffic.received += n;
-      });
-      try {
-        await connection.receive('RETR', source, (opening) => {
-          if (offset === 0) {
-            const announced = announcedSize(opening.message);
-            connection.traits.sizeInOpening = announced !== null;
-            total ??= announced;
-          }
-          if (offset === 0 && total !== null && total <= SMALL_FILE) return (into.memory = new MemorySink(source, total));
-          return (into.file = createWriteStream(temp, { flags: offset > 0 ? 'r+' : 'w', start: offset }));
-        }, { offset, onBytes });
-        if (into.file) await closeFile(into.file, true);
-      } finally {
-        if (into.file) await closeFile(into.file, false).catch(() => {});
+  try {
+    return await core.run({ name: 'download', path: `${source} -> ${local}`, fallback: false, signal: options.signal }, async (attempt) => {
+      if (options.replace === false && (await access(target).then(() => true, () => false))) return true;
+      if (!known.folderExists) {
+        if (options.dirs) await mkdir(dirname(target), { recursive: true });
+        else await stat(dirname(target)); // a missing folder fails here, before a connection is used
       }
-      checkLength(source, offset + bytes, total);
-      return into.memory?.data ?? null;
+      if (!hooked) {
+        hooked = true;
+        await callHook(core.ftp.hooks, 'download', source, local);
+      }
+      const small = await attempt.use(async (connection) => {
+        if (known.askTime) modified = (await remoteModified(connection, source)) ?? modified;
+        let offset = 0;
+        if (attempt.n > 0 && connection.features.restStream) offset = (await stat(temp).catch(() => null))?.size ?? 0;
+        // Where the server's opening replies name the size (learnt on the first download),
+        // SIZE is not asked: a round trip fewer per file. A resumed transfer still asks, as
+        // servers differ on whether the opening counts what REST skips.
+        const trustOpening = offset === 0 && connection.traits.sizeInOpening === true;
+        let total = known.size ?? (trustOpening ? null : await sizeOf(connection, source));
+        if (total !== null && offset > total) offset = 0;
+        // Chosen when the 150 arrives: memory for a small file, else the part file.
+        const into: { memory?: MemorySink; file?: Writable } = {};
+        let bytes = 0;
+        const onBytes = meter(options.progress, () => total, offset, (n) => {
+          bytes += n;
+          core.traffic.received += n;
+        });
+        try {
+          await connection.receive('RETR', source, (opening) => {
+            if (offset === 0) {
+              const announced = announcedSize(opening.message);
+              connection.traits.sizeInOpening = announced !== null;
+              total ??= announced;
+            }
+            if (offset === 0 && total !== null && total <= SMALL_FILE) return (into.file = into.memory = new MemorySink(temp));
+            return (into.file = createWriteStream(temp, { flags: offset > 0 ? 'r+' : 'w', start: offset }));
+          }, { offset, onBytes });
+          if (into.file) await closeFile(into.file, true);
+        } finally {
+          if (into.file) await closeFile(into.file, false).catch(() => {});
+        }
+        checkLength(source, offset + bytes, total);
+        return into.memory?.data ?? null;
+      });
+      if (small) {
+        placeFile(temp, target, small, modified);
+      } else {
+        if (modified) await utimes(temp, new Date(), modified);
+        await rename(temp, target);
+      }
+      placed = true;
+      core.traffic.downloads += 1;
+      return true;
     });
-    if (small) {
-      placeFile(temp, target, small, modified);
-    } else {
-      if (modified) await utimes(temp, new Date(), modified);
-      await rename(temp, target);
-    }
-    core.traffic.downloads += 1;
-    return true;
-  });
-  if (!done) await unlink(temp).catch(() => {});
-  return done;
+  } finally {
+    if (!placed) await unlink(temp).catch(() => {});
+  }
 }
 
 /**

@@ -128,12 +128,17 @@ async function listedIn(connection: FtpConnection, path: string): Promise<boolea
   return false;
 }
 
-/** SIZE (RFC 3659 §4) in binary mode; null when the server has no SIZE. Other refusals throw. */
+/**
+ * SIZE (RFC 3659 §4) in binary mode; null when the size is unknown: the server has no
+ * SIZE, or says 213 without a number (ftp-srv answers `213 File status` for an empty
+ * file), which is no mismatch to fail a transfer over. Other refusals throw.
+ */
 export async function remoteSize(connection: FtpConnection, path: string): Promise<number | null> {
   const reply = await connection.request('SIZE', path);
   if (reply.code === 213) {
-    const size = Number(reply.message.trim());
-    if (Number.isSafeInteger(size) && size >= 0) return size;
+    const text = reply.message.trim();
+    const size = Number(text);
+    return /^\d+$/.test(text) && Number.isSafeInteger(size) ? size : null;
   }
   if (reply.code === 500 || reply.code === 502) return null;
   throw new ReplyError(`SIZE ${path}`, reply);

@@ -1,6 +1,5 @@
-import { closeSync, futimesSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, futimesSync, openSync, renameSync, writeSync, type WriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
-import { ConnectionError } from '../../protocol/errors.js';
 
 /**
  * Files up to this size, when their size is known before they come, are received into
@@ -11,24 +10,52 @@ import { ConnectionError } from '../../protocol/errors.js';
  */
 export const SMALL_FILE = 64 * 1024;
 
-/** A sink that keeps a small file in memory; more bytes than `size` fail the transfer (the file changed since its size was read). */
+/**
+ * A sink that keeps a small file in memory. A file longer than its size said (it grew
+ * since, a log being written) is no failure; past SMALL_FILE its bytes go on to a file
+ * at `path`, opened then, so that memory stays bounded: `data` is then null, and the
+ * file holds everything once the sink has closed.
+ */
 export class MemorySink extends Writable {
-  readonly #chunks: Buffer[] = [];
+  #chunks: Buffer[] = [];
   #bytes = 0;
+  #file: WriteStream | null = null;
 
-  constructor(readonly source: string, readonly size: number) {
+  constructor(readonly path: string) {
     super();
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.#bytes += chunk.length;
-    if (this.#bytes > this.size) return callback(new ConnectionError(`${this.source}: more than the ${this.size} bytes expected`));
-    this.#chunks.push(chunk);
-    callback();
+  /** The whole file, or null when it outgrew memory and went to `path`. */
+  get data(): Buffer | null {
+    if (this.#file) return null;
+    return this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#bytes);
   }
 
-  get data(): Buffer {
-    return this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#bytes);
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.#file) return void this.#file.write(chunk, callback);
+    this.#bytes += chunk.length;
+    this.#chunks.push(chunk);
+    if (this.#bytes <= SMALL_FILE) return callback();
+    this.#file = createWriteStream(this.path);
+    this.#file.on('error', () => {}); // a write's callback or _final reports it
+    const held = Buffer.concat(this.#chunks, this.#bytes);
+    this.#chunks = [];
+    this.#file.write(held, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    const file = this.#file;
+    if (!file) return callback();
+    file.once('error', callback).once('close', () => callback());
+    file.end();
+  }
+
+  // The sink closes once its file has: whoever removes or renames the file comes after.
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const file = this.#file;
+    if (!file || file.closed) return callback(error);
+    file.once('close', () => callback(error));
+    file.destroy();
   }
 }
 

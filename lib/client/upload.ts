@@ -61,10 +61,10 @@ export interface UploadManner {
 }
 
 /**
- * The temporary file goes once the upload has failed for good, on whatever connection
- * the pool has, without retries or warnings: the upload's failure has been reported, and
- * a server that cannot be reached keeps the file (tree walks ignore such names; mirror
- * removes them).
+ * The temporary file goes once the upload has failed for good or been aborted (its name
+ * is the upload's own: nothing would resume from it), on whatever connection the pool
+ * has, without retries or warnings: the upload's failure has been reported, and a server
+ * that cannot be reached keeps the file (tree walks ignore such names; mirror removes them).
  */
 async function dropPart(core: ClientCore, part: string): Promise<void> {
   const connection = await core.pool.acquire().catch(() => null);
@@ -77,31 +77,35 @@ export async function upload(core: ClientCore, local: string, remote: string, op
   const target = core.resolve(remote);
   const part = manner.atomic ? posix.join(remoteParent(target), partName(remoteName(target))) : target;
   let hooked = false;
-  const done = await core.run({ name: 'upload', path: `${local} -> ${target}`, fallback: false, signal: options.signal }, async (attempt) => {
-    const { size } = statSync(local); // microseconds: cheaper than a thread-pool trip
-    return attempt.use(async (connection) => {
-      if (!(await prepare(connection, target, options))) return true;
-      if (!hooked) {
-        hooked = true;
-        await callHook(core.ftp.hooks, 'upload', local, target);
-      }
-      const offset = attempt.n > 0 ? await resumePoint(connection, part, size) : 0;
-      const onBytes = meter(options.progress, size, offset, (n) => (core.traffic.sent += n));
-      await connection.send('STOR', part, fileChunks(local, offset, size), { offset, onBytes });
-      await verifyStored(connection, part, size);
-      // A server that cannot set times keeps the upload's: later syncs see the file as newer there, never older.
-      if (manner.modified) await setRemoteModified(connection, part, manner.modified);
-      if (part !== target) {
-        const ready = await connection.request('RNFR', part);
-        if (ready.code !== 350) throw new ReplyError(`RNFR ${part}`, ready);
-        await connection.command('RNTO', target);
-      }
-      core.traffic.uploads += 1;
-      return true;
+  let done = false;
+  try {
+    done = await core.run({ name: 'upload', path: `${local} -> ${target}`, fallback: false, signal: options.signal }, async (attempt) => {
+      const { size } = statSync(local); // microseconds: cheaper than a thread-pool trip
+      return attempt.use(async (connection) => {
+        if (!(await prepare(connection, target, options))) return true;
+        if (!hooked) {
+          hooked = true;
+          await callHook(core.ftp.hooks, 'upload', local, target);
+        }
+        const offset = attempt.n > 0 ? await resumePoint(connection, part, size) : 0;
+        const onBytes = meter(options.progress, size, offset, (n) => (core.traffic.sent += n));
+        await connection.send('STOR', part, fileChunks(local, offset, size), { offset, onBytes });
+        await verifyStored(connection, part, size);
+        // A server that cannot set times keeps the upload's: later syncs see the file as newer there, never older.
+        if (manner.modified) await setRemoteModified(connection, part, manner.modified);
+        if (part !== target) {
+          const ready = await connection.request('RNFR', part);
+          if (ready.code !== 350) throw new ReplyError(`RNFR ${part}`, ready);
+          await connection.command('RNTO', target);
+        }
+        core.traffic.uploads += 1;
+        return true;
+      });
     });
-  });
-  if (!done && part !== target) await dropPart(core, part);
-  return done;
+    return done;
+  } finally {
+    if (!done && part !== target) await dropPart(core, part);
+  }
 }
 
 /** `uploadFrom(readable | buffer | string, remote)`: the stream variant. */

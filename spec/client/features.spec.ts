@@ -55,19 +55,26 @@ describe('FEAT replies (RFC 2389)', () => {
 });
 
 describe('passive addresses', () => {
-  const table: [string, string, string][] = [
-    ['10.0.0.5', '203.0.113.7', '203.0.113.7'], // behind NAT: the inside address is useless to us
-    ['192.168.1.2', '198.51.100.1', '198.51.100.1'],
-    ['0.0.0.0', '127.0.0.1', '127.0.0.1'],
-    ['0.0.0.0', '203.0.113.7', '203.0.113.7'],
-    ['127.0.0.1', '127.0.0.1', '127.0.0.1'],
-    ['10.0.0.5', '10.0.0.9', '10.0.0.5'], // both inside: the server may mean another host
-    ['198.51.100.9', '203.0.113.7', '198.51.100.9'], // a routable address is taken as given (FXP-style)
-    ['10.0.0.5', '::ffff:203.0.113.7', '203.0.113.7'],
+  const table: [string, string, boolean, string][] = [
+    // By default the 227 address is never followed: only its port is taken.
+    ['198.51.100.9', '203.0.113.7', false, '203.0.113.7'], // a hostile server naming another host
+    ['127.0.0.2', '127.0.0.1', false, '127.0.0.1'],
+    ['10.0.0.5', '10.0.0.9', false, '10.0.0.9'],
+    ['0.0.0.0', '203.0.113.7', false, '203.0.113.7'],
+    ['10.0.0.5', '::ffff:203.0.113.7', false, '203.0.113.7'],
+    // trustPasvAddress: followed, unless it is an inside address the server sits behind.
+    ['198.51.100.9', '203.0.113.7', true, '198.51.100.9'], // FXP-style
+    ['10.0.0.5', '203.0.113.7', true, '203.0.113.7'], // behind NAT: the inside address is useless to us
+    ['192.168.1.2', '198.51.100.1', true, '198.51.100.1'],
+    ['0.0.0.0', '127.0.0.1', true, '127.0.0.1'],
+    ['0.0.0.0', '203.0.113.7', true, '203.0.113.7'],
+    ['127.0.0.1', '127.0.0.1', true, '127.0.0.1'],
+    ['10.0.0.5', '10.0.0.9', true, '10.0.0.5'], // both inside: the server may mean another host
+    ['10.0.0.5', '::ffff:203.0.113.7', true, '203.0.113.7'],
   ];
-  for (const [reply, peer, expected] of table) {
-    it(`227 ${reply} on a control connection to ${peer} → ${expected}`, () => {
-      assert.deepEqual(passiveTarget({ host: reply, port: 2000 }, peer), { host: expected, port: 2000 });
+  for (const [reply, peer, trust, expected] of table) {
+    it(`227 ${reply} on a control connection to ${peer}${trust ? ', trusted' : ''} → ${expected}`, () => {
+      assert.deepEqual(passiveTarget({ host: reply, port: 2000 }, peer, trust), { host: expected, port: 2000 });
     });
   }
 });

@@ -10,6 +10,8 @@ export interface Session {
   reply(line: string): void;
   /** The data socket the client connected (passive), waiting for it if needed. */
   data(): Promise<Socket>;
+  /** Opens the passive listener `data()` then waits on (what PASV/EPSV do); resolves its port on 127.0.0.1. */
+  listen(): Promise<number>;
   restart: number;
 }
 
@@ -29,6 +31,8 @@ export interface ScriptServer {
   greeting: string;
   features: string[];
   pasvHost: string;
+  /** When above 0, replies go out one byte at a time, this many ms apart (read at each reply). */
+  drip: number;
   on(verb: string, handler: Handler): void;
   close(): Promise<void>;
 }
@@ -48,6 +52,7 @@ export async function startScriptServer(): Promise<ScriptServer> {
     greeting: '220 script server ready',
     features: ['EPSV', 'REST STREAM', 'SIZE', 'UTF8'],
     pasvHost: '127.0.0.1',
+    drip: 0,
     on: (verb, handler) => void handlers.set(verb.toUpperCase(), handler),
     close: async () => {
       for (const s of sockets) s.destroy();
@@ -64,12 +69,28 @@ export async function startScriptServer(): Promise<ScriptServer> {
     state.log.push(log);
     let pending: Promise<Socket> | null = null;
     let renameFrom = '';
+    // Dripped replies queue behind each other, so that they still arrive in order.
+    let dripping = Promise.resolve();
+    const reply = (line: string): void => {
+      const bytes = Buffer.from(`${line}\r\n`);
+      const drip = state.drip;
+      if (drip <= 0) return void (socket.writable && socket.write(bytes));
+      socket.setNoDelay(true); // one byte, one segment
+      dripping = dripping.then(async () => {
+        for (const byte of bytes) {
+          if (!socket.writable) return;
+          socket.write(Buffer.of(byte));
+          await new Promise((resolve) => setTimeout(resolve, drip));
+        }
+      });
+    };
     const session: Session = {
       socket,
       index: state.log.length - 1,
       restart: 0,
-      reply: (line) => void (socket.writable && socket.write(`${line}\r\n`)),
+      reply,
       data: () => pending ?? Promise.reject(new Error('no PASV/EPSV before the transfer')),
+      listen: () => listen(),
     };
     state.sessions.push(session);
     const listen = (): Promise<number> =>

@@ -25,6 +25,7 @@ describe('FtpPy options', () => {
     const ftp = new FtpPy('ftp://h', { timeout: { connect: 5 }, retry: { total: 1 }, limits: { connections: 3 } });
     assert.deepEqual([ftp.timeout.connect, ftp.timeout.read, ftp.retry.total, ftp.limits.connections, ftp.limits.keepalive, ftp.limits.host], [5, 30, 1, 3, 3, 3]);
     assert.equal(ftp.passive, true);
+    assert.equal(ftp.trustPasvAddress, false);
   });
 
   const bad: [string, () => unknown, ErrorConstructor, RegExp][] = [
@@ -41,6 +42,7 @@ describe('FtpPy options', () => {
     ['an unknown option', () => new FtpPy('ftp://h', { limit: 3 } as never), TypeError, /limit/],
     ['auth that is not Basic or Guest', () => new FtpPy('ftp://h', { auth: { user: 'x' } as never }), TypeError, /auth/],
     ['a password with a line break', () => new Basic('u', 'p\r\nDELE x'), TypeError, /CR, LF or NUL/],
+    ['a non-boolean trustPasvAddress', () => new FtpPy('ftp://h', { trustPasvAddress: 'yes' as never }), TypeError, /trustPasvAddress must be true or false/],
     ['a hook that is not a function', () => new FtpPy('ftp://h', { hooks: { upload: 1 } as never }), TypeError, /hooks.upload/],
   ];
   for (const [name, make, type, message] of bad) {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type PoolOptions, type Poolable } from '../../pool/pool.js';
 import { TimeoutError } from '../../protocol/errors.js';
+import { within } from '../helpers/wait.js';
 
 class Fake implements Poolable {
   closed = false;
@@ -187,6 +188,16 @@ describe('Pool', () => {
     await closing;
     assert.equal(b!.closed, true);
     await assert.rejects(pool.acquire(), /closed/);
+  });
+
+  it('close() twice, at once or one after the other, resolves both', { timeout: 10_000 }, async () => {
+    const { pool } = fakePool({ connections: 2 });
+    const leased = await pool.acquire();
+    const first = pool.close();
+    const second = pool.close();
+    pool.release(leased);
+    await within(Promise.all([first, second]), 'both close() calls', 5000);
+    await within(pool.close(), 'a third close() after the pool has closed', 5000);
   });
 });
 
