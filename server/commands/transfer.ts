@@ -1,3 +1,4 @@
+import { toFileSystemError } from '../fs/errors.js';
 import type { UploadMode } from '../fs/user-fs.js';
 import type { Session } from '../session.js';
 import { asciiDecoder, asciiEncoder, pump } from '../streams.js';
@@ -47,6 +48,10 @@ async function store(session: Session, verb: string, arg: string, mode: UploadMo
   const path = session.resolve(arg === '' ? '.' : arg);
   const upload = await session.fs.upload(path, mode);
   const ascii = session.type === 'A' ? asciiDecoder() : null;
+  // A failure of the file (a full disk) is the storage's, told as such (452), not as a
+  // lost connection (426), which clients retry as if it were temporary.
+  let fileFailure: Error | null = null;
+  upload.stream.once('error', (error) => (fileFailure ??= error));
   await runDataTransfer(session, {
     verb,
     path: upload.path,
@@ -62,6 +67,8 @@ async function store(session: Session, verb: string, arg: string, mode: UploadMo
         },
         onEnd: () => ascii?.end() ?? null,
         waitForClose: true,
+      }).catch((error: unknown) => {
+        throw fileFailure ? toFileSystemError(fileFailure, upload.path) : error;
       }),
     commit: () => upload.commit(),
     discard: async () => {
