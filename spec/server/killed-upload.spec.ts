@@ -1,13 +1,13 @@
 // A client killed in the middle of an upload (kill -9, issue 12 item 9). Its kernel
 // closes the data connection and the control connection at once, and the data
 // connection's end then looks like the end of the file: the server must not take the
-// cut bytes for the whole upload and rename them over the good file. Real Python
-// processes, over plain FTP and FTPS, several times each, since which of the two ends
-// the server sees first varies.
+// cut bytes for the whole upload and rename them over the good file. Real clients
+// (Python's ftplib, curl), over plain FTP and FTPS, several times each, since which of
+// the two ends the server sees first, and how far apart, varies.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isTemporaryUpload } from '../../server/fs/user-fs.js';
@@ -15,7 +15,7 @@ import type { TransferEvent } from '../../server/index.js';
 import { skipUnless } from '../helpers/external-clients.js';
 import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
 import { tlsMaterial } from '../helpers/tls-material.js';
-import { within } from '../helpers/wait.js';
+import { until, within } from '../helpers/wait.js';
 
 const TRIALS = 10;
 const GOOD = 'the good version\n';
@@ -57,10 +57,34 @@ class Slow:
 f.storbinary('STOR /upload/precious.txt', Slow())
 `;
 
-async function killMidUpload(t: TestServer, ca: string): Promise<TransferEvent> {
+interface Uploader {
+  child: ChildProcess;
+  /** Resolves once the upload is under way. */
+  started: Promise<unknown>;
+}
+
+function ftplibUploader(t: TestServer, ca: string): Uploader {
   const child = spawn('python3', ['-c', UPLOADER, String(t.port), USER, PASSWORD, ca], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return { child, started: once(child.stdout!, 'data') };
+}
+
+// curl -T - reads the upload from its stdin, fed here 64 KiB every 5 ms; it is under way
+// once the server's temporary file has bytes in it.
+function curlUploader(t: TestServer, ca: string): Uploader {
+  const tls = ca ? ['--ssl-reqd', '--cacert', ca] : [];
+  const child = spawn('curl', ['-sS', '-u', `${USER}:${PASSWORD}`, ...tls, '-T', '-', `ftp://127.0.0.1:${t.port}/upload/precious.txt`], { stdio: ['pipe', 'ignore', 'pipe'] });
+  child.stdin!.on('error', () => {});
+  const feed = setInterval(() => child.stdin!.write(Buffer.alloc(65536, 0x78)), 5);
+  child.once('exit', () => clearInterval(feed));
+  const dir = join(t.root, 'upload');
+  const hasBytes = (): boolean => readdirSync(dir).some((name) => isTemporaryUpload(name) && statSync(join(dir, name)).size > 0);
+  return { child, started: until(hasBytes, 'the temporary file to fill', 10_000) };
+}
+
+async function killMidUpload(t: TestServer, uploader: Uploader): Promise<TransferEvent> {
+  const { child } = uploader;
   let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = once(child, 'exit');
   const ended = new Promise<TransferEvent>((resolve) => {
     const onTransfer = (event: TransferEvent): void => {
@@ -71,7 +95,7 @@ async function killMidUpload(t: TestServer, ca: string): Promise<TransferEvent> 
     t.server.on('transfer', onTransfer);
   });
   try {
-    await within(once(child.stdout, 'data'), 'the uploader to start', 10_000).catch((error: unknown) => {
+    await within(uploader.started, 'the uploader to start', 10_000).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}; stderr: ${stderr}`);
     });
     child.kill('SIGKILL');
@@ -82,13 +106,13 @@ async function killMidUpload(t: TestServer, ca: string): Promise<TransferEvent> 
   }
 }
 
-async function trials(t: TestServer, ca: string): Promise<void> {
+async function trials(t: TestServer, start: () => Uploader): Promise<void> {
   const target = join(t.root, 'upload/precious.txt');
   writeFileSync(target, GOOD);
   const committed: number[] = [];
   const reportedOk: number[] = [];
   for (let trial = 0; trial < TRIALS; trial++) {
-    const event = await killMidUpload(t, ca);
+    const event = await killMidUpload(t, start());
     assert.ok(event.bytes > 0, 'the upload was under way when the client died');
     if (readFileSync(target, 'utf8') !== GOOD) {
       committed.push(trial);
@@ -101,15 +125,27 @@ async function trials(t: TestServer, ca: string): Promise<void> {
   assert.deepEqual(reportedOk, [], 'a cut upload was reported as complete');
 }
 
-describe('a client killed during an upload (kill -9)', { skip: skipUnless('python3') }, () => {
-  it('over plain FTP, the good file stays whole every time and no temporary file is left', { timeout: 120_000 }, async () => {
+describe('a client killed during an upload (kill -9)', () => {
+  const tls = tlsMaterial();
+  const ftps = { tls: { cert: tls.cert, key: tls.key, reuse: false } };
+
+  it('ftplib over plain FTP: the good file stays whole every time and no temporary file is left', { timeout: 120_000, skip: skipUnless('python3') }, async () => {
     await using t = await startServer();
-    await trials(t, '');
+    await trials(t, () => ftplibUploader(t, ''));
   });
 
-  it('over FTPS (PROT P), the same', { timeout: 120_000 }, async () => {
-    const material = tlsMaterial();
-    await using t = await startServer({ tls: { cert: material.cert, key: material.key, reuse: false } });
-    await trials(t, material.certPath);
+  it('ftplib over FTPS (PROT P): the same', { timeout: 120_000, skip: skipUnless('python3') }, async () => {
+    await using t = await startServer(ftps);
+    await trials(t, () => ftplibUploader(t, tls.certPath));
+  });
+
+  it('curl -T over plain FTP: the same', { timeout: 120_000, skip: skipUnless('curl') }, async () => {
+    await using t = await startServer();
+    await trials(t, () => curlUploader(t, ''));
+  });
+
+  it('curl -T over FTPS (--ssl-reqd): the same', { timeout: 120_000, skip: skipUnless('curl') }, async () => {
+    await using t = await startServer(ftps);
+    await trials(t, () => curlUploader(t, tls.certPath));
   });
 });
