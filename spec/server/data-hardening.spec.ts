@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isTemporaryUpload } from '../../server/fs/user-fs.js';
 import { createServer } from '../../server/index.js';
-import { expectSuccess, python, skipUnless } from '../helpers/external-clients.js';
+import { expectSuccess, python, run, skipUnless } from '../helpers/external-clients.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 import { connectData, RawFtp, readAll, writeAll } from '../helpers/raw-ftp.js';
 import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
@@ -62,6 +62,25 @@ print(json.dumps(lines))
 `;
     const lines = JSON.parse(expectSuccess(await python(script, [t.port, USER, PASSWORD]), 'ftplib')) as string[];
     assert.deepEqual(lines, ['one', 'two', 'unix', 'last']);
+  });
+
+  it('curl in ASCII mode (-B, --crlf): a Unix file goes up and comes back as it was, and a Windows one comes down as lines, with no stray CR', TIMEOUT, async (ctx) => {
+    const skip = skipUnless('curl');
+    if (skip) return ctx.skip(skip);
+    const local = tempDir('ftppy-ascii-');
+    try {
+      const url = `ftp://127.0.0.1:${t.port}`;
+      const auth = ['-sS', '--max-time', '15', '-u', `${USER}:${PASSWORD}`, '-B'];
+      writeFileSync(join(local.dir, 'unix.txt'), 'one\ntwo\n');
+      expectSuccess(await run('curl', [...auth, '--crlf', '-T', join(local.dir, 'unix.txt'), `${url}/upload/unix.txt`]), 'curl -T');
+      assert.equal(readFileSync(join(t.root, 'upload/unix.txt'), 'latin1'), 'one\ntwo\n');
+      // curl turns the wire's CRLF into the local LF on the way down.
+      assert.equal(expectSuccess(await run('curl', [...auth, `${url}/upload/unix.txt`]), 'curl'), 'one\ntwo\n');
+      writeFileSync(join(t.root, 'pub/windows2.txt'), 'a\r\nb\r\n');
+      assert.equal(expectSuccess(await run('curl', [...auth, `${url}/pub/windows2.txt`]), 'curl'), 'a\nb\n');
+    } finally {
+      local.remove();
+    }
   });
 
   it('TYPE A upload then download of CRLF text gives the same bytes on the wire', TIMEOUT, async () => {
