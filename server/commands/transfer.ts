@@ -58,7 +58,7 @@ async function store(session: Session, verb: string, arg: string, mode: UploadMo
   // A failure of the file (a full disk) is the storage's, told as such (452), not as a
   // lost connection (426), which clients retry as if it were temporary.
   let fileFailure: Error | null = null;
-  upload.stream.once('error', (error) => (fileFailure ??= error));
+  upload.stream.on('error', (error) => (fileFailure ??= error));
   await runDataTransfer(session, {
     verb,
     path: upload.path,
