@@ -49,6 +49,9 @@ const tempPrefix = randomBytes(4).toString('hex');
 let tempCount = 0;
 const temporaryName = (): string => `.ftppy-upload.${tempPrefix}.${(tempCount++).toString(36)}`;
 const TEMPORARY_NAME = /^\.ftppy-upload\.[0-9a-f]{8}\.[0-9a-z]+$/;
+// The storage paths of the temporary files this process is writing: any other one in a
+// folder being removed was left by a crash.
+const running = new Set<string>();
 
 /** Whether a directory entry is an upload in progress (or one a crash left behind): never listed. */
 export function isTemporaryUpload(name: string): boolean {
@@ -222,14 +225,18 @@ export class UserFileSystem {
       const stream = await this.#storage.write(temp, { exclusive: true, ...(existing ? { replacing: real } : {}) }).catch((error: unknown) => {
         throw asTarget(error, path);
       });
+      running.add(temp);
       const storage = this.#storage;
       return {
         stream,
         path,
-        commit: () => storage.rename(temp, real).catch((error: unknown) => {
-          throw asTarget(error, path);
-        }),
-        discard: () => storage.remove(temp).catch(() => {}),
+        commit: () => storage.rename(temp, real).then(
+          () => void running.delete(temp),
+          (error: unknown) => {
+            throw asTarget(error, path);
+          },
+        ),
+        discard: () => storage.remove(temp).catch(() => {}).finally(() => running.delete(temp)),
       };
     });
   }
@@ -267,8 +274,26 @@ export class UserFileSystem {
   rmdir(path: string): Promise<void> {
     return this.#call(path, async () => {
       this.#need('delete', path);
-      await this.#storage.rmdir(await this.#realEntry(path));
+      const real = await this.#realEntry(path);
+      try {
+        await this.#storage.rmdir(real);
+      } catch (error) {
+        // Temporary files are never listed, so a client cannot remove one a crash left.
+        if (toFileSystemError(error, path).code !== 'ENOTEMPTY' || !(await this.#removeLeftovers(real))) throw error;
+        await this.#storage.rmdir(real);
+      }
     });
+  }
+
+  /** Removes the temporary uploads in `dir` that no upload of this process is writing; false when there was none. */
+  async #removeLeftovers(dir: string): Promise<boolean> {
+    const leftovers: string[] = [];
+    for await (const entry of this.#storage.list(dir)) {
+      const temp = joinPath(dir, entry.name);
+      if (isTemporaryUpload(entry.name) && !running.has(temp)) leftovers.push(temp);
+    }
+    for (const temp of leftovers) await this.#storage.remove(temp);
+    return leftovers.length > 0;
   }
 
   remove(path: string): Promise<void> {

@@ -169,6 +169,27 @@ describe('long names and temporary uploads (item 12)', () => {
   });
 });
 
+describe('leftover temporary uploads (item 12)', () => {
+  it("RMD removes a folder that holds only a crashed upload's temporary file, never a running upload's", TIMEOUT, async () => {
+    mkdirSync(join(t.root, 'upload/crashed'));
+    writeFileSync(join(t.root, 'upload/crashed/.ftppy-upload.deadbeef.7'), 'left by a crash');
+    const ftp = await loggedIn();
+    assert.equal((await ftp.cmd('RMD upload/crashed')).code, 250);
+    mkdirSync(join(t.root, 'upload/running'));
+    const data = await connectData(await ftp.epsv());
+    assert.equal((await ftp.cmd('STOR upload/running/new.bin')).code, 150);
+    data.write('first bytes');
+    await until(() => readdirSync(join(t.root, 'upload/running')).some(isTemporaryUpload), 'the temporary file to exist', 10_000);
+    const other = await loggedIn();
+    assert.equal((await other.cmd('RMD upload/running')).code, 550);
+    await writeAll(data, ', last bytes');
+    assert.equal((await ftp.reply()).code, 226);
+    assert.equal(readFileSync(join(t.root, 'upload/running/new.bin'), 'utf8'), 'first bytes, last bytes');
+    ftp.close();
+    other.close();
+  });
+});
+
 describe('a full disk (item 15)', () => {
   it('answers 452, keeps the previous version and leaves no temporary file (a 1 MiB tmpfs)', TIMEOUT, async (ctx) => {
     const folder = tempDir('ftppy-full-');
