@@ -92,6 +92,10 @@ export class Session {
   readonly #closed: Promise<void>;
   /** Aborted when the session ends: cancels login delays, transfers, waits. */
   readonly lifetime = new AbortController();
+  // Aborted as soon as the client ends or breaks the control connection, before the
+  // session has finished closing: what tells a cut upload from a complete one.
+  readonly #client = new AbortController();
+  readonly #clientLeft = (): void => this.#client.abort(new Error('the client closed the control connection'));
 
   constructor(server: ServerContext, socket: Socket) {
     this.server = server;
@@ -101,7 +105,11 @@ export class Session {
     this.localAddress = socket.localAddress ?? '';
     this.#parser = new CommandParser({ maxLineBytes: server.options.limits.lineBytes });
     socket.setNoDelay(true);
-    socket.on('error', () => this.close());
+    socket.on('error', () => {
+      this.#clientLeft();
+      void this.close();
+    });
+    socket.once('end', this.#clientLeft).once('close', this.#clientLeft);
     this.#closed = new Promise((resolve) => socket.once('close', () => resolve()));
     void this.#closed.then(() => this.#ended());
   }
@@ -137,6 +145,11 @@ export class Session {
 
   get transfer(): ActiveTransfer | null {
     return this.#transfer;
+  }
+
+  /** Aborted once the client has ended or broken the control connection (its FIN, a reset). */
+  get clientGone(): AbortSignal {
+    return this.#client.signal;
   }
 
   /** Resolves once the control connection has closed. */
@@ -265,7 +278,13 @@ export class Session {
 
   #listen(): void {
     this.#socket.on('data', this.#onData);
-    if (this.#socket !== this.#raw) this.#socket.on('error', () => this.close());
+    if (this.#socket !== this.#raw) {
+      this.#socket.on('error', () => {
+        this.#clientLeft();
+        void this.close();
+      });
+      this.#socket.once('end', this.#clientLeft);
+    }
   }
 
   readonly #onData = (chunk: Buffer): void => {

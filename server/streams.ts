@@ -11,22 +11,30 @@ export interface ByteCodec {
 
 /**
  * TYPE A on the way out (RETR): each LF of the file becomes CRLF on the wire, as the
- * NVT-ASCII of RFC 959 §3.1.1.1 wants. A CR already in the file is data and stays.
+ * NVT-ASCII of RFC 959 §3.1.1.1 wants, unless a CR already stands before it: a Windows
+ * text file's CRLF goes out as it is, not as CR CR LF (proftpd and pyftpdlib do the
+ * same). A CR anywhere else is data and stays. The last byte of a chunk is remembered,
+ * since the CR of a CRLF may end one chunk and its LF start the next.
  */
 export function asciiEncoder(): ByteCodec {
+  let lastWasCR = false;
   return {
     push(chunk) {
+      if (chunk.length === 0) return chunk;
+      const cr = lastWasCR;
+      lastWasCR = chunk[chunk.length - 1] === CR;
+      const bare = (i: number): boolean => (i === 0 ? !cr : chunk[i - 1] !== CR);
       let count = 0;
-      for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) count++;
+      for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) if (bare(i)) count++;
       if (count === 0) return chunk;
       const out = Buffer.allocUnsafe(chunk.length + count);
       let n = 0;
       let from = 0;
       for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) {
+        if (!bare(i)) continue;
         n += chunk.copy(out, n, from, i);
         out[n++] = CR;
-        out[n++] = LF;
-        from = i + 1;
+        from = i; // the LF itself goes with the next copy
       }
       n += chunk.copy(out, n, from);
       return out.subarray(0, n);

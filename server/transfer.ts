@@ -88,6 +88,33 @@ function failureReply(error: unknown, transfer: ActiveTransfer, stallMs: number)
 }
 
 /**
+ * Throws when the client has left, or leaves within `ms`, as its upload's data connection
+ * ends. A live client waits for the 226 with its control connection open; a client
+ * killed mid-upload (kill -9, a crash) has its kernel close both connections at once,
+ * and the data connection's end then looks like the end of the file. The two ends reach
+ * the server in either order, a few milliseconds apart under load (spec/server/
+ * killed-upload.spec.ts; README "How it behaves"), hence the short wait. Over TLS a
+ * close_notify would tell the two apart, but Node does not say whether one came.
+ */
+function clientStayed(session: Session, ms: number): Promise<void> {
+  const gone = session.clientGone;
+  const cut = (): DataConnectionError => new DataConnectionError(426, 'The control connection closed as the upload ended: the upload was cut short, not stored');
+  if (gone.aborted) return Promise.reject(cut());
+  if (ms === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      gone.removeEventListener('abort', onGone);
+      resolve();
+    }, ms);
+    const onGone = (): void => {
+      clearTimeout(timer);
+      reject(cut());
+    };
+    gone.addEventListener('abort', onGone, { once: true });
+  });
+}
+
+/**
  * Runs one transfer: 150, the data connection (passive or active, TLS when PROT P),
  * the bytes, then 226, or on any failure 425/426/451/452/522 after cleaning up. While
  * it runs the session keeps reading the control connection, so ABOR and STAT are
@@ -113,6 +140,7 @@ export async function runDataTransfer(session: Session, spec: DataTransfer): Pro
     const data = socket;
     data.setTimeout(ms.stall, () => data.destroy(Object.assign(new Error('data connection stalled'), { name: 'StallError' })));
     await spec.run(data, transfer.signal, (n) => (transfer.bytes += n));
+    if (spec.direction === 'upload') await clientStayed(session, ms.uploadSettle);
     await spec.commit?.();
   } catch (error) {
     failure = error;

@@ -121,8 +121,17 @@ export const files: CommandGroup = {
         return;
       }
       const path = session.resolve(arg.slice(space + 1));
-      await session.fs.setModified(path, new Date(time));
-      session.reply(213, `Modify=${arg.slice(0, space)}; ${path}`);
+      try {
+        await session.fs.setModified(path, new Date(time));
+      } catch (error) {
+        if (!(error instanceof FileSystemError && error.code === 'EINVAL')) throw error;
+        session.reply(501, `${arg.slice(0, space)}: a time this filesystem cannot store`);
+        return;
+      }
+      // The time the file got, which is not always the one asked for: a filesystem
+      // clamps what it cannot hold (ext4: 1901 to 2446) and rounds to its precision.
+      const { modified } = await session.fs.stat(path);
+      session.reply(213, `Modify=${formatTimeVal(modified)}; ${path}`);
     },
   },
   SITE: { access: 'session', arg: 'required', run: site },

@@ -1,3 +1,4 @@
+import { FileSystemError, toFileSystemError } from '../fs/errors.js';
 import type { UploadMode } from '../fs/user-fs.js';
 import type { Session } from '../session.js';
 import { asciiDecoder, asciiEncoder, pump } from '../streams.js';
@@ -22,20 +23,27 @@ async function retrieve(session: Session, arg: string): Promise<void> {
   const path = session.resolve(arg);
   const { stream, info } = await session.fs.read(path, offset);
   const ascii = session.type === 'A' ? asciiEncoder() : null;
+  const announced = info.size - offset;
+  let read = 0;
   await runDataTransfer(session, {
     verb: 'RETR',
     path,
     direction: 'download',
-    opening: `Opening ${typeName(session)} mode data connection for ${path} (${info.size - offset} bytes)`,
-    run: (socket, signal, count) =>
-      pump(stream, socket, {
+    opening: `Opening ${typeName(session)} mode data connection for ${path} (${announced} bytes)`,
+    async run(socket, signal, count) {
+      await pump(stream, socket, {
         signal,
         onChunk: (chunk) => {
+          read += chunk.length;
           const out = ascii ? ascii.push(chunk) : chunk;
           count(out.length);
           return out;
         },
-      }),
+      });
+      // Stream mode ends a file with the connection, so a client cannot tell a file cut
+      // short (truncated while it was read) from a whole one: the reply must (451).
+      if (read < announced) throw new FileSystemError('EIO', path, `${path} shrank while it was sent: ${read} of the ${announced} bytes announced`);
+    },
     discard: () => {
       stream.destroy();
     },
@@ -47,6 +55,10 @@ async function store(session: Session, verb: string, arg: string, mode: UploadMo
   const path = session.resolve(arg === '' ? '.' : arg);
   const upload = await session.fs.upload(path, mode);
   const ascii = session.type === 'A' ? asciiDecoder() : null;
+  // A failure of the file (a full disk) is the storage's, told as such (452), not as a
+  // lost connection (426), which clients retry as if it were temporary.
+  let fileFailure: Error | null = null;
+  upload.stream.on('error', (error) => (fileFailure ??= error));
   await runDataTransfer(session, {
     verb,
     path: upload.path,
@@ -62,6 +74,8 @@ async function store(session: Session, verb: string, arg: string, mode: UploadMo
         },
         onEnd: () => ascii?.end() ?? null,
         waitForClose: true,
+      }).catch((error: unknown) => {
+        throw fileFailure ? toFileSystemError(fileFailure, upload.path) : error;
       }),
     commit: () => upload.commit(),
     discard: async () => {

@@ -1,5 +1,5 @@
 import {
-  closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, realpathSync,
+  closeSync, constants, fchmodSync, fchownSync, fstatSync, ftruncateSync, lstatSync, openSync, realpathSync,
   opendirSync, renameSync, statSync, type Dir, type Stats,
 } from 'node:fs';
 import { chmod, lstat, mkdir, realpath, rmdir, unlink, utimes } from 'node:fs/promises';
@@ -136,6 +136,7 @@ export class DiskStorage implements Storage {
       else if (mode.start !== undefined && mode.start > 0) {
         fd = openSync(disk, constants.O_WRONLY | constants.O_CREAT);
       } else fd = openSync(disk, 'w');
+      if (mode.replacing !== undefined) this.#takeOwnership(fd, await this.#disk(mode.replacing));
       const start = mode.start ?? 0;
       if (!mode.append && start > 0) {
         // REST + STOR: what follows the restart point is replaced, so drop the old tail.
@@ -148,6 +149,27 @@ export class DiskStorage implements Storage {
       }
       return new FileWriter(fd, mode.append ? null : start);
     });
+  }
+
+  /** Gives the open file `fd` the mode and owner of `like` (when it still exists). */
+  #takeOwnership(fd: number, like: string): void {
+    const model = statSync(like, { throwIfNoEntry: false });
+    if (!model) return;
+    try {
+      fchmodSync(fd, model.mode & 0o777);
+      const own = fstatSync(fd);
+      if (own.uid !== model.uid || own.gid !== model.gid) {
+        try {
+          fchownSync(fd, model.uid, model.gid);
+        } catch (error) {
+          // Only root (or CAP_CHOWN) may give a file away: otherwise it stays the server's.
+          if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+        }
+      }
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
   }
 
   mkdir(path: string): Promise<void> {

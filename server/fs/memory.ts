@@ -110,7 +110,9 @@ export class MemoryStorage implements Storage {
     const existing = parent.children.get(name);
     if (existing?.kind === 'dir') throw new FileSystemError('EISDIR', path);
     if (existing && mode.exclusive) throw new FileSystemError('EEXIST', path);
-    const file: FileNode = existing ?? { kind: 'file', data: Buffer.alloc(0), modified: new Date(), mode: 0o644 };
+    const replaced = mode.replacing === undefined ? undefined : this.#find(mode.replacing);
+    const newMode = replaced?.kind === 'file' ? replaced.mode & 0o777 : 0o644;
+    const file: FileNode = existing ?? { kind: 'file', data: Buffer.alloc(0), modified: new Date(), mode: newMode };
     const keep = mode.append ? file.data.length : Math.min(mode.start ?? 0, file.data.length);
     const head = file.data.subarray(0, keep);
     if (!existing) parent.children.set(name, file);

@@ -30,6 +30,12 @@ export interface WriteMode {
   append?: boolean;
   /** Fail with EEXIST when the file exists (STOU, temporary files). */
   exclusive?: boolean;
+  /**
+   * The file this new one will be renamed over (a temporary upload): it takes that
+   * file's permission bits, without setuid/setgid/sticky, and its owner where the
+   * process may give files away.
+   */
+  replacing?: string;
 }
 
 export interface Storage {

@@ -41,13 +41,28 @@ export interface UploadMode {
   unique?: boolean;
 }
 
-const TEMP_SUFFIX = '.ftppy-upload';
-
 // Temporary names: a random prefix drawn once per process, then a counter (random bytes
 // for every upload showed in the profile of the server under load). `wx` makes them safe
-// even if two processes drew the same prefix.
+// even if two processes drew the same prefix. They do not carry the target's name, so
+// their length is bounded: a target of 255 bytes (the usual limit) still has one.
 const tempPrefix = randomBytes(4).toString('hex');
 let tempCount = 0;
+const temporaryName = (): string => `.ftppy-upload.${tempPrefix}.${(tempCount++).toString(36)}`;
+const TEMPORARY_NAME = /^\.ftppy-upload\.[0-9a-f]{8}\.[0-9a-z]+$/;
+// The storage paths of the temporary files this process is writing: any other one in a
+// folder being removed was left by a crash.
+const running = new Set<string>();
+
+/** Whether a directory entry is an upload in progress (or one a crash left behind): never listed. */
+export function isTemporaryUpload(name: string): boolean {
+  return TEMPORARY_NAME.test(name);
+}
+
+/** A failure on the temporary file, told about the target: its name is the server's business. */
+function asTarget(error: unknown, path: string): FileSystemError {
+  const failure = toFileSystemError(error, path);
+  return failure.path === path ? failure : new FileSystemError(failure.code, path, undefined, { cause: failure });
+}
 
 /**
  * One user's view of a storage: a root that acts as a chroot, and rights. Every path is
@@ -155,6 +170,7 @@ export class UserFileSystem {
     }
     try {
       for await (const entry of this.#storage.list(real)) {
+        if (isTemporaryUpload(entry.name)) continue;
         const child = joinPath(path, entry.name);
         if (entry.stat.kind !== 'link') {
           yield this.#info(child, entry.stat);
@@ -203,14 +219,24 @@ export class UserFileSystem {
       }
       // Replacing a file destroys what was there, as deleting it would.
       if (existing) this.#need('delete', path);
-      const temp = joinPath(parentOf(real), `.${baseName(real)}.${tempPrefix}${(tempCount++).toString(36)}${TEMP_SUFFIX}`);
-      const stream = await this.#storage.write(temp, { exclusive: true });
+      const temp = joinPath(parentOf(real), temporaryName());
+      // The new file takes the mode (and owner) of the one it replaces: a chmod 600 file
+      // must not become world-readable because it was uploaded again.
+      const stream = await this.#storage.write(temp, { exclusive: true, ...(existing ? { replacing: real } : {}) }).catch((error: unknown) => {
+        throw asTarget(error, path);
+      });
+      running.add(temp);
       const storage = this.#storage;
       return {
         stream,
         path,
-        commit: () => storage.rename(temp, real),
-        discard: () => storage.remove(temp).catch(() => {}),
+        commit: () => storage.rename(temp, real).then(
+          () => void running.delete(temp),
+          (error: unknown) => {
+            throw asTarget(error, path);
+          },
+        ),
+        discard: () => storage.remove(temp).catch(() => {}).finally(() => running.delete(temp)),
       };
     });
   }
@@ -248,8 +274,26 @@ export class UserFileSystem {
   rmdir(path: string): Promise<void> {
     return this.#call(path, async () => {
       this.#need('delete', path);
-      await this.#storage.rmdir(await this.#realEntry(path));
+      const real = await this.#realEntry(path);
+      try {
+        await this.#storage.rmdir(real);
+      } catch (error) {
+        // Temporary files are never listed, so a client cannot remove one a crash left.
+        if (toFileSystemError(error, path).code !== 'ENOTEMPTY' || !(await this.#removeLeftovers(real))) throw error;
+        await this.#storage.rmdir(real);
+      }
     });
+  }
+
+  /** Removes the temporary uploads in `dir` that no upload of this process is writing; false when there was none. */
+  async #removeLeftovers(dir: string): Promise<boolean> {
+    const leftovers: string[] = [];
+    for await (const entry of this.#storage.list(dir)) {
+      const temp = joinPath(dir, entry.name);
+      if (isTemporaryUpload(entry.name) && !running.has(temp)) leftovers.push(temp);
+    }
+    for (const temp of leftovers) await this.#storage.remove(temp);
+    return leftovers.length > 0;
   }
 
   remove(path: string): Promise<void> {

@@ -33,7 +33,7 @@ const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
 const show = (bytes: Buffer): string => JSON.stringify(bytes.toString('latin1'));
 
 /** The conversions done on the whole input at once, to compare the chunked ones with. */
-const encoded = (input: Buffer): Buffer => latin1(input.toString('latin1').replaceAll('\n', '\r\n'));
+const encoded = (input: Buffer): Buffer => latin1(input.toString('latin1').replace(/(?<!\r)\n/g, '\r\n'));
 const decoded = (input: Buffer): Buffer => latin1(input.toString('latin1').replaceAll('\r\n', '\n'));
 
 /** Inputs with every CR/LF arrangement that matters, plus seeded random ones biased to CR and LF. */
@@ -178,8 +178,19 @@ const isError = (expected: Error) => (error: unknown): boolean => error === expe
 describe('asciiEncoder (TYPE A out: LF → CRLF)', () => {
   it('turns each LF into CRLF and leaves a CR of the file as data', () => {
     assert.equal(show(run(asciiEncoder(), [latin1('a\nb\n\nc')])), show(latin1('a\r\nb\r\n\r\nc')));
-    // The file's own CRLF keeps its CR: the encoder converts LF, it does not guess.
-    assert.equal(show(run(asciiEncoder(), [latin1('x\r\ny\r')])), show(latin1('x\r\r\ny\r')));
+    assert.equal(show(run(asciiEncoder(), [latin1('a\rb\r')])), show(latin1('a\rb\r')));
+  });
+
+  it("sends a file's own CRLF as it is, not as CR CR LF (a Windows text file, as proftpd and pyftpdlib do)", () => {
+    assert.equal(show(run(asciiEncoder(), [latin1('x\r\ny\r\n\r\n')])), show(latin1('x\r\ny\r\n\r\n')));
+    assert.equal(show(run(asciiEncoder(), [latin1('x\r\r\n\n\r')])), show(latin1('x\r\r\n\r\n\r')));
+  });
+
+  it('remembers a CR that ends one chunk when the next starts with LF', () => {
+    const encoder = asciiEncoder();
+    assert.equal(show(encoder.push(latin1('one\r'))), show(latin1('one\r')));
+    assert.equal(show(encoder.push(latin1('\ntwo\n'))), show(latin1('\ntwo\r\n')));
+    assert.equal(show(encoder.push(latin1('\n'))), show(latin1('\r\n')), 'an LF after an LF is still converted');
   });
 
   it('returns a chunk without LF as it is, an empty chunk as empty, and holds nothing back', () => {

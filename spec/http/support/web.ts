@@ -7,6 +7,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { startWebServer, type WebServer, type WebServerOptions } from '../../../http/index.js';
 import type { ServerOptions } from '../../../server/index.js';
+import { isTemporaryUpload } from '../../../server/fs/user-fs.js';
 import { PASSWORD, startServer, USER, type TestServer } from '../../helpers/test-server.js';
 
 export { PASSWORD, USER };
@@ -96,13 +97,13 @@ export function formBody(parts: { field?: string; filename?: string | null; cont
   return { body: Buffer.concat(pieces), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-/** Temporary upload files (`.name.<hex>.ftppy-upload`) anywhere under `dir`: there must be none once a request is answered. */
+/** Temporary upload files (`.ftppy-upload.<hex>.<n>`) anywhere under `dir`: there must be none once a request is answered. */
 export function leftovers(dir: string): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) found.push(...leftovers(path));
-    else if (entry.name.endsWith('.ftppy-upload')) found.push(path);
+    else if (isTemporaryUpload(entry.name)) found.push(path);
   }
   return found;
 }
