@@ -1,5 +1,6 @@
 import { formatMlsxLine, formatUnixLine, type ListingEntry } from '../../protocol/listing/index.js';
 import { octalText } from '../../protocol/listing/mode.js';
+import { encodeRaw } from '../../protocol/text.js';
 import { FileSystemError } from '../fs/errors.js';
 import { baseName, parentOf } from '../fs/path.js';
 import type { FileInfo } from '../fs/user-fs.js';
@@ -53,7 +54,7 @@ const BATCH = 16 * 1024;
 async function* batches(entries: AsyncIterable<FileInfo>, line: (info: FileInfo) => string, count: (n: number) => void): AsyncGenerator<Buffer> {
   let text = '';
   const piece = (): Buffer => {
-    const bytes = Buffer.from(text);
+    const bytes = encodeRaw(text);
     count(bytes.length);
     text = '';
     return bytes;

@@ -4,24 +4,33 @@ import {
 } from 'node:fs';
 import { chmod, lstat, mkdir, realpath, rmdir, unlink, utimes } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { setImmediate as turn } from 'node:timers/promises';
 import type { Readable, Writable } from 'node:stream';
+import { decodeRaw, encodeRaw, hasRawBytes } from '../../protocol/text.js';
 import { fileReader, FileWriter } from './disk-file.js';
 import { FileSystemError, toFileSystemError } from './errors.js';
 import { joinPath, parentOf, baseName } from './path.js';
-import { compareNames, type Storage, type StorageEntry, type StorageStat, type WriteMode } from './storage.js';
+import { SortedRuns } from './sorted-runs.js';
+import { TimeSlice } from './time-slice.js';
+import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js';
+
+// A folder is listed in slices of this many milliseconds (its names read and sorted in
+// runs of NAME_RUN, then an lstat per entry), with the event loop let run between them:
+// 100,000 entries held every other session for a second when listed in one go.
+const SLICE_MS = 10;
+const NAME_RUN = 2000;
+
+/**
+ * A path for a `node:fs` call: as it is, or as its bytes when it carries names that are
+ * not UTF-8 (see decodeRaw in protocol/text.ts), which a string would write as UTF-8.
+ */
+function native(disk: string): string | Buffer {
+  return hasRawBytes(disk) ? encodeRaw(disk) : disk;
+}
 
 function toStat(s: Stats, link = false): StorageStat {
   const kind = link ? 'link' : s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
   return { kind, size: s.isFile() ? s.size : 0, modified: s.mtime, mode: s.mode & 0o7777 };
 }
-
-// A folder's entries are looked at (lstat) this many at a time, and its names read this
-// many at a time; between two batches the event loop runs, so a folder of 100,000 entries
-// does not hold up every other session for a second, while a folder of up to 500 entries
-// is listed in one go, as fast as ever.
-const STAT_BATCH = 500;
-const NAME_BATCH = 4000;
 
 /**
  * The default storage: a directory on disk. Links are followed, and reported by `realpath`.
@@ -65,7 +74,7 @@ export class DiskStorage implements Storage {
   }
 
   stat(path: string): Promise<StorageStat> {
-    return this.#call(path, async (disk) => toStat(statSync(disk)));
+    return this.#call(path, async (disk) => toStat(statSync(native(disk))));
   }
 
   async realpath(path: string): Promise<string | null> {
@@ -73,14 +82,14 @@ export class DiskStorage implements Storage {
     const disk = await this.#disk(path);
     let real: string;
     try {
-      real = realpathSync.native(disk);
+      real = decodeRaw(realpathSync.native(native(disk), { encoding: 'buffer' }));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw toFileSystemError(error, path);
       if (path === '/') return null;
       // Missing: fine when nothing stands there at all, but a dangling link would let a
       // later write create its target wherever the link points.
-      const there = lstatSync(disk, { throwIfNoEntry: false });
+      const there = lstatSync(native(disk), { throwIfNoEntry: false });
       if (there?.isSymbolicLink()) return null;
       const parent = await this.realpath(parentOf(path));
       return parent === null ? null : joinPath(parent, baseName(path));
@@ -92,44 +101,59 @@ export class DiskStorage implements Storage {
 
   async *list(path: string): AsyncIterable<StorageEntry> {
     const disk = await this.#call(path, async (d) => d);
-    const names = await this.#names(disk, path);
-    for (let i = 0; i < names.length; i++) {
-      if (i > 0 && i % STAT_BATCH === 0) await turn();
+    const slice = new TimeSlice(SLICE_MS);
+    const raw = hasRawBytes(disk);
+    for (const name of (await this.#names(disk, path, slice)).sorted()) {
+      if (slice.due()) await slice.pause();
       let s: Stats | undefined;
       try {
-        s = lstatSync(join(disk, names[i]!), { throwIfNoEntry: false });
+        s = lstatSync(raw || hasRawBytes(name) ? native(`${disk}${sep}${name}`) : `${disk}${sep}${name}`, { throwIfNoEntry: false });
       } catch {
         // unreadable since readdir: skipped, as a vanished one is
       }
-      if (s) yield { name: names[i]!, stat: toStat(s, s.isSymbolicLink()) };
+      if (s) yield { name, stat: toStat(s, s.isSymbolicLink()) };
     }
   }
 
-  /** A folder's names, sorted: read synchronously, like every other metadata call here, in batches. */
-  async #names(disk: string, path: string): Promise<string[]> {
-    const names: string[] = [];
+  /**
+   * A folder's names: read synchronously, like every other metadata call here, a slice at
+   * a time. Node decodes names as UTF-8, which loses every byte that is not; a folder
+   * holding such a name (it shows as U+FFFD) is read again as bytes (decodeRaw).
+   */
+  async #names(disk: string, path: string, slice: TimeSlice): Promise<SortedRuns> {
+    const names = new SortedRuns(NAME_RUN);
+    if (await this.#readNames(disk, path, slice, 'utf8', (name) => names.add(name))) return names;
+    const raw = new SortedRuns(NAME_RUN);
+    await this.#readNames(disk, path, slice, 'buffer', (name) => raw.add(decodeRaw(name as unknown as Buffer)));
+    return raw;
+  }
+
+  /** Reads every name of a folder; for text names, stops at one that was not UTF-8 and returns false. */
+  async #readNames(disk: string, path: string, slice: TimeSlice, encoding: 'utf8' | 'buffer', add: (name: string) => void): Promise<boolean> {
     let dir: Dir;
     try {
-      dir = opendirSync(disk, { bufferSize: 32 });
+      // (@types/node types only text encodings here; Node takes 'buffer' and gives Buffers.)
+      dir = opendirSync(native(disk), { bufferSize: 32, encoding: encoding as BufferEncoding });
     } catch (error) {
       throw toFileSystemError(error, path);
     }
     try {
       for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
-        names.push(d.name);
-        if (names.length % NAME_BATCH === 0) await turn();
+        if (encoding === 'utf8' && d.name.includes('\uFFFD')) return false;
+        add(d.name);
+        if (slice.due()) await slice.pause();
       }
+      return true;
     } catch (error) {
       throw toFileSystemError(error, path);
     } finally {
       dir.closeSync();
     }
-    return names.sort(compareNames);
   }
 
   read(path: string, start: number): Promise<Readable> {
     return this.#call(path, async (disk) => {
-      const fd = openSync(disk, 'r');
+      const fd = openSync(native(disk), 'r');
       let size: number;
       try {
         const stat = fstatSync(fd);
@@ -146,11 +170,12 @@ export class DiskStorage implements Storage {
   write(path: string, mode: WriteMode): Promise<Writable> {
     return this.#call(path, async (disk) => {
       let fd: number;
-      if (mode.append) fd = openSync(disk, 'a');
-      else if (mode.exclusive) fd = openSync(disk, 'wx');
+      const file = native(disk);
+      if (mode.append) fd = openSync(file, 'a');
+      else if (mode.exclusive) fd = openSync(file, 'wx');
       else if (mode.start !== undefined && mode.start > 0) {
-        fd = openSync(disk, constants.O_WRONLY | constants.O_CREAT);
-      } else fd = openSync(disk, 'w');
+        fd = openSync(file, constants.O_WRONLY | constants.O_CREAT);
+      } else fd = openSync(file, 'w');
       const start = mode.start ?? 0;
       if (!mode.append && start > 0) {
         // REST + STOR: what follows the restart point is replaced, so drop the old tail.
@@ -167,31 +192,31 @@ export class DiskStorage implements Storage {
 
   mkdir(path: string): Promise<void> {
     return this.#call(path, async (disk) => {
-      await mkdir(disk);
+      await mkdir(native(disk));
     });
   }
 
   rmdir(path: string): Promise<void> {
-    return this.#call(path, (disk) => rmdir(disk));
+    return this.#call(path, (disk) => rmdir(native(disk)));
   }
 
   remove(path: string): Promise<void> {
     return this.#call(path, async (disk) => {
-      const s = await lstat(disk);
+      const s = await lstat(native(disk));
       if (s.isDirectory()) throw new FileSystemError('EISDIR', path);
-      await unlink(disk);
+      await unlink(native(disk));
     });
   }
 
   rename(from: string, to: string): Promise<void> {
-    return this.#call(from, async (source) => renameSync(source, await this.#disk(to)));
+    return this.#call(from, async (source) => renameSync(native(source), native(await this.#disk(to))));
   }
 
   setModified(path: string, time: Date): Promise<void> {
-    return this.#call(path, (disk) => utimes(disk, time, time));
+    return this.#call(path, (disk) => utimes(native(disk), time, time));
   }
 
   chmod(path: string, mode: number): Promise<void> {
-    return this.#call(path, (disk) => chmod(disk, mode));
+    return this.#call(path, (disk) => chmod(native(disk), mode));
   }
 }

@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { FileSystemError } from './errors.js';
 import { baseName, joinPath, parentOf, splitPath } from './path.js';
-import { compareNames, type Storage, type StorageEntry, type StorageStat, type WriteMode } from './storage.js';
+import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js';
 
 interface FileNode {
   kind: 'file';
@@ -90,7 +90,7 @@ export class MemoryStorage implements Storage {
 
   async *list(path: string): AsyncIterable<StorageEntry> {
     const dir = this.#dir(path);
-    for (const [name, node] of [...dir.children].sort(([a], [b]) => compareNames(a, b))) yield { name, stat: this.#stat(node) };
+    for (const name of [...dir.children.keys()].sort()) yield { name, stat: this.#stat(dir.children.get(name)!) };
   }
 
   async read(path: string, start: number): Promise<Readable> {

@@ -41,7 +41,10 @@ export interface Storage {
    * kept as given: `/dir/new.txt` → `/real-dir/new.txt`.
    */
   realpath(path: string): Promise<string | null>;
-  /** The entries of a directory, one at a time, sorted by name (compareNames), as ls sorts them. */
+  /**
+   * The entries of a directory, one at a time, sorted by name as `Array.prototype.sort`
+   * sorts strings (code unit order: byte order for ASCII, as `LC_ALL=C ls`).
+   */
   list(path: string): AsyncIterable<StorageEntry>;
   /** A stream of the file's bytes from `start`. Opening fails before any byte is read. */
   read(path: string, start: number): Promise<Readable>;
@@ -54,9 +57,4 @@ export interface Storage {
   rename(from: string, to: string): Promise<void>;
   setModified(path: string, time: Date): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
-}
-
-/** The order of a listing: by name, character code by character code (byte order for ASCII), as `LC_ALL=C ls`. */
-export function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -9,7 +9,9 @@ import { connectData, RawFtp } from '../helpers/raw-ftp.js';
 import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
 
 const ENTRIES = 100_000;
-// Generous for a loaded 2-core machine, far below the ~1 s a synchronous listing took.
+// Generous for a loaded 2-core machine, far below the ~1 s a synchronous listing took. On a
+// machine so busy that one listing takes several seconds, the bound is a quarter of the
+// quickest listing instead: a server that lists in one go holds a NOOP for all of it.
 const WORST_NOOP_MS = 200;
 
 let t: TestServer;
@@ -45,7 +47,7 @@ function countLines(socket: Socket): Promise<number> {
 }
 
 describe('a huge folder', () => {
-  it('is listed while another session’s NOOPs keep answering within 200 ms', { timeout: 120_000 }, async () => {
+  it('is listed while another session’s NOOPs keep answering within 200 ms (on a machine not swamped)', { timeout: 120_000 }, async () => {
     const lister = await loggedIn();
     const pinger = await loggedIn();
     let listing = true;
@@ -58,18 +60,22 @@ describe('a huge folder', () => {
         await new Promise((resolve) => setTimeout(resolve, 3));
       }
     })();
+    let quickest = Infinity;
     for (const verb of ['LIST', 'NLST', 'MLSD']) {
+      const start = performance.now();
       const data = await connectData(await lister.epsv());
       const lines = countLines(data);
       assert.equal((await lister.cmd(`${verb} /huge`)).code, 150);
       assert.equal(await lines, ENTRIES, verb);
       assert.equal((await lister.reply(60_000)).code, 226);
+      quickest = Math.min(quickest, performance.now() - start);
     }
     listing = false;
     await pings;
     const worst = Math.max(...rtts);
-    console.log(`worst NOOP round trip while listing ${ENTRIES} entries: ${worst.toFixed(1)} ms over ${rtts.length} NOOPs`);
-    assert.ok(worst < WORST_NOOP_MS, `worst NOOP round trip ${worst.toFixed(1)} ms`);
+    const bound = Math.max(WORST_NOOP_MS, quickest / 4);
+    console.log(`worst NOOP round trip while listing ${ENTRIES} entries: ${worst.toFixed(1)} ms over ${rtts.length} NOOPs (quickest listing ${quickest.toFixed(0)} ms)`);
+    assert.ok(worst < bound, `worst NOOP round trip ${worst.toFixed(1)} ms, bound ${bound.toFixed(0)} ms`);
     lister.close();
     pinger.close();
   });
