@@ -67,11 +67,12 @@ async function* batches(entries: AsyncIterable<FileInfo>, line: (info: FileInfo)
 }
 
 /**
- * Which entries of a folder a listing shows: the one place that decides. LIST and NLST
- * show dot files only with -a (or to a glob that begins with a dot), as ls and vsftpd;
- * MLSD shows every entry, being read by programs (ours syncs dot files through it).
+ * Which entries of a folder a listing shows (LIST, NLST, MLSD, STAT): the one place that
+ * decides. LIST and NLST show dot files only with -a (or to a glob that begins with a
+ * dot), as ls and vsftpd; MLSD passes `all`, being read by programs (ours syncs dot files
+ * through it).
  */
-function shownBy(options: { all: boolean; glob: ((name: string) => boolean) | null }): (info: FileInfo) => boolean {
+function shownBy(options: { all: boolean; glob?: ((name: string) => boolean) | null }): (info: FileInfo) => boolean {
   const { all, glob } = options;
   if (glob) return (info) => glob(info.name);
   return all ? () => true : (info) => !info.name.startsWith('.');
@@ -179,7 +180,7 @@ export const listing: CommandGroup = {
         session.reply(501, `${path} is not a directory`);
         return;
       }
-      return listOver(session, 'MLSD', path, () => session.fs.list(path), (info) => mlsxLine(session, info));
+      return listOver(session, 'MLSD', path, () => only(session.fs.list(path), shownBy({ all: true })), (info) => mlsxLine(session, info));
     },
   },
   MLST: {
