@@ -130,19 +130,32 @@ async function lsOver(session: Session, verb: 'LIST' | 'NLST', arg: string): Pro
   if (!dataReady(session)) return;
   session.restart = 0;
   const { all, long, path: given } = parseLsArgs(arg);
+  // Before anything is looked up: without the right, whether a path exists is not told.
+  if (!session.fs.can('read')) {
+    const path = session.resolve(given);
+    throw new FileSystemError('EACCES', path, `Permission denied (no read right): ${path}`);
+  }
   const target = await findTarget(session, given);
-  if (!session.fs.can('read')) throw new FileSystemError('EACCES', target.path, `Permission denied (no read right): ${target.path}`);
   let line: (info: FileInfo) => string;
   if (verb === 'LIST' || long) {
     const now = new Date();
     line = (info) => formatUnixLine(toEntry(info), now);
   } else {
-    // As vsftpd and proftpd: names relative to what was asked for, so each can be RETRieved.
-    const slash = given.lastIndexOf('/');
-    const prefix = target.glob ? given.slice(0, slash + 1) : target.info.kind !== 'dir' ? null : given === '' ? '' : given.endsWith('/') ? given : `${given}/`;
+    const prefix = nameListPrefix(given, target);
     line = (info) => (prefix === null ? given : prefix + info.name).replace(LINE_BREAKS, '?');
   }
   return listOver(session, verb, target.path, () => entriesOf(session, target, all), line);
+}
+
+/**
+ * What NLST writes before each name: as vsftpd and proftpd, names relative to what was
+ * asked for, so each can be RETRieved as it stands (`NLST pub` → `pub/a.txt`, `NLST
+ * *.txt` → `a.txt`); null when a file was named, which is written as it was given.
+ */
+function nameListPrefix(given: string, target: Target): string | null {
+  if (target.glob) return given.slice(0, given.lastIndexOf('/') + 1);
+  if (target.info.kind !== 'dir') return null;
+  return given === '' || given.endsWith('/') ? given : `${given}/`;
 }
 
 // STAT <path> holds its reply in memory, so it is cut short; LIST has no such bound.

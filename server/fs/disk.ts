@@ -105,9 +105,10 @@ export class DiskStorage implements Storage {
     const raw = hasRawBytes(disk);
     for (const name of (await this.#names(disk, path, slice)).sorted()) {
       if (slice.due()) await slice.pause();
+      const file = `${disk}${sep}${name}`; // not join(): it would normalise the whole path each time
       let s: Stats | undefined;
       try {
-        s = lstatSync(raw || hasRawBytes(name) ? native(`${disk}${sep}${name}`) : `${disk}${sep}${name}`, { throwIfNoEntry: false });
+        s = lstatSync(raw || hasRawBytes(name) ? encodeRaw(file) : file, { throwIfNoEntry: false });
       } catch {
         // unreadable since readdir: skipped, as a vanished one is
       }
