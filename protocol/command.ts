@@ -1,12 +1,15 @@
 import { InvalidArgumentError } from './errors.js';
 import { LineSplitter } from './lines.js';
-import { decodeText } from './text.js';
+import { decodeRaw } from './text.js';
 
 /** One command line as the server reads it. */
 export interface Command {
   /** The verb, upper-cased (`retr` and `RETR` are the same command). */
   verb: string;
-  /** Everything after the first space, verbatim: paths may hold spaces, leading ones too. */
+  /**
+   * Everything after the first space, verbatim: paths may hold spaces, leading ones too.
+   * Bytes that are not UTF-8 are kept as raw bytes (decodeRaw), so a name is found again.
+   */
   arg: string;
 }
 
@@ -74,7 +77,7 @@ export class CommandParser {
     const space = line.indexOf(0x20, start);
     const verbEnd = space === -1 || space >= end ? end : space;
     const verb = line.toString('latin1', start, verbEnd).toUpperCase();
-    const arg = verbEnd < end ? decodeText(line, verbEnd + 1, end) : '';
+    const arg = verbEnd < end ? decodeRaw(line, verbEnd + 1, end) : '';
     this.#out.push({ verb, arg });
   };
 

@@ -9,3 +9,70 @@ export function decodeText(buf: Buffer, start = 0, end = buf.length): string {
   if (!text.includes('\uFFFD')) return text;
   return isUtf8(buf.subarray(start, end)) ? text : buf.toString('latin1', start, end);
 }
+
+// Raw names. A file name on disk that is not UTF-8 (a Latin-1 é, byte 0xE9) must survive
+// the trip from a listing to a command and back byte for byte, as it does with vsftpd, or
+// backups over FTP miss it. Such bytes are carried in strings the way Python's
+// surrogateescape carries them (PEP 383): each byte that is not part of valid UTF-8
+// becomes the lone surrogate U+DC80–U+DCFF, which no decoded text can hold, so the mapping
+// is one-to-one and such a name stays a string everywhere in between (path joins, globs,
+// messages). Bytes are converted only at the edges: a command line read (decodeRaw), a
+// file system call, a listing line or reply written (encodeRaw).
+
+const ESCAPED = /[\uDC80-\uDCFF]/u; // lone: with the u flag, a surrogate pair is one code point
+
+/** Whether `text` carries raw bytes (it came from bytes that were not UTF-8). */
+export function hasRawBytes(text: string): boolean {
+  return ESCAPED.test(text);
+}
+
+/** The length of the valid UTF-8 sequence at `i`, or 0 (RFC 3629 §4: no overlongs, no surrogates). */
+function sequenceLength(buf: Buffer, i: number, end: number): number {
+  const b0 = buf[i]!;
+  if (b0 < 0x80) return 1;
+  const cont = (at: number, lo = 0x80, hi = 0xbf): boolean => at < end && buf[at]! >= lo && buf[at]! <= hi;
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(i + 1) ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const [lo, hi] = b0 === 0xe0 ? [0xa0, 0xbf] : b0 === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return cont(i + 1, lo, hi) && cont(i + 2) ? 3 : 0;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const [lo, hi] = b0 === 0xf0 ? [0x90, 0xbf] : b0 === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return cont(i + 1, lo, hi) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/** Bytes as a string: UTF-8 where they are valid, each other byte as U+DC80–U+DCFF. */
+export function decodeRaw(buf: Buffer, start = 0, end = buf.length): string {
+  const text = buf.toString('utf8', start, end);
+  if (!text.includes('\uFFFD') || isUtf8(buf.subarray(start, end))) return text;
+  let out = '';
+  let run = start; // where the current stretch of valid UTF-8 began
+  for (let i = start; i < end;) {
+    const length = sequenceLength(buf, i, end);
+    if (length > 0) {
+      i += length;
+      continue;
+    }
+    out += buf.toString('utf8', run, i) + String.fromCharCode(0xdc00 + buf[i]!);
+    run = ++i;
+  }
+  return out + buf.toString('utf8', run, end);
+}
+
+/** The bytes decodeRaw read `text` from: UTF-8, each U+DC80–U+DCFF back to its byte. */
+export function encodeRaw(text: string): Buffer {
+  if (!hasRawBytes(text)) return Buffer.from(text, 'utf8');
+  const parts = text.split(/([\uDC80-\uDCFF])/u);
+  return Buffer.concat(parts.map((part, i) => (i % 2 === 1 ? Buffer.of(part.charCodeAt(0) - 0xdc00) : Buffer.from(part, 'utf8'))));
+}
+
+/**
+ * A command argument that is text, not a name (a user name, a password): bytes that are
+ * not UTF-8 are read as Latin-1, as decodeText reads them, so a Latin-1 client's
+ * password still matches.
+ */
+export function rawAsText(text: string): string {
+  return hasRawBytes(text) ? encodeRaw(text).toString('latin1') : text;
+}

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { CommandParser, type Command } from '../protocol/command.js';
 import { unmapIPv4 } from '../protocol/address.js';
+import { encodeRaw } from '../protocol/text.js';
 import { findCommand } from './commands/index.js';
 import { UrgentDataRepair } from './control-input.js';
 import { handshake, openDataConnection, type DataSetup } from './data/channel.js';
@@ -159,7 +160,7 @@ export class Session {
 
   reply(code: number, text: string | readonly string[]): void {
     if (!this.#socket.writable) return;
-    this.#socket.write(formatReply(code, text));
+    this.#socket.write(encodeRaw(formatReply(code, text))); // a name's raw bytes as they are on disk
   }
 
   /** Answers a filesystem failure the way RFC 959 does: 550 mostly, 553 for names, 452 when full, 554 for a bad REST (RFC 3659). */

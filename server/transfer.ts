@@ -132,10 +132,14 @@ export async function runDataTransfer(session: Session, spec: DataTransfer): Pro
   const onSessionEnd = (): void => transfer.cancel(new Error('Session closed'));
   session.lifetime.signal.addEventListener('abort', onSessionEnd);
   session.beginTransfer(transfer);
-  session.reply(150, spec.opening);
   let socket: Socket | null = null;
   let failure: unknown = null;
   try {
+    // Passive: no 150 before the connection is there and from the right address, so a
+    // refused one is answered 425 alone. (Its TLS handshake may end after the 150: some
+    // clients start it only then.)
+    if (setup.mode === 'passive') await setup.port.arrived(ms.data, transfer.signal);
+    session.reply(150, spec.opening);
     socket = await session.openData(setup, transfer.signal);
     const data = socket;
     data.setTimeout(ms.stall, () => data.destroy(Object.assign(new Error('data connection stalled'), { name: 'StallError' })));

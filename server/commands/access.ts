@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isIP } from 'node:net';
+import { rawAsText } from '../../protocol/text.js';
 import { UserFileSystem } from '../fs/user-fs.js';
 import type { Session } from '../session.js';
 import type { CommandGroup } from './types.js';
@@ -11,7 +12,7 @@ import type { CommandGroup } from './types.js';
 async function pass(session: Session, password: string): Promise<void> {
   const { users, options, stats } = session.server;
   const name = session.pendingUser!;
-  const account = users.authenticate(name, password);
+  const account = users.authenticate(name, rawAsText(password));
   if (!account) {
     session.failedLogins++;
     stats.failedLogins++;
@@ -48,7 +49,7 @@ export const access: CommandGroup = {
     access: 'login',
     arg: 'required',
     run(session, name) {
-      session.pendingUser = name;
+      session.pendingUser = rawAsText(name);
       session.state = 'need-password';
       session.reply(331, 'Please specify the password');
     },

@@ -1,16 +1,19 @@
 import { formatMlsxLine, formatUnixLine, type ListingEntry } from '../../protocol/listing/index.js';
 import { octalText } from '../../protocol/listing/mode.js';
+import { encodeRaw } from '../../protocol/text.js';
 import { FileSystemError } from '../fs/errors.js';
+import { baseName, parentOf } from '../fs/path.js';
 import type { FileInfo } from '../fs/user-fs.js';
 import type { Rights } from '../options.js';
 import type { Session } from '../session.js';
 import { writeAll } from '../streams.js';
 import { dataReady, runDataTransfer } from '../transfer.js';
+import { globMatcher, hasGlob, parseLsArgs } from './ls-args.js';
 import type { CommandGroup } from './types.js';
 
 // Directory listings: LIST (ls -l lines), NLST (names), MLSD/MLST (RFC 3659 facts), and
-// STAT <path> (a LIST over the control connection). Lines are written as the directory
-// is read, so a listing of any size takes constant memory.
+// STAT <path> (a LIST over the control connection). Entries come sorted by name from the
+// storage, and lines are written as they are formatted, a batch at a time.
 
 function toEntry(info: FileInfo): ListingEntry {
   return {
@@ -41,11 +44,6 @@ function mlsxLine(session: Session, info: FileInfo, name = info.name): string {
   return formatMlsxLine({ ...toEntry(info), name }, options);
 }
 
-/** `LIST -la /pub` → `/pub`: clients pass ls options, which a server can only skip. */
-function withoutOptions(arg: string): string {
-  return arg.replace(/^(\s*-[a-zA-Z]+)+(\s+|$)/, '');
-}
-
 // A name with a line break would forge a second line; LIST and MLSD show it as `ls -q` does, so NLST too.
 const LINE_BREAKS = /[\r\n]/g;
 
@@ -56,7 +54,7 @@ const BATCH = 16 * 1024;
 async function* batches(entries: AsyncIterable<FileInfo>, line: (info: FileInfo) => string, count: (n: number) => void): AsyncGenerator<Buffer> {
   let text = '';
   const piece = (): Buffer => {
-    const bytes = Buffer.from(text);
+    const bytes = encodeRaw(text);
     count(bytes.length);
     text = '';
     return bytes;
@@ -68,25 +66,96 @@ async function* batches(entries: AsyncIterable<FileInfo>, line: (info: FileInfo)
   if (text !== '') yield piece();
 }
 
-async function listOver(session: Session, verb: string, arg: string, line: (info: FileInfo) => string, dirOnly = false): Promise<void> {
-  if (!dataReady(session)) return;
-  session.restart = 0;
-  const path = session.resolve(arg);
-  if (!session.fs.can('read')) throw new FileSystemError('EACCES', path, `Permission denied (no read right): ${path}`);
-  const info = await session.fs.stat(path);
-  if (dirOnly && info.kind !== 'dir') {
-    session.reply(501, `${path} is not a directory`);
-    return;
+/**
+ * Which entries of a folder a listing shows (LIST, NLST, MLSD, STAT): the one place that
+ * decides. LIST and NLST show dot files only with -a (or to a glob that begins with a
+ * dot), as ls and vsftpd; MLSD passes `all`, being read by programs (ours syncs dot files
+ * through it).
+ */
+function shownBy(options: { all: boolean; glob?: ((name: string) => boolean) | null }): (info: FileInfo) => boolean {
+  const { all, glob } = options;
+  if (glob) return (info) => glob(info.name);
+  return all ? () => true : (info) => !info.name.startsWith('.');
+}
+
+async function* only(entries: AsyncIterable<FileInfo>, shown: (info: FileInfo) => boolean): AsyncIterable<FileInfo> {
+  for await (const entry of entries) if (shown(entry)) yield entry;
+}
+
+/** What a LIST, NLST or STAT argument names: an entry, or a folder and a glob on its names. */
+interface Target {
+  /** The virtual path listed. */
+  path: string;
+  info: FileInfo;
+  glob: ((name: string) => boolean) | null;
+}
+
+/**
+ * A path that exists is listed as it is, even when its name holds `*` or `?`; only a
+ * missing one whose last name holds a glob character is taken as a pattern, as vsftpd
+ * does (a glob in a folder's name is not expanded).
+ */
+async function findTarget(session: Session, given: string): Promise<Target> {
+  const path = session.resolve(given);
+  try {
+    return { path, info: await session.fs.stat(path), glob: null };
+  } catch (error) {
+    if (!(error instanceof FileSystemError) || error.code !== 'ENOENT' || !hasGlob(baseName(path))) throw error;
+    const folder = await session.fs.stat(parentOf(path));
+    if (folder.kind !== 'dir') throw error;
+    return { path: folder.path, info: folder, glob: globMatcher(baseName(path)) };
   }
+}
+
+/** The entries a listing of `target` holds: a folder's, filtered, or the one entry named. */
+function entriesOf(session: Session, target: Target, all: boolean): AsyncIterable<FileInfo> {
+  const entries = session.fs.list(target.path);
+  return target.info.kind === 'dir' ? only(entries, shownBy({ all, glob: target.glob })) : entries;
+}
+
+async function listOver(session: Session, verb: string, path: string, entries: () => AsyncIterable<FileInfo>, line: (info: FileInfo) => string): Promise<void> {
   await runDataTransfer(session, {
     verb,
     path,
     direction: 'list',
     opening: `Here comes the listing of ${path}`,
-    run: (socket, signal, count) => writeAll(batches(session.fs.list(path), line, count), socket, signal),
+    run: (socket, signal, count) => writeAll(batches(entries(), line, count), socket, signal),
     discard: () => {},
     done: 'Listing sent',
   });
+}
+
+/** LIST and NLST: ls options, a path or a glob. */
+async function lsOver(session: Session, verb: 'LIST' | 'NLST', arg: string): Promise<void> {
+  if (!dataReady(session)) return;
+  session.restart = 0;
+  const { all, long, path: given } = parseLsArgs(arg);
+  // Before anything is looked up: without the right, whether a path exists is not told.
+  if (!session.fs.can('read')) {
+    const path = session.resolve(given);
+    throw new FileSystemError('EACCES', path, `Permission denied (no read right): ${path}`);
+  }
+  const target = await findTarget(session, given);
+  let line: (info: FileInfo) => string;
+  if (verb === 'LIST' || long) {
+    const now = new Date();
+    line = (info) => formatUnixLine(toEntry(info), now);
+  } else {
+    const prefix = nameListPrefix(given, target);
+    line = (info) => (prefix === null ? given : prefix + info.name).replace(LINE_BREAKS, '?');
+  }
+  return listOver(session, verb, target.path, () => entriesOf(session, target, all), line);
+}
+
+/**
+ * What NLST writes before each name: as vsftpd and proftpd, names relative to what was
+ * asked for, so each can be RETRieved as it stands (`NLST pub` → `pub/a.txt`, `NLST
+ * *.txt` → `a.txt`); null when a file was named, which is written as it was given.
+ */
+function nameListPrefix(given: string, target: Target): string | null {
+  if (target.glob) return given.slice(0, given.lastIndexOf('/') + 1);
+  if (target.info.kind !== 'dir') return null;
+  return given === '' || given.endsWith('/') ? given : `${given}/`;
 }
 
 // STAT <path> holds its reply in memory, so it is cut short; LIST has no such bound.
@@ -94,10 +163,11 @@ const STATUS_LINES = 10_000;
 
 /** STAT <path>: the LIST lines over the control connection (RFC 959 §4.1.3). */
 export async function statusListing(session: Session, arg: string): Promise<void> {
-  const path = session.resolve(withoutOptions(arg));
+  const { all, path: given } = parseLsArgs(arg);
+  const target = await findTarget(session, given);
   const now = new Date();
-  const lines = [`Status of ${path}:`];
-  for await (const info of session.fs.list(path)) {
+  const lines = [`Status of ${target.path}:`];
+  for await (const info of entriesOf(session, target, all)) {
     if (lines.length > STATUS_LINES) {
       lines.push(` … cut at ${STATUS_LINES} entries: use LIST`);
       break;
@@ -109,30 +179,22 @@ export async function statusListing(session: Session, arg: string): Promise<void
 }
 
 export const listing: CommandGroup = {
-  LIST: {
-    access: 'session',
-    arg: 'optional',
-    run(session, arg) {
-      const now = new Date();
-      return listOver(session, 'LIST', withoutOptions(arg), (info) => formatUnixLine(toEntry(info), now));
-    },
-  },
-  NLST: {
-    access: 'session',
-    arg: 'optional',
-    async run(session, arg) {
-      const given = withoutOptions(arg);
-      const listed = given === '' ? null : await session.fs.stat(session.resolve(given)).catch(() => null);
-      // As vsftpd and proftpd: names relative to what was asked for, so each can be RETRieved.
-      const prefix = listed?.kind !== 'dir' ? null : given.endsWith('/') ? given : `${given}/`;
-      const name = (info: FileInfo): string => (given === '' ? info.name : prefix === null ? given : prefix + info.name).replace(LINE_BREAKS, '?');
-      return listOver(session, 'NLST', given, name);
-    },
-  },
+  LIST: { access: 'session', arg: 'optional', run: (session, arg) => lsOver(session, 'LIST', arg) },
+  NLST: { access: 'session', arg: 'optional', run: (session, arg) => lsOver(session, 'NLST', arg) },
   MLSD: {
     access: 'session',
     arg: 'optional',
-    run: (session, arg) => listOver(session, 'MLSD', arg, (info) => mlsxLine(session, info), true),
+    async run(session, arg) {
+      if (!dataReady(session)) return;
+      session.restart = 0;
+      const path = session.resolve(arg);
+      if (!session.fs.can('read')) throw new FileSystemError('EACCES', path, `Permission denied (no read right): ${path}`);
+      if ((await session.fs.stat(path)).kind !== 'dir') {
+        session.reply(501, `${path} is not a directory`);
+        return;
+      }
+      return listOver(session, 'MLSD', path, () => only(session.fs.list(path), shownBy({ all: true })), (info) => mlsxLine(session, info));
+    },
   },
   MLST: {
     access: 'session',

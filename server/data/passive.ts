@@ -110,9 +110,23 @@ export class PassivePort {
    * `signal` aborts.
    */
   accept(timeoutMs: number, signal: AbortSignal): Promise<Socket> {
+    return this.#wait(timeoutMs, signal, true) as Promise<Socket>;
+  }
+
+  /**
+   * Resolves once a connection from the peer has arrived, its TLS handshake (if any)
+   * perhaps still running; rejects as accept() does. A transfer waits for this before its
+   * 150, as vsftpd does, so that a refused connection is answered 425 alone.
+   */
+  async arrived(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    await this.#wait(timeoutMs, signal, false);
+  }
+
+  #wait(timeoutMs: number, signal: AbortSignal, take: boolean): Promise<Socket | undefined> {
     return new Promise((resolve, reject) => {
       const settle = (): boolean => {
-        if (this.#socket) {
+        if (this.#socket && !take) resolve(undefined);
+        else if (this.#socket) {
           const socket = this.#socket;
           this.#socket = null;
           this.#raw = null;

@@ -5,19 +5,32 @@ import {
 import { chmod, lstat, mkdir, realpath, rmdir, unlink, utimes } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { decodeRaw, encodeRaw, hasRawBytes } from '../../protocol/text.js';
 import { fileReader, FileWriter } from './disk-file.js';
 import { FileSystemError, toFileSystemError } from './errors.js';
 import { joinPath, parentOf, baseName } from './path.js';
+import { SortedRuns } from './sorted-runs.js';
+import { TimeSlice } from './time-slice.js';
 import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js';
+
+// A folder is listed in slices of this many milliseconds (its names read and sorted in
+// runs of NAME_RUN, then an lstat per entry), with the event loop let run between them:
+// 100,000 entries held every other session for a second when listed in one go.
+const SLICE_MS = 10;
+const NAME_RUN = 2000;
+
+/**
+ * A path for a `node:fs` call: as it is, or as its bytes when it carries names that are
+ * not UTF-8 (see decodeRaw in protocol/text.ts), which a string would write as UTF-8.
+ */
+function native(disk: string): string | Buffer {
+  return hasRawBytes(disk) ? encodeRaw(disk) : disk;
+}
 
 function toStat(s: Stats, link = false): StorageStat {
   const kind = link ? 'link' : s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
   return { kind, size: s.isFile() ? s.size : 0, modified: s.mtime, mode: s.mode & 0o7777 };
 }
-
-// How many directory entries are read at once: a directory of a million files stays in
-// constant memory.
-const STAT_BATCH = 32;
 
 /**
  * The default storage: a directory on disk. Links are followed, and reported by `realpath`.
@@ -61,7 +74,7 @@ export class DiskStorage implements Storage {
   }
 
   stat(path: string): Promise<StorageStat> {
-    return this.#call(path, async (disk) => toStat(statSync(disk)));
+    return this.#call(path, async (disk) => toStat(statSync(native(disk))));
   }
 
   async realpath(path: string): Promise<string | null> {
@@ -69,14 +82,14 @@ export class DiskStorage implements Storage {
     const disk = await this.#disk(path);
     let real: string;
     try {
-      real = realpathSync.native(disk);
+      real = decodeRaw(realpathSync.native(native(disk), { encoding: 'buffer' }));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw toFileSystemError(error, path);
       if (path === '/') return null;
       // Missing: fine when nothing stands there at all, but a dangling link would let a
       // later write create its target wherever the link points.
-      const there = lstatSync(disk, { throwIfNoEntry: false });
+      const there = lstatSync(native(disk), { throwIfNoEntry: false });
       if (there?.isSymbolicLink()) return null;
       const parent = await this.realpath(parentOf(path));
       return parent === null ? null : joinPath(parent, baseName(path));
@@ -88,23 +101,50 @@ export class DiskStorage implements Storage {
 
   async *list(path: string): AsyncIterable<StorageEntry> {
     const disk = await this.#call(path, async (d) => d);
+    const slice = new TimeSlice(SLICE_MS);
+    const raw = hasRawBytes(disk);
+    for (const name of (await this.#names(disk, path, slice)).sorted()) {
+      if (slice.due()) await slice.pause();
+      const file = `${disk}${sep}${name}`; // not join(): it would normalise the whole path each time
+      let s: Stats | undefined;
+      try {
+        s = lstatSync(raw || hasRawBytes(name) ? encodeRaw(file) : file, { throwIfNoEntry: false });
+      } catch {
+        // unreadable since readdir: skipped, as a vanished one is
+      }
+      if (s) yield { name, stat: toStat(s, s.isSymbolicLink()) };
+    }
+  }
+
+  /**
+   * A folder's names: read synchronously, like every other metadata call here, a slice at
+   * a time. Node decodes names as UTF-8, which loses every byte that is not; a folder
+   * holding such a name (it shows as U+FFFD) is read again as bytes (decodeRaw).
+   */
+  async #names(disk: string, path: string, slice: TimeSlice): Promise<SortedRuns> {
+    const names = new SortedRuns(NAME_RUN);
+    if (await this.#readNames(disk, path, slice, 'utf8', (name) => names.add(name))) return names;
+    const raw = new SortedRuns(NAME_RUN);
+    await this.#readNames(disk, path, slice, 'buffer', (name) => raw.add(decodeRaw(name as unknown as Buffer)));
+    return raw;
+  }
+
+  /** Reads every name of a folder; for text names, stops at one that was not UTF-8 and returns false. */
+  async #readNames(disk: string, path: string, slice: TimeSlice, encoding: 'utf8' | 'buffer', add: (name: string) => void): Promise<boolean> {
     let dir: Dir;
     try {
-      dir = opendirSync(disk, { bufferSize: STAT_BATCH });
+      // (@types/node types only text encodings here; Node takes 'buffer' and gives Buffers.)
+      dir = opendirSync(native(disk), { bufferSize: 32, encoding: encoding as BufferEncoding });
     } catch (error) {
       throw toFileSystemError(error, path);
     }
     try {
-      // Read synchronously, a batch of names at a time, like every other metadata call here.
       for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
-        let s: Stats | undefined;
-        try {
-          s = lstatSync(join(disk, d.name), { throwIfNoEntry: false });
-        } catch {
-          // unreadable since readdir: skipped, as a vanished one is
-        }
-        if (s) yield { name: d.name, stat: toStat(s, s.isSymbolicLink()) };
+        if (encoding === 'utf8' && d.name.includes('\uFFFD')) return false;
+        add(d.name);
+        if (slice.due()) await slice.pause();
       }
+      return true;
     } catch (error) {
       throw toFileSystemError(error, path);
     } finally {
@@ -114,7 +154,7 @@ export class DiskStorage implements Storage {
 
   read(path: string, start: number): Promise<Readable> {
     return this.#call(path, async (disk) => {
-      const fd = openSync(disk, 'r');
+      const fd = openSync(native(disk), 'r');
       let size: number;
       try {
         const stat = fstatSync(fd);
@@ -131,11 +171,12 @@ export class DiskStorage implements Storage {
   write(path: string, mode: WriteMode): Promise<Writable> {
     return this.#call(path, async (disk) => {
       let fd: number;
-      if (mode.append) fd = openSync(disk, 'a');
-      else if (mode.exclusive) fd = openSync(disk, 'wx');
+      const file = native(disk);
+      if (mode.append) fd = openSync(file, 'a');
+      else if (mode.exclusive) fd = openSync(file, 'wx');
       else if (mode.start !== undefined && mode.start > 0) {
-        fd = openSync(disk, constants.O_WRONLY | constants.O_CREAT);
-      } else fd = openSync(disk, 'w');
+        fd = openSync(file, constants.O_WRONLY | constants.O_CREAT);
+      } else fd = openSync(file, 'w');
       if (mode.replacing !== undefined) this.#takeOwnership(fd, await this.#disk(mode.replacing));
       const start = mode.start ?? 0;
       if (!mode.append && start > 0) {
@@ -153,7 +194,7 @@ export class DiskStorage implements Storage {
 
   /** Gives the open file `fd` the mode and owner of `like` (when it still exists). */
   #takeOwnership(fd: number, like: string): void {
-    const model = statSync(like, { throwIfNoEntry: false });
+    const model = statSync(native(like), { throwIfNoEntry: false });
     if (!model) return;
     try {
       fchmodSync(fd, model.mode & 0o777);
@@ -174,31 +215,31 @@ export class DiskStorage implements Storage {
 
   mkdir(path: string): Promise<void> {
     return this.#call(path, async (disk) => {
-      await mkdir(disk);
+      await mkdir(native(disk));
     });
   }
 
   rmdir(path: string): Promise<void> {
-    return this.#call(path, (disk) => rmdir(disk));
+    return this.#call(path, (disk) => rmdir(native(disk)));
   }
 
   remove(path: string): Promise<void> {
     return this.#call(path, async (disk) => {
-      const s = await lstat(disk);
+      const s = await lstat(native(disk));
       if (s.isDirectory()) throw new FileSystemError('EISDIR', path);
-      await unlink(disk);
+      await unlink(native(disk));
     });
   }
 
   rename(from: string, to: string): Promise<void> {
-    return this.#call(from, async (source) => renameSync(source, await this.#disk(to)));
+    return this.#call(from, async (source) => renameSync(native(source), native(await this.#disk(to))));
   }
 
   setModified(path: string, time: Date): Promise<void> {
-    return this.#call(path, (disk) => utimes(disk, time, time));
+    return this.#call(path, (disk) => utimes(native(disk), time, time));
   }
 
   chmod(path: string, mode: number): Promise<void> {
-    return this.#call(path, (disk) => chmod(disk, mode));
+    return this.#call(path, (disk) => chmod(native(disk), mode));
   }
 }

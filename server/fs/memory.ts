@@ -90,7 +90,7 @@ export class MemoryStorage implements Storage {
 
   async *list(path: string): AsyncIterable<StorageEntry> {
     const dir = this.#dir(path);
-    for (const [name, node] of [...dir.children]) yield { name, stat: this.#stat(node) };
+    for (const name of [...dir.children.keys()].sort()) yield { name, stat: this.#stat(dir.children.get(name)!) };
   }
 
   async read(path: string, start: number): Promise<Readable> {

@@ -47,7 +47,10 @@ export interface Storage {
    * kept as given: `/dir/new.txt` → `/real-dir/new.txt`.
    */
   realpath(path: string): Promise<string | null>;
-  /** The entries of a directory, one at a time (a listing of any size in constant memory). */
+  /**
+   * The entries of a directory, one at a time, sorted by name as `Array.prototype.sort`
+   * sorts strings (code unit order: byte order for ASCII, as `LC_ALL=C ls`).
+   */
   list(path: string): AsyncIterable<StorageEntry>;
   /** A stream of the file's bytes from `start`. Opening fails before any byte is read. */
   read(path: string, start: number): Promise<Readable>;

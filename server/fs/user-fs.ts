@@ -41,6 +41,9 @@ export interface UploadMode {
   unique?: boolean;
 }
 
+// What a rename fails with when the target is in the way (a folder, a folder not empty).
+const TARGET_ERRORS = new Set(['EISDIR', 'ENOTEMPTY', 'EEXIST', 'ENOTDIR']);
+
 // Temporary names: a random prefix drawn once per process, then a counter (random bytes
 // for every upload showed in the profile of the server under load). `wx` makes them safe
 // even if two processes drew the same prefix. They do not carry the target's name, so
@@ -311,8 +314,13 @@ export class UserFileSystem {
         throw toFileSystemError(error, from);
       });
       const target = await this.#call(to, () => this.#realEntry(to));
-      if (target === source || target.startsWith(`${source}/`)) throw new FileSystemError('EINVAL', to, `Cannot move ${from} into itself`);
-      await this.#storage.rename(source, target);
+      if (target === source) return; // a name renamed to itself: nothing to do, as rename(2)
+      if (target.startsWith(`${source}/`)) throw new FileSystemError('EINVAL', to, `Cannot move ${from} into itself`);
+      await this.#storage.rename(source, target).catch((error: unknown) => {
+        // The source was just found, so what stands in the way is the target: say so.
+        const { code } = toFileSystemError(error, to);
+        throw new FileSystemError(code, TARGET_ERRORS.has(code) ? to : from, undefined, { cause: error });
+      });
     });
   }
 

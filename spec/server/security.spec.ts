@@ -72,8 +72,7 @@ describe('no data-port theft', () => {
     assert.ok(port >= 40000 && port <= 40100);
     const thief = await connectData(port, { localAddress: '127.0.0.2' });
     const stolen = readAll(thief);
-    assert.equal((await ftp.cmd('RETR pub/hello.txt')).code, 150);
-    assert.equal((await ftp.reply()).code, 425);
+    assert.equal((await ftp.cmd('RETR pub/hello.txt')).code, 425); // alone: no 150 before it
     assert.equal((await stolen).length, 0);
     // The session lives on; a new passive port from the right address works.
     const data = await connectData(await ftp.epsv());
@@ -203,8 +202,7 @@ describe('limits', () => {
     const ftp = await loggedIn(t);
     await ftp.epsv();
     // Neither the data connection nor its data ever comes: the reply waits are only bounds for a hang.
-    assert.equal((await ftp.cmd('RETR pub/hello.txt')).code, 150);
-    assert.equal((await ftp.reply()).code, 425);
+    assert.equal((await ftp.cmd('RETR pub/hello.txt')).code, 425); // no 150: no connection came
     const data = await connectData(await ftp.epsv());
     assert.equal((await ftp.cmd('STOR upload/stalled.txt')).code, 150);
     assert.equal((await ftp.reply()).code, 426);
