@@ -165,11 +165,13 @@ export class Session {
     this.cwd = '/';
     this.state = 'logged-in';
     this.pendingUser = null;
+    if (this.#tls) this.#tls.sharingUser = account.anonymous ? null : account.name;
   }
 
   /** REIN: back to just connected, the TLS layer excepted (it cannot be taken off again). */
   reset(): void {
     this.account = null;
+    if (this.#tls) this.#tls.sharingUser = null;
     this.#fs = null;
     this.pendingUser = null;
     this.state = 'need-user';
@@ -454,5 +456,6 @@ export class Session {
     this.setData(null);
     for (const socket of this.#lingering) socket.destroy();
     if (this.#socket !== this.#raw) this.#socket.destroy();
+    this.#tls?.dispose();
   }
 }

@@ -58,7 +58,7 @@ export async function handshake(raw: Socket, tls: SessionTls, options: { timeout
   };
   signal.addEventListener('abort', abort);
   try {
-    const secure = await tls.accept(raw, options.timeoutMs);
+    const secure = await tls.acceptData(raw, options.timeoutMs);
     secure.on('error', () => {}); // errors from here on surface in the transfer
     return secure;
   } catch (error) {
