@@ -8,6 +8,9 @@ import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { ServerTlsOptions } from '../../server/index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectSuccess, python } from '../helpers/external-clients.js';
 import { connectData, RawFtp, readAll } from '../helpers/raw-ftp.js';
 import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
 import { tlsMaterial } from '../helpers/tls-material.js';
@@ -236,5 +239,38 @@ describe('implicit FTPS', () => {
     const answer = readAll(plain);
     plain.write('USER anonymous\r\n');
     assert.ok(!(await answer).toString().includes('220'));
+  });
+});
+
+describe('a TLS 1.3 upload cut by a reset', () => {
+  let t: TestServer;
+  before(async () => (t = await startServer({ tls: tlsOptions({ reuse: false }) })));
+  after(() => t.close());
+
+  // A full handshake on the data connection: the server sends its session tickets after
+  // it, the client never reads them and closes with them unread, so its kernel resets
+  // the connection and drops what it had not sent yet (rclone did this at 98,304 bytes).
+  const cutUpload = `
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+data = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))))
+assert data.version() == 'TLSv1.3', data.version()
+data.sendall(b'x' * 1500000)
+data.close()  # no unwrap(): the tickets stay unread
+`;
+
+  it('answers 426 and stores nothing, instead of 226 for the part that came', { timeout: 20_000 }, async () => {
+    const { ftp } = await secureLogin(t);
+    const port = await ftp.epsv();
+    // All sent (and reset) before STOR: the server reads what reached it only then, as
+    // when a transfer command comes after the data connection (and rclone's did).
+    expectSuccess(await python(cutUpload, [port]), 'the cut upload');
+    assert.equal((await ftp.cmd('STOR upload/cut.bin')).code, 150);
+    const done = await ftp.reply();
+    assert.equal(done.code, 426, `${done.code} ${done.message}`);
+    assert.ok(!existsSync(join(t.root, 'upload/cut.bin')));
+    ftp.close();
   });
 });
