@@ -133,7 +133,8 @@ export class WebListeners {
    * Node's timeout handler destroys the socket, the body read fails, the file is dropped.
    */
   #boundBody(req: IncomingMessage, res: ServerResponse): void {
-    if (req.complete) return;
+    const { 'content-length': length, 'transfer-encoding': encoding } = req.headers;
+    if (req.complete || (encoding === undefined && (length === undefined || length === '0'))) return;
     const socket = req.socket;
     socket.setTimeout(this.#bodyMs);
     const restore = (): void => {
