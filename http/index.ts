@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { ConnectionCaps } from './connection-gate.js';
 import type { WebBackend, WebContext, WebLimits } from './context.js';
 import { WebListeners, type RequestHook } from './web-server.js';
 
@@ -12,7 +13,7 @@ export type { RequestHook, WebHookRequest, WebHookResponse } from './web-server.
 
 export interface WebServerOptions {
   /** The FTP server (an `FtpServer`): its users, their files and rights, its counters. */
-  server: WebBackend & { readonly options: { readonly host: string } };
+  server: WebBackend & { readonly options: { readonly host: string; readonly limits: ConnectionCaps } };
   /**
    * Host name or address to listen on; a name listens on every address it resolves to.
    * Default: the FTP server's host.
@@ -22,10 +23,18 @@ export interface WebServerOptions {
   port?: number;
   /** The seed's `request` hook: (request, response, duration in seconds), for every request. */
   hooks?: { request?: RequestHook | undefined };
-  /** Bounds on what a request may send; beyond them the answer is 413. */
-  limits?: Partial<WebLimits>;
+  /**
+   * Bounds on what a request may send (beyond them the answer is 413), and on open
+   * connections, in all and from one address (beyond them the answer is 503, or a close
+   * over HTTPS). The connection caps default to the FTP server's `limits`.
+   */
+  limits?: Partial<WebLimits & ConnectionCaps>;
   /** Seconds a connection may stay silent before it is closed (default 300). */
   timeout?: number;
+  /** Seconds for a request's headers to arrive (default 60); then the connection is closed. */
+  headerTimeout?: number;
+  /** Seconds an upload's body may stay silent before it is cut and its file dropped (default 60). */
+  bodyTimeout?: number;
   /** Seconds `close()` lets requests in progress finish (default 10). */
   grace?: number;
   /** Serve HTTPS with this certificate instead of plain HTTP. */
@@ -60,6 +69,19 @@ function positive(field: string, value: number | undefined, fallback: number): n
   return value;
 }
 
+function wholePositive(field: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`web ${field} must be a whole number of at least 1, got ${String(value)}`);
+  return value;
+}
+
+function resolveCaps(limits: Partial<ConnectionCaps> = {}, ftp: ConnectionCaps): ConnectionCaps {
+  return {
+    connections: wholePositive('limits.connections', limits.connections, ftp.connections),
+    perAddress: wholePositive('limits.perAddress', limits.perAddress, ftp.perAddress),
+  };
+}
+
 function resolveLimits(limits: Partial<WebLimits> = {}): WebLimits {
   return {
     bodyBytes: positive('limits.bodyBytes', limits.bodyBytes, DEFAULT_LIMITS.bodyBytes),
@@ -90,6 +112,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     host: options.host ?? server.options.host,
     port,
     idleMs: positive('timeout', options.timeout, 300) * 1000,
+    headersMs: positive('headerTimeout', options.headerTimeout, 60) * 1000,
+    bodyMs: positive('bodyTimeout', options.bodyTimeout, 60) * 1000,
+    caps: resolveCaps(options.limits, server.options.limits),
     tls: options.tls ?? null,
   });
   const bound = listeners;

@@ -1,10 +1,14 @@
 import { lookup } from 'node:dns/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { isIP, type AddressInfo } from 'node:net';
+import { isIP, type AddressInfo, type Socket } from 'node:net';
+import { settleUnreadBody } from './body.js';
+import { ConnectionGate, type ConnectionCaps } from './connection-gate.js';
 import type { WebContext } from './context.js';
 import { downloadRoute } from './download.js';
+import { HttpError } from './errors.js';
 import { removeRoute } from './remove.js';
+import { sendError } from './respond.js';
 import { Router } from './router.js';
 import { statusRoute } from './status.js';
 import { multipartUploadRoute, rawUploadRoute } from './upload.js';
@@ -37,6 +41,11 @@ export interface ListenOptions {
   port: number;
   /** Milliseconds a connection may stay silent before it is closed. */
   idleMs: number;
+  /** Milliseconds for a request's headers to arrive, from the first byte. */
+  headersMs: number;
+  /** Milliseconds a request body may stay silent before the upload is cut. */
+  bodyMs: number;
+  caps: ConnectionCaps;
   tls: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer | undefined } | null;
 }
 
@@ -64,6 +73,9 @@ export class WebListeners {
   readonly #router: Router;
   readonly #context: WebContext;
   readonly #hook: RequestHook | null;
+  #gate: ConnectionGate | null = null;
+  #idleMs = 0;
+  #bodyMs = 0;
 
   constructor(context: WebContext, hook: RequestHook | null) {
     this.#context = context;
@@ -103,23 +115,65 @@ export class WebListeners {
         );
       });
     }
+    if (this.#gate?.refused(req.socket)) {
+      res.shouldKeepAlive = false;
+      settleUnreadBody(req, res);
+      sendError(res, new HttpError(503, 'Too many connections: try again later', { 'Retry-After': '10' }));
+      return;
+    }
+    this.#boundBody(req, res);
     const handled = this.#router.handle(req, res);
     this.#inFlight.add(handled);
     void handled.finally(() => this.#inFlight.delete(handled));
   }
 
+  /**
+   * While a request body is read, the connection may stay silent for `bodyMs` only (a
+   * slow upload holds a temporary file); once it is read, the idle timeout is back.
+   * Node's timeout handler destroys the socket, the body read fails, the file is dropped.
+   */
+  #boundBody(req: IncomingMessage, res: ServerResponse): void {
+    const { 'content-length': length, 'transfer-encoding': encoding } = req.headers;
+    if (req.complete || (encoding === undefined && (length === undefined || length === '0'))) return;
+    const socket = req.socket;
+    socket.setTimeout(this.#bodyMs);
+    const restore = (): void => {
+      req.off('end', restore);
+      res.off('finish', restore);
+      if (!socket.destroyed) socket.setTimeout(this.#idleMs);
+    };
+    req.once('end', restore);
+    res.once('finish', restore);
+  }
+
+  /** A new connection: counted, or (over a cap) answered 503 on plain HTTP and closed at once on HTTPS. */
+  #connected(socket: Socket, tls: boolean): void {
+    if (this.#gate!.admit(socket)) return;
+    // Before the TLS handshake nothing can be said: as the FTP side does with implicit FTPS.
+    if (tls) socket.destroy();
+    else socket.setTimeout(5000, () => socket.destroy());
+  }
+
   async listen(options: ListenOptions): Promise<void> {
     const { host, tls } = options;
+    this.#gate = new ConnectionGate(options.caps);
+    this.#idleMs = options.idleMs;
+    this.#bodyMs = options.bodyMs;
+    // Node checks the header deadline only this often (30 s by default).
+    const connectionsCheckingInterval = Math.max(100, Math.min(30_000, options.headersMs / 4));
     const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
     let port = options.port;
     try {
       for (const address of addresses) {
         const serve = (req: IncomingMessage, res: ServerResponse): void => this.#serve(req, res);
-        const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, ca: tls.ca }, serve) : createHttpServer(serve);
+        const server = tls
+          ? createHttpsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, connectionsCheckingInterval, handshakeTimeout: options.headersMs }, serve)
+          : createHttpServer({ connectionsCheckingInterval }, serve);
+        server.on('connection', (socket: Socket) => this.#connected(socket, tls !== null));
         // An upload of many gigabytes takes longer than any fixed request deadline; a
         // connection that stops moving is what gets closed.
         server.requestTimeout = 0;
-        server.headersTimeout = 60_000;
+        server.headersTimeout = options.headersMs;
         server.setTimeout(options.idleMs);
         // Answered in the routes, after the checks that need no body (body.ts).
         server.on('checkContinue', serve);

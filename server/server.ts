@@ -9,6 +9,7 @@ import { UserFileSystem } from './fs/user-fs.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import { Session, type ServerContext } from './session.js';
 import { SessionTls } from './tls.js';
+import { TicketOwners } from './tls-owners.js';
 import { UserDirectory, type Account } from './users.js';
 
 /** Starts an FTP server and resolves once it listens. */
@@ -40,12 +41,13 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     this.users = new UserDirectory(this.options.users, this.options.anonymous);
     this.storage = this.options.storage ?? new DiskStorage(this.options.root);
     const tls = this.options.tls;
+    const ticketOwners = new TicketOwners<SessionTls>();
     this.#context = {
       options: this.options,
       users: this.users,
       storage: this.storage,
       stats: this.#stats,
-      sessionTls: () => (tls ? new SessionTls(tls) : null),
+      sessionTls: () => (tls ? new SessionTls(tls, ticketOwners) : null),
       emit: (event, ...args) => {
         (this.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
       },

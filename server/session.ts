@@ -179,11 +179,13 @@ export class Session {
     this.cwd = '/';
     this.state = 'logged-in';
     this.pendingUser = null;
+    if (this.#tls) this.#tls.sharingUser = account.anonymous ? null : account.name;
   }
 
   /** REIN: back to just connected, the TLS layer excepted (it cannot be taken off again). */
   reset(): void {
     this.account = null;
+    if (this.#tls) this.#tls.sharingUser = null;
     this.#fs = null;
     this.pendingUser = null;
     this.state = 'need-user';
@@ -332,13 +334,26 @@ export class Session {
     this.#armIdle();
   }
 
+  /**
+   * Waits until the client has read the replies written so far. A client that reads
+   * nothing for the idle timeout is as idle as one that sends nothing: without this
+   * bound it would hold the session for ever by sending commands and never reading.
+   */
   #drained(): Promise<void> {
+    const ms = this.server.options.ms.idle;
     return new Promise((resolve) => {
       const done = (): void => {
+        clearTimeout(timer);
         this.#socket.removeListener('drain', done);
         this.#socket.removeListener('close', done);
         resolve();
       };
+      // No reply can reach a client that does not read: the connection is just dropped.
+      const timer = setTimeout(() => {
+        done();
+        this.#closing = true;
+        this.#raw.destroy();
+      }, ms);
       this.#socket.once('drain', done);
       this.#socket.once('close', done);
     });
@@ -461,5 +476,6 @@ export class Session {
     this.setData(null);
     for (const socket of this.#lingering) socket.destroy();
     if (this.#socket !== this.#raw) this.#socket.destroy();
+    this.#tls?.dispose();
   }
 }

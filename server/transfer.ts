@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { DataConnectionError } from './data/errors.js';
+import { endedByReset } from './data/reset.js';
 import { FileSystemError } from './fs/errors.js';
 import type { Session } from './session.js';
 
@@ -144,6 +145,7 @@ export async function runDataTransfer(session: Session, spec: DataTransfer): Pro
     const data = socket;
     data.setTimeout(ms.stall, () => data.destroy(Object.assign(new Error('data connection stalled'), { name: 'StallError' })));
     await spec.run(data, transfer.signal, (n) => (transfer.bytes += n));
+    if (spec.direction === 'upload' && endedByReset(data)) throw new DataConnectionError(426, 'The data connection was reset: the upload is incomplete');
     if (spec.direction === 'upload') await clientStayed(session, ms.uploadSettle);
     await spec.commit?.();
   } catch (error) {

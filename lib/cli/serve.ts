@@ -23,6 +23,9 @@ Serves a folder over FTP (and FTPS) with the web API beside it.
   --tls-cert FILE --tls-key FILE
                           serve FTPS (explicit, AUTH TLS)
   --implicit              implicit FTPS (TLS from the first byte) instead
+  --no-tls-reuse          serve FTPS data connections that do not resume the
+                          control connection's TLS session (Python's ftplib);
+                          by default they get 522
   --pasv MIN-MAX          passive port range
   -h, --help              this help
 `;
@@ -37,6 +40,7 @@ const specs: OptionSpec[] = [
   { name: 'tls-cert', kind: 'string' },
   { name: 'tls-key', kind: 'string' },
   { name: 'implicit', kind: 'flag' },
+  { name: 'no-tls-reuse', kind: 'flag' },
   { name: 'pasv', kind: 'string' },
   { name: 'help', short: 'h', kind: 'flag' },
 ];
@@ -51,6 +55,7 @@ export function serveConfig({ positionals, options: o }: ParsedArgs): { ftp: Ftp
   const tls = o['tls-cert'] !== undefined || o['tls-key'] !== undefined;
   if (tls && (o['tls-cert'] === undefined || o['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   if (o.implicit && !tls) throw new UsageError('--implicit needs --tls-cert and --tls-key');
+  if (o['no-tls-reuse'] && !tls) throw new UsageError('--no-tls-reuse needs --tls-cert and --tls-key');
   const users = ((o.user as string[] | undefined) ?? []).map((spec) => {
     const colon = spec.indexOf(':');
     if (colon <= 0) throw new UsageError(`--user wants NAME:PASS, got ${JSON.stringify(spec)}`);
@@ -62,7 +67,7 @@ export function serveConfig({ positionals, options: o }: ParsedArgs): { ftp: Ftp
   const url = `${tls ? 'ftps' : 'ftp'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const ftp = new FtpPy(url, {
     ...(users[0] ? { auth: new Basic(users[0].name, users[0].password) } : {}),
-    ...(tls ? { ssl: new SSL({ cert: o['tls-cert'] as string, key: o['tls-key'] as string, implicit: o.implicit === true }) } : {}),
+    ...(tls ? { ssl: new SSL({ cert: o['tls-cert'] as string, key: o['tls-key'] as string, implicit: o.implicit === true, reuse: o['no-tls-reuse'] !== true }) } : {}),
   });
   const options: ServeOptions = {
     root,

@@ -5,6 +5,7 @@ import type { SessionTls } from '../tls.js';
 import { connectActive } from './active.js';
 import { DataConnectionError } from './errors.js';
 import type { PassivePort } from './passive.js';
+import { watchForReset } from './reset.js';
 
 /** How the next data connection is made: set by PASV/EPSV or PORT/EPRT, used by one transfer. */
 export type DataSetup = { mode: 'passive'; port: PassivePort } | { mode: 'active'; target: HostPort };
@@ -47,6 +48,7 @@ export async function openDataConnection(setup: DataSetup, options: OpenDataOpti
   // with SHUTDOWN_WHILE_IN_INIT (a listing read from a warm directory is that fast):
   // one turn of the event loop lets the tickets go first, as a file read always did.
   await new Promise((resolve) => setImmediate(resolve));
+  watchForReset(data);
   return data;
 }
 
@@ -58,7 +60,7 @@ export async function handshake(raw: Socket, tls: SessionTls, options: { timeout
   };
   signal.addEventListener('abort', abort);
   try {
-    const secure = await tls.accept(raw, options.timeoutMs);
+    const secure = await tls.acceptData(raw, options.timeoutMs);
     secure.on('error', () => {}); // errors from here on surface in the transfer
     return secure;
   } catch (error) {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { python } from '../helpers/external-clients.js';
 import { tlsMaterial } from '../helpers/tls-material.js';
 import { ftppy, HOME, localFolder, MAIN } from './support/cli.js';
 import { freePort } from '../helpers/ports.js';
@@ -96,6 +97,35 @@ describe('ftppy serve', () => {
       assert.equal(clear.code, 1);
     } finally {
       assert.equal(await server.stop(), 0);
+    }
+  });
+
+  it('--no-tls-reuse: FTPS data connections that do not resume the TLS session are served (Python ftplib)', { timeout: 30_000 }, async () => {
+    const { certPath, keyPath } = tlsMaterial();
+    const script = `
+import ftplib, io, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+ftp = ftplib.FTP_TLS(context=ctx)
+ftp.connect('localhost', int(sys.argv[1]))
+ftp.login()
+ftp.prot_p()
+ftp.storbinary('STOR sent.bin', io.BytesIO(b'z' * 300000))
+got = io.BytesIO()
+ftp.retrbinary('RETR sent.bin', got.write)
+assert got.getvalue() == b'z' * 300000
+ftp.quit()
+`;
+    for (const reuse of [true, false]) {
+      const root = localFolder();
+      const server = await serve(['--root', root, '--port', '0', '--web', 'off', '--tls-cert', certPath, '--tls-key', keyPath, ...(reuse ? [] : ['--no-tls-reuse'])]);
+      try {
+        const [, port] = /ftps:\/\/localhost:(\d+)/.exec(server.banner) ?? [];
+        const r = await python(script, [port!, certPath]);
+        if (reuse) assert.notEqual(r.code, 0, 'ftplib does not resume sessions: refused by default');
+        else assert.equal(r.code, 0, r.stderr);
+      } finally {
+        assert.equal(await server.stop(), 0);
+      }
     }
   });
 

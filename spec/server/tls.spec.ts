@@ -1,12 +1,16 @@
 // FTPS, driven with Node's tls so that every step is visible: AUTH TLS, PBSZ, PROT and
 // their ordering; the policy options; TLS session reuse on data connections (required
-// by default, 522 otherwise, and only the same FTP session's TLS session counts);
+// by default, 522 otherwise, and only a TLS session of the same FTP session or of
+// another of the same user's counts);
 // implicit FTPS; and AUTH TLS with commands pipelined behind it in plain text.
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { ServerTlsOptions } from '../../server/index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectSuccess, python } from '../helpers/external-clients.js';
 import { connectData, RawFtp, readAll } from '../helpers/raw-ftp.js';
 import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
 import { tlsMaterial } from '../helpers/tls-material.js';
@@ -22,11 +26,13 @@ function sessions(socket: TLSSocket): () => Buffer | undefined {
   return () => latest ?? socket.getSession();
 }
 
-async function secureLogin(t: TestServer): Promise<{ ftp: RawFtp; session: () => Buffer | undefined }> {
+const BOB = { name: 'bob', password: 'builder' };
+
+async function secureLogin(t: TestServer, user = USER, password = PASSWORD): Promise<{ ftp: RawFtp; session: () => Buffer | undefined }> {
   const ftp = await RawFtp.connect(t.port);
   const secure = await ftp.startTls(client);
   const session = sessions(secure);
-  assert.equal((await ftp.login(USER, PASSWORD)).code, 230);
+  assert.equal((await ftp.login(user, password)).code, 230);
   assert.equal((await ftp.cmd('PBSZ 0')).code, 200);
   assert.equal((await ftp.cmd('PROT P')).code, 200);
   assert.equal((await ftp.cmd('TYPE I')).code, 200);
@@ -46,7 +52,7 @@ async function tlsData(port: number, session: Buffer | undefined): Promise<TLSSo
 
 describe('explicit FTPS', () => {
   let t: TestServer;
-  before(async () => (t = await startServer({ tls: tlsOptions() })));
+  before(async () => (t = await startServer({ tls: tlsOptions(), users: [{ name: USER, password: PASSWORD }, BOB] })));
   after(() => t.close());
 
   it('advertises AUTH TLS, PBSZ and PROT, and requires TLS before login', async () => {
@@ -110,8 +116,8 @@ describe('explicit FTPS', () => {
     ftp.close();
   });
 
-  it('another FTP session’s TLS session does not count (per-session ticket keys)', async () => {
-    const victim = await secureLogin(t);
+  it('another user’s TLS session does not count: a data connection resuming it gets 522', async () => {
+    const victim = await secureLogin(t, BOB.name, BOB.password);
     const other = await secureLogin(t);
     await other.ftp.cmd('NOOP'); // let the tickets arrive
     const port = await victim.ftp.epsv();
@@ -122,6 +128,35 @@ describe('explicit FTPS', () => {
     data?.destroy();
     victim.ftp.close();
     other.ftp.close();
+  });
+
+  it('an anonymous session’s TLS session does not count for another anonymous session', async () => {
+    const victim = await secureLogin(t, 'anonymous', 'guest@');
+    const other = await secureLogin(t, 'anonymous', 'guest@');
+    await other.ftp.cmd('NOOP');
+    const port = await victim.ftp.epsv();
+    const data = await tlsData(port, other.session()).catch(() => null);
+    assert.equal(data?.isSessionReused() ?? false, false);
+    assert.equal((await victim.ftp.cmd('RETR pub/hello.txt')).code, 150);
+    assert.equal((await victim.ftp.reply()).code, 522);
+    data?.destroy();
+    victim.ftp.close();
+    other.ftp.close();
+  });
+
+  it('a TLS session of another control connection of the same user counts (Go shares one session cache)', async () => {
+    const first = await secureLogin(t);
+    const second = await secureLogin(t);
+    await first.ftp.cmd('NOOP'); // let the tickets arrive
+    const port = await second.ftp.epsv();
+    const data = await tlsData(port, first.session());
+    assert.ok(data.isSessionReused());
+    const received = readAll(data);
+    assert.equal((await second.ftp.cmd('RETR pub/hello.txt')).code, 150);
+    assert.equal((await received).toString(), 'hello world\n');
+    assert.equal((await second.ftp.reply()).code, 226);
+    first.ftp.close();
+    second.ftp.close();
   });
 
   it('drops commands pipelined in plain text behind AUTH TLS', async () => {
@@ -204,5 +239,38 @@ describe('implicit FTPS', () => {
     const answer = readAll(plain);
     plain.write('USER anonymous\r\n');
     assert.ok(!(await answer).toString().includes('220'));
+  });
+});
+
+describe('a TLS 1.3 upload cut by a reset', () => {
+  let t: TestServer;
+  before(async () => (t = await startServer({ tls: tlsOptions({ reuse: false }) })));
+  after(() => t.close());
+
+  // A full handshake on the data connection: the server sends its session tickets after
+  // it, the client never reads them and closes with them unread, so its kernel resets
+  // the connection and drops what it had not sent yet (rclone did this at 98,304 bytes).
+  const cutUpload = `
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+data = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1]))))
+assert data.version() == 'TLSv1.3', data.version()
+data.sendall(b'x' * 1500000)
+data.close()  # no unwrap(): the tickets stay unread
+`;
+
+  it('answers 426 and stores nothing, instead of 226 for the part that came', { timeout: 20_000 }, async () => {
+    const { ftp } = await secureLogin(t);
+    const port = await ftp.epsv();
+    // All sent (and reset) before STOR: the server reads what reached it only then, as
+    // when a transfer command comes after the data connection (and rclone's did).
+    expectSuccess(await python(cutUpload, [port]), 'the cut upload');
+    assert.equal((await ftp.cmd('STOR upload/cut.bin')).code, 150);
+    const done = await ftp.reply();
+    assert.equal(done.code, 426, `${done.code} ${done.message}`);
+    assert.ok(!existsSync(join(t.root, 'upload/cut.bin')));
+    ftp.close();
   });
 });

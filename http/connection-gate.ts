@@ -1,0 +1,47 @@
+import type { Socket } from 'node:net';
+import { unmapIPv4 } from '../protocol/address.js';
+
+// The web API's bounds on open connections, in all and per client address, as the FTP
+// side has for control connections: slow or idle clients from one address cannot hold
+// every socket (and, uploading, a temporary file each).
+
+export interface ConnectionCaps {
+  connections: number;
+  perAddress: number;
+}
+
+export class ConnectionGate {
+  readonly #caps: ConnectionCaps;
+  readonly #perAddress = new Map<string, number>();
+  #open = 0;
+  // Over the cap: kept only long enough to be told so (503), counted nowhere.
+  readonly #refused = new WeakSet<Socket>();
+
+  constructor(caps: ConnectionCaps) {
+    this.#caps = caps;
+  }
+
+  /** Counts a new connection until it closes; false when it is one too many. */
+  admit(socket: Socket): boolean {
+    const address = unmapIPv4(socket.remoteAddress ?? '');
+    const from = this.#perAddress.get(address) ?? 0;
+    if (this.#open >= this.#caps.connections || from >= this.#caps.perAddress) {
+      this.#refused.add(socket);
+      return false;
+    }
+    this.#open++;
+    this.#perAddress.set(address, from + 1);
+    socket.once('close', () => {
+      this.#open--;
+      const left = (this.#perAddress.get(address) ?? 1) - 1;
+      if (left === 0) this.#perAddress.delete(address);
+      else this.#perAddress.set(address, left);
+    });
+    return true;
+  }
+
+  /** This request came on a connection over the cap. */
+  refused(socket: Socket): boolean {
+    return this.#refused.has(socket);
+  }
+}
