@@ -103,9 +103,16 @@ function clientStayed(session: Session, ms: number): Promise<void> {
   if (gone.aborted) return Promise.reject(cut());
   if (ms === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
+    // The timer phase of an event-loop turn runs before its I/O phase: a process that was
+    // descheduled through the wait would see the timer due before the control
+    // connection's end that arrived meanwhile. One setImmediate after the timer lets that
+    // turn's I/O be read first.
     const timer = setTimeout(() => {
-      gone.removeEventListener('abort', onGone);
-      resolve();
+      setImmediate(() => {
+        gone.removeEventListener('abort', onGone);
+        if (gone.aborted) reject(cut());
+        else resolve();
+      });
     }, ms);
     const onGone = (): void => {
       clearTimeout(timer);
