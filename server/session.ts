@@ -2,36 +2,20 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Command } from '../protocol/command.js';
 import type { CommandContext, TransferStatus } from './commands/context.js';
-import { findCommand } from './commands/index.js';
 import { ControlConnection } from './control-connection.js';
 import type { DataSetup } from './data/channel.js';
-import { DataConnectionError } from './data/errors.js';
 import { DataSettings } from './data-settings.js';
-import type { ServerEvents, TransferEvent } from './events.js';
-import { describeCode, FileSystemError, type FileSystemErrorCode } from './fs/errors.js';
-import type { Storage } from './fs/storage.js';
+import { dispatch } from './dispatch.js';
+import type { TransferEvent } from './events.js';
 import { UserFileSystem } from './fs/user-fs.js';
 import type { HashAlgorithm } from './hash.js';
 import type { ResolvedOptions } from './options.js';
-import { admit, type LoginState } from './session-state.js';
-import type { ServerCounters } from './stats.js';
+import type { LoginState } from './session-state.js';
+import type { ServerContext } from './server-context.js';
 import type { SessionTls } from './tls.js';
 import type { ActiveTransfer } from './transfer.js';
 import { UserSession } from './user-session.js';
-import type { Account, UserDirectory } from './users.js';
-
-/** What a session needs from its server. */
-export interface ServerContext {
-  readonly options: ResolvedOptions;
-  readonly users: UserDirectory;
-  readonly storage: Storage;
-  readonly counters: ServerCounters;
-  /** A fresh TLS context for a new session, or null when TLS is not configured. */
-  sessionTls(): SessionTls | null;
-  emit<K extends keyof ServerEvents>(event: K, ...args: ServerEvents[K]): void;
-}
-
-const FS_REPLY_CODES: Partial<Record<FileSystemErrorCode, number>> = { EINVAL: 553, ENOSPC: 452, ERANGE: 554 };
+import type { Account } from './users.js';
 
 // Commands answered at once while a transfer runs (RFC 959 §4.1.3); the others wait.
 const DURING_TRANSFER = new Set(['ABOR', 'STAT', 'QUIT']);
@@ -123,15 +107,6 @@ export class Session implements CommandContext {
 
   reply(code: number, text: string | readonly string[]): void {
     this.#control.reply(code, text);
-  }
-
-  /** Answers a filesystem failure the way RFC 959 does: 550 mostly, 553 for names, 452 when full, 554 for a bad REST (RFC 3659). */
-  replyError(error: unknown, path: string): void {
-    if (!(error instanceof FileSystemError)) throw error;
-    const code = FS_REPLY_CODES[error.code] ?? 550;
-    // These messages say more than the code's name; the others are just the name.
-    const text = error.code === 'EACCES' || error.code === 'EINVAL' || error.code === 'ERANGE' ? error.message : `${path}: ${describeCode(error.code)}`;
-    this.reply(code, text);
   }
 
   reportError(error: unknown): void {
@@ -250,42 +225,9 @@ export class Session implements CommandContext {
     this.#armIdle();
   }
 
-  async #execute({ verb, arg }: Command): Promise<void> {
-    if (verb !== 'RNTO') this.#user.setRenameFrom(null);
-    const handler = findCommand(verb);
-    if (!handler) {
-      this.reply(502, `${verb.slice(0, 16)}: command not implemented`);
-      return;
-    }
-    const refusal = admit(verb, handler.access, {
-      state: this.state,
-      secure: this.secure,
-      tlsRequired: this.#server.options.tls?.requireLogin === true && !this.#server.options.tls.implicit,
-    });
-    if (refusal) {
-      this.reply(refusal.code, refusal.text);
-      return;
-    }
-    if (handler.arg === 'required' && arg.trim() === '') {
-      this.reply(501, `${verb} needs an argument`);
-      return;
-    }
-    if (handler.arg === 'none' && arg.trim() !== '') {
-      this.reply(501, `${verb} takes no argument`);
-      return;
-    }
-    try {
-      await handler.run(this, arg);
-    } catch (error) {
-      if (error instanceof FileSystemError) {
-        this.replyError(error, error.path);
-      } else if (error instanceof DataConnectionError) {
-        this.reply(error.reply, error.message);
-      } else if (!this.#closing) {
-        this.reportError(error);
-        this.reply(451, 'Local error in processing');
-      }
-    }
+  #execute(command: Command): Promise<void> {
+    if (command.verb !== 'RNTO') this.#user.setRenameFrom(null); // RNTO must come right after RNFR
+    return dispatch(this, command, () => this.#closing);
   }
 
   // ── Timers and closing ──────────────────────────────────────────────────────────
