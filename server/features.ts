@@ -1,14 +1,19 @@
 import { mlstFeature } from '../protocol/listing/index.js';
-import { HASH_ALGORITHMS } from './hash.js';
-import type { Session } from './session.js';
+import { HASH_ALGORITHMS, type HashAlgorithm } from './hash.js';
+import type { ResolvedOptions } from './options.js';
+
+/** What a session has chosen that FEAT marks. */
+export interface FeatureChoices {
+  readonly hashAlgorithm: HashAlgorithm;
+  readonly mlstFacts: readonly string[] | null;
+}
 
 /**
  * The FEAT lines (RFC 2389), built from what this server does and this session has
  * chosen (`*` marks the selected hash and MLST facts). Everything listed here works;
  * nothing that works is left out, since clients only use what FEAT names.
  */
-export function featureLines(session: Session): string[] {
-  const tls = session.server.options.tls;
+export function featureLines(tls: ResolvedOptions['tls'], session: FeatureChoices): string[] {
   const lines: string[] = [];
   if (tls && !tls.implicit) lines.push('AUTH TLS');
   lines.push('EPRT', 'EPSV');

@@ -2,12 +2,14 @@ import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import { createServer as createNetServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
 import { unmapIPv4 } from '../protocol/address.js';
-import { emptyStats, type ServerEvents, type ServerStats } from './events.js';
+import type { ServerEvents, ServerStats } from './events.js';
 import { DiskStorage } from './fs/disk.js';
 import type { Storage } from './fs/storage.js';
 import { UserFileSystem } from './fs/user-fs.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
-import { Session, type ServerContext } from './session.js';
+import type { ServerContext } from './server-context.js';
+import { Session } from './session.js';
+import { ServerCounters } from './stats.js';
 import { SessionTls } from './tls.js';
 import { TicketOwners } from './tls-owners.js';
 import { UserDirectory, type Account } from './users.js';
@@ -28,7 +30,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
   readonly options: ResolvedOptions;
   readonly users: UserDirectory;
   readonly storage: Storage;
-  readonly #stats = emptyStats();
+  readonly #counters = new ServerCounters();
   readonly #listeners: Server[] = [];
   readonly #sessions = new Set<Session>();
   readonly #perAddress = new Map<string, number>();
@@ -46,7 +48,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
       options: this.options,
       users: this.users,
       storage: this.storage,
-      stats: this.#stats,
+      counters: this.#counters,
       sessionTls: () => (tls ? new SessionTls(tls, ticketOwners) : null),
       emit: (event, ...args) => {
         (this.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
@@ -92,7 +94,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
 
   /** A snapshot of the counters. */
   stats(): ServerStats {
-    return { ...this.#stats };
+    return this.#counters.snapshot();
   }
 
   /** The account for these credentials, or null: the same decision as PASS makes. */
@@ -111,7 +113,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     const { limits, tls } = this.options;
     const fromAddress = this.#perAddress.get(address) ?? 0;
     if (this.#closing || this.#sessions.size >= limits.connections || fromAddress >= limits.perAddress) {
-      this.#stats.refused++;
+      this.#counters.refused();
       // Implicit FTPS cannot say anything before a handshake worth refusing: just close.
       if (this.#closing || tls?.implicit) {
         socket.destroy();
@@ -127,15 +129,14 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     const session = new Session(this.#context, socket);
     this.#sessions.add(session);
     this.#perAddress.set(address, fromAddress + 1);
-    this.#stats.connections++;
-    this.#stats.sessions++;
+    this.#counters.sessionOpened();
     this.emit('session', { session: session.id, address });
     void session.closed.then(() => {
       this.#sessions.delete(session);
       const left = (this.#perAddress.get(address) ?? 1) - 1;
       if (left === 0) this.#perAddress.delete(address);
       else this.#perAddress.set(address, left);
-      this.#stats.connections--;
+      this.#counters.sessionClosed();
       this.emit('session-end', { session: session.id, address });
     });
     void session.start();

@@ -5,9 +5,11 @@
 //                            │  └──PASS wrong (530, delay)──▶ need-user
 //   any state ──REIN──▶ need-user          any state ──QUIT──▶ closed
 //
-// Orthogonal to it, and kept in the session: TLS (AUTH → PBSZ → PROT), RNFR → RNTO,
-// REST → next transfer, the data connection set up by PASV/EPSV/PORT/EPRT, and at most
-// one transfer at a time (during which only ABOR, STAT and QUIT are answered at once).
+// The state itself is held by user-session.ts. Orthogonal to it: TLS (AUTH, in
+// control-connection.ts; PBSZ → PROT, data-settings.ts), RNFR → RNTO (user-session.ts),
+// REST → next transfer and the data connection set up by PASV/EPSV/PORT/EPRT
+// (data-settings.ts), and at most one transfer at a time, during which only ABOR, STAT
+// and QUIT are answered at once (session.ts).
 
 export type LoginState = 'connecting' | 'need-user' | 'need-password' | 'logged-in';
 

@@ -1,36 +1,21 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { CommandParser, type Command } from '../protocol/command.js';
-import { unmapIPv4 } from '../protocol/address.js';
-import { encodeRaw } from '../protocol/text.js';
-import { findCommand } from './commands/index.js';
-import { UrgentDataRepair } from './control-input.js';
-import { handshake, openDataConnection, type DataSetup } from './data/channel.js';
-import { DataConnectionError } from './data/errors.js';
-import type { ServerEvents, ServerStats } from './events.js';
-import { describeCode, FileSystemError, type FileSystemErrorCode } from './fs/errors.js';
-import type { Storage } from './fs/storage.js';
-import type { UserFileSystem } from './fs/user-fs.js';
+import type { Command } from '../protocol/command.js';
+import type { CommandContext, TransferStatus } from './commands/context.js';
+import { ControlConnection } from './control-connection.js';
+import type { DataSetup } from './data/channel.js';
+import { DataSettings } from './data-settings.js';
+import { dispatch } from './dispatch.js';
+import type { TransferEvent } from './events.js';
+import { UserFileSystem } from './fs/user-fs.js';
 import type { HashAlgorithm } from './hash.js';
 import type { ResolvedOptions } from './options.js';
-import { formatReply } from './reply-format.js';
-import { admit, type LoginState } from './session-state.js';
+import type { LoginState } from './session-state.js';
+import type { ServerContext } from './server-context.js';
 import type { SessionTls } from './tls.js';
 import type { ActiveTransfer } from './transfer.js';
-import type { Account, UserDirectory } from './users.js';
-
-/** What a session needs from its server. */
-export interface ServerContext {
-  readonly options: ResolvedOptions;
-  readonly users: UserDirectory;
-  readonly storage: Storage;
-  readonly stats: ServerStats;
-  /** A fresh TLS context for a new session, or null when TLS is not configured. */
-  sessionTls(): SessionTls | null;
-  emit<K extends keyof ServerEvents>(event: K, ...args: ServerEvents[K]): void;
-}
-
-const FS_REPLY_CODES: Partial<Record<FileSystemErrorCode, number>> = { EINVAL: 553, ENOSPC: 452, ERANGE: 554 };
+import { UserSession } from './user-session.js';
+import type { Account } from './users.js';
 
 // Commands answered at once while a transfer runs (RFC 959 §4.1.3); the others wait.
 const DURING_TRANSFER = new Set(['ABOR', 'STAT', 'QUIT']);
@@ -40,217 +25,145 @@ const QUEUE_PAUSE = 32;
 let sessions = 0;
 
 /**
- * One control connection: it reads commands line by line, runs them one at a time
- * through the handlers in `commands/`, and holds the state they share. The login state
- * machine is in `session-state.ts`; the transfers in `transfer.ts`.
+ * One FTP session: it runs the commands read off its control connection one at a time
+ * through the handlers in `commands/`, each given the session as its CommandContext, and
+ * owns the transfer running and the session's life (idle timeout, shutdown, closing).
+ * What it holds is owned by its parts: the socket by control-connection.ts, the login and
+ * the user's choices by user-session.ts, the data connection setup by data-settings.ts;
+ * the transfers run in transfer.ts.
  */
-export class Session {
+export class Session implements CommandContext {
   readonly id = ++sessions;
-  readonly server: ServerContext;
-  /** The client's address, IPv4 unmapped. */
-  readonly remoteAddress: string;
-  readonly localAddress: string;
-
-  state: LoginState = 'connecting';
-  /** The name given by USER, waiting for PASS. */
-  pendingUser: string | null = null;
-  account: Account | null = null;
-  #fs: UserFileSystem | null = null;
-  cwd = '/';
-  type: 'A' | 'I' = 'A';
-  /** REST offset for the next transfer. */
-  restart = 0;
-  /** RNFR's path, waiting for RNTO. */
-  renameFrom: string | null = null;
-  /** After EPSV ALL, only EPSV may set up data connections (RFC 2428 §4). */
-  epsvAll = false;
-  failedLogins = 0;
-  /** MLST facts the client asked for (OPTS MLST). */
-  mlstFacts: string[] | null = null;
-  hashAlgorithm: HashAlgorithm = 'SHA-256';
-
-  /** The control connection is protected by TLS. */
-  secure = false;
-  pbsz = false;
-  protection: 'C' | 'P' = 'C';
+  readonly #server: ServerContext;
+  readonly #control: ControlConnection;
+  readonly #user = new UserSession();
+  readonly #data: DataSettings;
   #tls: SessionTls | null | undefined;
-
-  #raw: Socket;
-  #socket: Socket | TLSSocket;
-  #parser: CommandParser;
-  readonly #repair = new UrgentDataRepair();
   #queue: Command[] = [];
   #running = false;
-  #upgrading = false;
   #idle: NodeJS.Timeout | null = null;
-  #data: DataSetup | null = null;
-  readonly #lingering = new Set<Socket>();
   #transfer: ActiveTransfer | null = null;
   #quitAfterTransfer: { code: number; text: string } | null = null;
   #closing = false;
   // Bounds how long a closing connection may take (a client that never reads).
   #deadline: NodeJS.Timeout | null = null;
-  readonly #closed: Promise<void>;
-  /** Aborted when the session ends: cancels login delays, transfers, waits. */
-  readonly lifetime = new AbortController();
-  // Aborted as soon as the client ends or breaks the control connection, before the
-  // session has finished closing: what tells a cut upload from a complete one.
-  readonly #client = new AbortController();
-  readonly #clientLeft = (): void => this.#client.abort(new Error('the client closed the control connection'));
+  // Aborted when the session ends: cancels login delays, transfers, waits.
+  readonly #lifetime = new AbortController();
 
   constructor(server: ServerContext, socket: Socket) {
-    this.server = server;
-    this.#raw = socket;
-    this.#socket = socket;
-    this.remoteAddress = unmapIPv4(socket.remoteAddress ?? '');
-    this.localAddress = socket.localAddress ?? '';
-    this.#parser = new CommandParser({ maxLineBytes: server.options.limits.lineBytes });
-    socket.setNoDelay(true);
-    socket.on('error', () => {
-      this.#clientLeft();
-      void this.close();
+    this.#server = server;
+    this.#control = new ControlConnection(socket, server.options.limits.lineBytes, {
+      command: (command) => this.#received(command),
+      failed: () => void this.close(),
     });
-    socket.once('end', this.#clientLeft).once('close', this.#clientLeft);
-    this.#closed = new Promise((resolve) => socket.once('close', () => resolve()));
-    void this.#closed.then(() => this.#ended());
+    this.#data = new DataSettings({
+      options: server.options,
+      localAddress: this.#control.localAddress,
+      tls: () => this.#sessionTls(),
+      lifetime: this.#lifetime.signal,
+    });
+    void this.#control.closed.then(() => this.#ended());
   }
 
   /** Greets the client (after the TLS handshake, for implicit FTPS). */
   async start(): Promise<void> {
-    const { options } = this.server;
-    if (options.tls?.implicit) {
-      try {
-        this.#socket = await this.tls!.accept(this.#raw, options.ms.data);
-      } catch {
-        this.#raw.destroy();
-        return;
-      }
-      this.secure = true;
-    }
-    this.#listen();
-    this.state = 'need-user';
+    const { options } = this.#server;
+    if (options.tls?.implicit && !(await this.#control.acceptTls(this.#sessionTls()!, options.ms.data))) return;
+    this.#control.listen();
+    this.#user.greeted();
     this.reply(220, options.greeting);
     this.#armIdle();
   }
 
-  /** The session's TLS context (made on first use: most plain sessions never need one), or null without TLS. */
-  get tls(): SessionTls | null {
-    if (this.#tls === undefined) this.#tls = this.server.sessionTls();
-    return this.#tls;
-  }
+  // ── What commands read (CommandContext) ─────────────────────────────────────────
 
-  get fs(): UserFileSystem {
-    if (!this.#fs) throw new Error('no user is logged in');
-    return this.#fs;
-  }
-
-  get transfer(): ActiveTransfer | null {
-    return this.#transfer;
-  }
-
+  get options(): ResolvedOptions { return this.#server.options; }
+  get remoteAddress(): string { return this.#control.remoteAddress; }
+  get localAddress(): string { return this.#control.localAddress; }
+  get lifetime(): AbortSignal { return this.#lifetime.signal; }
   /** Aborted once the client has ended or broken the control connection (its FIN, a reset). */
-  get clientGone(): AbortSignal {
-    return this.#client.signal;
-  }
-
+  get clientGone(): AbortSignal { return this.#control.clientGone; }
   /** Resolves once the control connection has closed. */
-  get closed(): Promise<void> {
-    return this.#closed;
-  }
+  get closed(): Promise<void> { return this.#control.closed; }
+  get secure(): boolean { return this.#control.secure; }
+  get tlsAvailable(): boolean { return this.#sessionTls() !== null; }
+
+  get state(): LoginState { return this.#user.state; }
+  get pendingUser(): string | null { return this.#user.pendingUser; }
+  get account(): Readonly<Account> | null { return this.#user.account; }
+  get fs(): UserFileSystem { return this.#user.fs; }
+  get cwd(): string { return this.#user.cwd; }
+  get mlstFacts(): readonly string[] | null { return this.#user.mlstFacts; }
+  get hashAlgorithm(): HashAlgorithm { return this.#user.hashAlgorithm; }
+
+  get type(): 'A' | 'I' { return this.#data.type; }
+  get epsvAll(): boolean { return this.#data.epsvAll; }
+  get pbsz(): boolean { return this.#data.pbsz; }
+  get protection(): 'C' | 'P' { return this.#data.protection; }
+  get hasData(): boolean { return this.#data.hasData; }
+  get transfer(): TransferStatus | null { return this.#transfer; }
+
+  // ── What commands do (CommandContext) ──────────────────────────────────────────
 
   reply(code: number, text: string | readonly string[]): void {
-    if (!this.#socket.writable) return;
-    this.#socket.write(encodeRaw(formatReply(code, text))); // a name's raw bytes as they are on disk
+    this.#control.reply(code, text);
   }
 
-  /** Answers a filesystem failure the way RFC 959 does: 550 mostly, 553 for names, 452 when full, 554 for a bad REST (RFC 3659). */
-  replyError(error: unknown, path: string): void {
-    if (!(error instanceof FileSystemError)) throw error;
-    const code = FS_REPLY_CODES[error.code] ?? 550;
-    // These messages say more than the code's name; the others are just the name.
-    const text = error.code === 'EACCES' || error.code === 'EINVAL' || error.code === 'ERANGE' ? error.message : `${path}: ${describeCode(error.code)}`;
-    this.reply(code, text);
+  reportError(error: unknown): void {
+    this.#server.emit('session-error', { session: this.id, address: this.remoteAddress, error });
+  }
+
+  expectPassword(name: string): void { this.#user.expectPassword(name); }
+  authenticate(name: string, password: string): Account | null { return this.#server.users.authenticate(name, password); }
+  openFileSystem(account: Account): Promise<UserFileSystem> { return UserFileSystem.open(this.#server.storage, account.home, account.rights); }
+  cancelLogin(): void { this.#user.cancel(); }
+
+  loginFailed(): number {
+    const user = this.#user.pendingUser ?? '';
+    const failures = this.#user.failed();
+    this.#server.counters.loginFailed();
+    this.#server.emit('login-failed', { session: this.id, address: this.remoteAddress, user });
+    return failures;
   }
 
   /** Logs a user in: from here on the session has a filesystem. */
   login(account: Account, fs: UserFileSystem): void {
-    this.account = account;
-    this.#fs = fs;
-    this.cwd = '/';
-    this.state = 'logged-in';
-    this.pendingUser = null;
-    if (this.#tls) this.#tls.sharingUser = account.anonymous ? null : account.name;
+    this.#user.login(account, fs);
+    this.#tls?.shareWith(account.anonymous ? null : account.name);
+    this.#server.counters.loggedIn();
+    this.#server.emit('login', { session: this.id, address: this.remoteAddress, user: account.name, anonymous: account.anonymous });
   }
 
   /** REIN: back to just connected, the TLS layer excepted (it cannot be taken off again). */
   reset(): void {
-    this.account = null;
-    if (this.#tls) this.#tls.sharingUser = null;
-    this.#fs = null;
-    this.pendingUser = null;
-    this.state = 'need-user';
-    this.cwd = '/';
-    this.type = 'A';
-    this.restart = 0;
-    this.renameFrom = null;
-    this.epsvAll = false;
-    this.mlstFacts = null;
-    this.hashAlgorithm = 'SHA-256';
-    this.setData(null);
+    this.#tls?.shareWith(null);
+    this.#user.reset();
+    this.#data.reset();
   }
 
-  /** The path of a command argument, relative to the working directory. */
-  resolve(arg: string): string {
-    return this.fs.resolve(this.cwd, arg);
-  }
+  resolve(arg: string): string { return this.#user.resolve(arg); }
+  changeDirectory(path: string): void { this.#user.changeDirectory(path); }
+  setRenameFrom(path: string): void { this.#user.setRenameFrom(path); }
+  takeRenameFrom(): string | null { return this.#user.takeRenameFrom(); }
+  setMlstFacts(facts: string[]): void { this.#user.setMlstFacts(facts); }
+  setHashAlgorithm(algorithm: HashAlgorithm): void { this.#user.setHashAlgorithm(algorithm); }
 
-  // ── Data connections ─────────────────────────────────────────────────────────────
+  setType(type: 'A' | 'I'): void { this.#data.setType(type); }
+  setRestart(offset: number): void { this.#data.setRestart(offset); }
+  takeRestart(): number { return this.#data.takeRestart(); }
+  enableEpsvAll(): void { this.#data.enableEpsvAll(); }
+  setPbsz(): void { this.#data.setPbsz(); }
+  setProtection(level: 'C' | 'P'): void { this.#data.setProtection(level); }
+  setData(setup: DataSetup | null): void { this.#data.setData(setup); }
+  takeData(): DataSetup | null { return this.#data.takeData(); }
+  openData(setup: DataSetup, signal: AbortSignal): Promise<Socket | TLSSocket> { return this.#data.openData(setup, signal); }
+  prepareData(socket: Socket): Promise<Socket> { return this.#data.prepareData(socket); }
+  linger(socket: Socket, ms: number): void { this.#data.linger(socket, ms); }
 
-  /** Replaces how the next data connection is made (a new PASV closes the old port). */
-  setData(setup: DataSetup | null): void {
-    if (this.#data?.mode === 'passive') this.#data.port.close();
-    this.#data = setup;
-  }
-
-  /** Takes the data setup for one transfer: each PASV/PORT serves one connection. */
-  takeData(): DataSetup | null {
-    const setup = this.#data;
-    this.#data = null;
-    return setup;
-  }
-
-  get hasData(): boolean {
-    return this.#data !== null;
-  }
-
-  openData(setup: DataSetup, signal: AbortSignal): Promise<Socket | TLSSocket> {
-    const protect = this.protection === 'P' && this.tls !== null;
-    return openDataConnection(setup, {
-      timeoutMs: this.server.options.ms.data,
-      signal,
-      // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; an IPv4 connection must leave from a.b.c.d.
-      localAddress: unmapIPv4(this.localAddress),
-      tls: protect ? this.tls : null,
-      requireReuse: this.server.options.tls?.reuse ?? false,
-    });
-  }
-
-  /** A passive data connection just arrived: its TLS handshake starts now when data is protected. */
-  async prepareData(socket: Socket): Promise<Socket> {
-    if (this.protection !== 'P' || !this.tls) return socket;
-    return handshake(socket, this.tls, { timeoutMs: this.server.options.ms.data, signal: this.lifetime.signal });
-  }
-
-  /** A data connection done with: it may finish closing on its own, within bounds. */
-  linger(socket: Socket, ms: number): void {
-    if (socket.destroyed) return;
-    this.#lingering.add(socket);
-    const timer = setTimeout(() => socket.destroy(), ms);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      this.#lingering.delete(socket);
-    });
-    socket.resume(); // read whatever is left so the close is orderly
+  /** AUTH TLS: what the client pipelined behind it in plain text is dropped, not run as if protected. */
+  async upgradeToTls(): Promise<void> {
+    this.#queue = [];
+    if (!(await this.#control.upgrade(this.#sessionTls()!, this.#server.options.ms.data, 234, 'AUTH TLS successful'))) this.close();
   }
 
   // ── Transfers ────────────────────────────────────────────────────────────────────
@@ -271,41 +184,18 @@ export class Session {
     this.#armIdle();
   }
 
+  recordTransfer(event: TransferEvent): void {
+    this.#server.counters.transferred(event.direction, event.bytes, event.ok);
+    this.#server.emit('transfer', event);
+  }
+
   /** QUIT (or a server shutdown) during a transfer: answer and close once it has ended. */
   closeAfterTransfer(code: number, text: string): void {
     this.#quitAfterTransfer = { code, text };
     this.#queue = [];
   }
 
-  // ── Control connection ───────────────────────────────────────────────────────────
-
-  #listen(): void {
-    this.#socket.on('data', this.#onData);
-    if (this.#socket !== this.#raw) {
-      this.#socket.on('error', () => {
-        this.#clientLeft();
-        void this.close();
-      });
-      this.#socket.once('end', this.#clientLeft);
-    }
-  }
-
-  readonly #onData = (chunk: Buffer): void => {
-    let commands: Command[];
-    try {
-      commands = this.#parser.push(this.#repair.push(chunk));
-    } catch {
-      this.reply(500, `Command line too long (the limit is ${this.server.options.limits.lineBytes} bytes)`);
-      this.close();
-      return;
-    }
-    const socket = this.#socket;
-    for (const command of commands) {
-      // After AUTH TLS, what came behind it in the same plain-text chunk is dropped.
-      if (this.#socket !== socket || this.#upgrading) break;
-      this.#received(command);
-    }
-  };
+  // ── Running commands ─────────────────────────────────────────────────────────────
 
   #received(command: Command): void {
     if (this.#closing) return;
@@ -316,7 +206,7 @@ export class Session {
     }
     if (this.#quitAfterTransfer) return;
     this.#queue.push(command);
-    if (this.#queue.length >= QUEUE_PAUSE) this.#socket.pause();
+    if (this.#queue.length >= QUEUE_PAUSE) this.#control.pause();
     if (!this.#running) void this.#drain();
   }
 
@@ -325,107 +215,33 @@ export class Session {
     this.#stopIdle(); // a long command (HASH of a large file, a login delay) is not idleness
     while (this.#queue.length > 0 && !this.#closing) {
       const command = this.#queue.shift()!;
-      if (this.#queue.length < QUEUE_PAUSE / 2 && this.#socket.isPaused()) this.#socket.resume();
+      if (this.#queue.length < QUEUE_PAUSE / 2) this.#control.resume();
       await this.#execute(command);
-      // A client that does not read its replies must not make the server buffer them.
-      if (this.#socket.writableNeedDrain) await this.#drained();
+      // A client that does not read its replies must not make the server buffer them:
+      // one that reads nothing for the idle timeout is as idle as one that sends nothing.
+      if (this.#control.needsDrain) await this.#control.drained(this.#server.options.ms.idle, () => (this.#closing = true));
     }
     this.#running = false;
     this.#armIdle();
   }
 
-  /**
-   * Waits until the client has read the replies written so far. A client that reads
-   * nothing for the idle timeout is as idle as one that sends nothing: without this
-   * bound it would hold the session for ever by sending commands and never reading.
-   */
-  #drained(): Promise<void> {
-    const ms = this.server.options.ms.idle;
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#socket.removeListener('drain', done);
-        this.#socket.removeListener('close', done);
-        resolve();
-      };
-      // No reply can reach a client that does not read: the connection is just dropped.
-      const timer = setTimeout(() => {
-        done();
-        this.#closing = true;
-        this.#raw.destroy();
-      }, ms);
-      this.#socket.once('drain', done);
-      this.#socket.once('close', done);
-    });
-  }
-
-  async #execute({ verb, arg }: Command): Promise<void> {
-    if (verb !== 'RNTO') this.renameFrom = null;
-    const handler = findCommand(verb);
-    if (!handler) {
-      this.reply(502, `${verb.slice(0, 16)}: command not implemented`);
-      return;
-    }
-    const refusal = admit(verb, handler.access, {
-      state: this.state,
-      secure: this.secure,
-      tlsRequired: this.server.options.tls?.requireLogin === true && !this.server.options.tls.implicit,
-    });
-    if (refusal) {
-      this.reply(refusal.code, refusal.text);
-      return;
-    }
-    if (handler.arg === 'required' && arg.trim() === '') {
-      this.reply(501, `${verb} needs an argument`);
-      return;
-    }
-    if (handler.arg === 'none' && arg.trim() !== '') {
-      this.reply(501, `${verb} takes no argument`);
-      return;
-    }
-    try {
-      await handler.run(this, arg);
-    } catch (error) {
-      if (error instanceof FileSystemError) {
-        this.replyError(error, error.path);
-      } else if (error instanceof DataConnectionError) {
-        this.reply(error.reply, error.message);
-      } else if (!this.#closing) {
-        this.server.emit('session-error', { session: this.id, address: this.remoteAddress, error });
-        this.reply(451, 'Local error in processing');
-      }
-    }
-  }
-
-  /**
-   * AUTH TLS: the reply inviting the handshake goes out in the same tick as the socket
-   * is handed to TLS, so no byte of the client's hello is read as a command; anything
-   * the client pipelined after AUTH in plain text is dropped rather than run as if it
-   * had been protected (the STARTTLS command-injection hole).
-   */
-  async upgradeToTls(): Promise<void> {
-    this.#upgrading = true;
-    this.#queue = [];
-    this.#parser = new CommandParser({ maxLineBytes: this.server.options.limits.lineBytes });
-    this.#raw.removeListener('data', this.#onData);
-    this.reply(234, 'AUTH TLS successful');
-    try {
-      this.#socket = await this.tls!.accept(this.#raw, this.server.options.ms.data);
-    } catch {
-      this.close();
-      return;
-    }
-    this.secure = true;
-    this.#upgrading = false;
-    this.#listen();
+  #execute(command: Command): Promise<void> {
+    if (command.verb !== 'RNTO') this.#user.setRenameFrom(null); // RNTO must come right after RNFR
+    return dispatch(this, command, () => this.#closing);
   }
 
   // ── Timers and closing ──────────────────────────────────────────────────────────
 
+  /** The session's TLS context (made on first use: most plain sessions never need one), or null without TLS. */
+  #sessionTls(): SessionTls | null {
+    if (this.#tls === undefined) this.#tls = this.#server.sessionTls();
+    return this.#tls;
+  }
+
   #armIdle(): void {
     this.#stopIdle();
     if (this.#transfer || this.#running || this.#closing) return;
-    const ms = this.server.options.ms.idle;
+    const ms = this.#server.options.ms.idle;
     this.#idle = setTimeout(() => {
       this.reply(421, `Idle for ${ms / 1000} s: closing the control connection`);
       this.close();
@@ -441,7 +257,7 @@ export class Session {
   shutdown(graceMs: number): void {
     if (this.#closing) return;
     if (this.state === 'connecting') {
-      this.#raw.destroy(); // an implicit-TLS handshake still running: nothing can be said yet
+      this.#control.destroy(); // an implicit-TLS handshake still running: nothing can be said yet
       return;
     }
     const text = 'Server shutting down';
@@ -451,7 +267,7 @@ export class Session {
       return;
     }
     this.closeAfterTransfer(421, text);
-    this.#deadline ??= setTimeout(() => this.#raw.destroy(), graceMs);
+    this.#deadline ??= setTimeout(() => this.#control.destroy(), graceMs);
   }
 
   /** Ends the session: pending replies are flushed, then the connection is closed. */
@@ -459,23 +275,22 @@ export class Session {
     if (!this.#closing) {
       this.#closing = true;
       this.#stopIdle();
-      this.lifetime.abort(new Error('session closed'));
-      this.setData(null);
-      this.#socket.end();
+      this.#lifetime.abort(new Error('session closed'));
+      this.#data.setData(null);
+      this.#control.end();
       if (this.#deadline) clearTimeout(this.#deadline);
-      this.#deadline = setTimeout(() => this.#raw.destroy(), 2000);
+      this.#deadline = setTimeout(() => this.#control.destroy(), 2000);
     }
-    return this.#closed;
+    return this.#control.closed;
   }
 
   #ended(): void {
     this.#closing = true;
     this.#stopIdle();
     if (this.#deadline) clearTimeout(this.#deadline);
-    this.lifetime.abort(new Error('session closed'));
-    this.setData(null);
-    for (const socket of this.#lingering) socket.destroy();
-    if (this.#socket !== this.#raw) this.#socket.destroy();
+    this.#lifetime.abort(new Error('session closed'));
+    this.#data.dispose();
+    this.#control.dispose();
     this.#tls?.dispose();
   }
 }

@@ -32,7 +32,7 @@ export class SessionTls implements TicketOwner {
    * tickets of that user's other sessions (and theirs this one's); null for nobody, or
    * an anonymous login, which anyone can make.
    */
-  sharingUser: string | null = null;
+  #sharingUser: string | null = null;
   // TLS 1.2 clients that turn tickets off (curl does) resume by session ID, which Node
   // serves only through these two events of a server object: a private, never-listening
   // one per FTP session keeps each cache to its own session.
@@ -61,6 +61,15 @@ export class SessionTls implements TicketOwner {
     this.#hub.on('resumeSession', (id: Buffer, done: (error: Error | null, data: Buffer | null) => void) => {
       done(null, this.#sessions.get(id.toString('hex')) ?? null);
     });
+  }
+
+  get sharingUser(): string | null {
+    return this.#sharingUser;
+  }
+
+  /** A login (its user, or null for an anonymous one) or a REIN (null) changes who may share. */
+  shareWith(user: string | null): void {
+    this.#sharingUser = user;
   }
 
   /** The FTP session has ended: its tickets are honoured no more. */

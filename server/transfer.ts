@@ -1,8 +1,11 @@
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { DataSetup } from './data/channel.js';
 import { DataConnectionError } from './data/errors.js';
 import { endedByReset } from './data/reset.js';
+import type { TransferEvent } from './events.js';
 import { FileSystemError } from './fs/errors.js';
-import type { Session } from './session.js';
+import type { ResolvedOptions } from './options.js';
 
 /** The transfer a session is running: what ABOR aborts and STAT reports on. */
 export class ActiveTransfer {
@@ -43,6 +46,31 @@ export class ActiveTransfer {
   }
 }
 
+/** What a transfer needs of its session (the session implements it; commands pass it on). */
+export interface TransferSession {
+  readonly id: number;
+  readonly remoteAddress: string;
+  readonly account: { readonly name: string } | null;
+  readonly options: ResolvedOptions;
+  /** A data connection has been set up (PASV/EPSV/PORT/EPRT) and not yet used. */
+  readonly hasData: boolean;
+  readonly protection: 'C' | 'P';
+  /** Aborted when the session ends. */
+  readonly lifetime: AbortSignal;
+  /** Aborted once the client has ended or broken the control connection. */
+  readonly clientGone: AbortSignal;
+  reply(code: number, text: string | readonly string[]): void;
+  /** Takes the data setup for one transfer: each PASV/PORT serves one connection. */
+  takeData(): DataSetup | null;
+  openData(setup: DataSetup, signal: AbortSignal): Promise<Socket | TLSSocket>;
+  /** A data connection done with: it may finish closing on its own, within `ms`. */
+  linger(socket: Socket, ms: number): void;
+  beginTransfer(transfer: ActiveTransfer): void;
+  endTransfer(): void;
+  /** Counts a finished transfer (done or failed) and tells the server's listeners. */
+  recordTransfer(event: TransferEvent): void;
+}
+
 export interface DataTransfer {
   verb: string;
   /** The virtual path, for replies, STAT and events. */
@@ -65,12 +93,12 @@ export interface DataTransfer {
  * was set up (PASV/EPSV/PORT/EPRT), and it will be protected when the server says so.
  * Replies and returns false when not.
  */
-export function dataReady(session: Session): boolean {
+export function dataReady(session: TransferSession): boolean {
   if (!session.hasData) {
     session.reply(425, 'Use PASV, EPSV, PORT or EPRT first');
     return false;
   }
-  const tls = session.server.options.tls;
+  const tls = session.options.tls;
   if (tls?.requireData && session.protection !== 'P') {
     session.reply(521, 'Data connections must be protected: send PBSZ 0 and PROT P first');
     return false;
@@ -97,7 +125,7 @@ function failureReply(error: unknown, transfer: ActiveTransfer, stallMs: number)
  * killed-upload.spec.ts; README "How it behaves"), hence the short wait. Over TLS a
  * close_notify would tell the two apart, but Node does not say whether one came.
  */
-function clientStayed(session: Session, ms: number): Promise<void> {
+function clientStayed(session: TransferSession, ms: number): Promise<void> {
   const gone = session.clientGone;
   const cut = (): DataConnectionError => new DataConnectionError(426, 'The control connection closed as the upload ended: the upload was cut short, not stored');
   if (gone.aborted) return Promise.reject(cut());
@@ -128,17 +156,17 @@ function clientStayed(session: Session, ms: number): Promise<void> {
  * it runs the session keeps reading the control connection, so ABOR and STAT are
  * answered at once; ABOR makes this answer 426 and the ABOR handler then 226.
  */
-export async function runDataTransfer(session: Session, spec: DataTransfer): Promise<void> {
+export async function runDataTransfer(session: TransferSession, spec: DataTransfer): Promise<void> {
   const setup = session.takeData();
   if (!setup) {
     await spec.discard();
     session.reply(425, 'Use PASV, EPSV, PORT or EPRT first');
     return;
   }
-  const { ms } = session.server.options;
+  const { ms } = session.options;
   const transfer = new ActiveTransfer(spec.verb, spec.path);
   const onSessionEnd = (): void => transfer.cancel(new Error('Session closed'));
-  session.lifetime.signal.addEventListener('abort', onSessionEnd);
+  session.lifetime.addEventListener('abort', onSessionEnd);
   session.beginTransfer(transfer);
   let socket: Socket | null = null;
   let failure: unknown = null;
@@ -158,24 +186,19 @@ export async function runDataTransfer(session: Session, spec: DataTransfer): Pro
   } catch (error) {
     failure = error;
   } finally {
-    session.lifetime.signal.removeEventListener('abort', onSessionEnd);
+    session.lifetime.removeEventListener('abort', onSessionEnd);
     if (setup.mode === 'passive') setup.port.close();
   }
-  const stats = session.server.stats;
   if (failure === null) {
     session.reply(226, spec.done ?? 'Transfer complete');
     socket!.setTimeout(0);
     session.linger(socket!, ms.data);
-    stats.transfers++;
   } else {
     socket?.destroy();
     await Promise.resolve(spec.discard()).catch(() => {});
     const [code, text] = failureReply(failure, transfer, ms.stall);
     session.reply(code, text);
-    stats.failedTransfers++;
   }
-  if (spec.direction === 'upload') stats.bytesIn += transfer.bytes;
-  else stats.bytesOut += transfer.bytes;
   const event = {
     session: session.id,
     address: session.remoteAddress,
@@ -186,7 +209,7 @@ export async function runDataTransfer(session: Session, spec: DataTransfer): Pro
     ok: failure === null,
     seconds: (Date.now() - transfer.started) / 1000,
   };
-  session.server.emit('transfer', failure === null ? event : { ...event, reason: failureReply(failure, transfer, ms.stall)[1] });
+  session.recordTransfer(failure === null ? event : { ...event, reason: failureReply(failure, transfer, ms.stall)[1] });
   transfer.finished();
   session.endTransfer();
 }

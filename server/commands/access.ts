@@ -1,43 +1,35 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isIP } from 'node:net';
 import { rawAsText } from '../../protocol/text.js';
-import { UserFileSystem } from '../fs/user-fs.js';
-import type { Session } from '../session.js';
+import type { UserFileSystem } from '../fs/user-fs.js';
+import type { CommandContext } from './context.js';
 import type { CommandGroup } from './types.js';
 
 // Logging in and out (RFC 959 §4.1.1), HOST (RFC 7151). Every USER gets the same 331
 // and every failed PASS the same 530, after a delay that grows with each failure, so
 // that neither the replies nor their timing tell which user names exist.
 
-async function pass(session: Session, password: string): Promise<void> {
-  const { users, options, stats } = session.server;
-  const name = session.pendingUser!;
-  const account = users.authenticate(name, rawAsText(password));
+async function pass(session: CommandContext, password: string): Promise<void> {
+  const { options } = session;
+  const account = session.authenticate(session.pendingUser!, rawAsText(password));
   if (!account) {
-    session.failedLogins++;
-    stats.failedLogins++;
-    session.server.emit('login-failed', { session: session.id, address: session.remoteAddress, user: name });
-    session.pendingUser = null;
-    session.state = 'need-user';
-    await sleep(options.ms.loginDelay * session.failedLogins, undefined, { signal: session.lifetime.signal }).catch(() => {});
+    const failures = session.loginFailed();
+    await sleep(options.ms.loginDelay * failures, undefined, { signal: session.lifetime }).catch(() => {});
     session.reply(530, 'Login incorrect');
-    if (session.failedLogins >= options.limits.loginAttempts) await session.close();
+    if (failures >= options.limits.loginAttempts) await session.close();
     return;
   }
   let fs: UserFileSystem;
   try {
-    fs = await UserFileSystem.open(session.server.storage, account.home, account.rights);
+    fs = await session.openFileSystem(account);
   } catch (error) {
     // The server's fault, told to its owner; the client gets the one 530 there is.
-    session.server.emit('session-error', { session: session.id, address: session.remoteAddress, error });
-    session.pendingUser = null;
-    session.state = 'need-user';
+    session.reportError(error);
+    session.cancelLogin();
     session.reply(530, 'Login incorrect');
     return;
   }
   session.login(account, fs);
-  stats.logins++;
-  session.server.emit('login', { session: session.id, address: session.remoteAddress, user: account.name, anonymous: account.anonymous });
   session.reply(230, account.anonymous ? 'Anonymous access granted' : 'Login successful');
 }
 
@@ -49,8 +41,7 @@ export const access: CommandGroup = {
     access: 'login',
     arg: 'required',
     run(session, name) {
-      session.pendingUser = rawAsText(name);
-      session.state = 'need-password';
+      session.expectPassword(rawAsText(name));
       session.reply(331, 'Please specify the password');
     },
   },

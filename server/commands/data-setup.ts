@@ -9,21 +9,21 @@ import {
 } from '../../protocol/address.js';
 import { bounceCheck } from '../data/active.js';
 import { PassivePort } from '../data/passive.js';
-import type { Session } from '../session.js';
+import type { CommandContext } from './context.js';
 import type { CommandGroup } from './types.js';
 
 // How the next data connection is made: passive (PASV, EPSV) or active (PORT, EPRT),
 // RFC 959 §4.1.2 and RFC 2428. Each serves one transfer; a new one replaces the last.
 
-function refusedByEpsvAll(session: Session): boolean {
+function refusedByEpsvAll(session: CommandContext): boolean {
   if (!session.epsvAll) return false;
   session.reply(503, 'EPSV ALL is in effect: only EPSV may set up data connections');
   return true;
 }
 
-async function openPassive(session: Session): Promise<number> {
+async function openPassive(session: CommandContext): Promise<number> {
   session.setData(null);
-  const { pasv } = session.server.options;
+  const { pasv } = session.options;
   const port = await PassivePort.open({
     host: unmapIPv4(session.localAddress),
     min: pasv.min,
@@ -36,9 +36,9 @@ async function openPassive(session: Session): Promise<number> {
 }
 
 /** The control connection's address family, as EPSV/EPRT number it: 1 (IPv4) or 2 (IPv6). */
-const familyOf = (session: Session): '1' | '2' => (isIPv4(unmapIPv4(session.localAddress)) ? '1' : '2');
+const familyOf = (session: CommandContext): '1' | '2' => (isIPv4(unmapIPv4(session.localAddress)) ? '1' : '2');
 
-function setActive(session: Session, target: HostPort): void {
+function setActive(session: CommandContext, target: HostPort): void {
   const refused = bounceCheck(target, session.remoteAddress);
   if (refused) {
     session.reply(504, refused);
@@ -55,7 +55,7 @@ export const dataSetup: CommandGroup = {
     async run(session) {
       if (refusedByEpsvAll(session)) return;
       const local = unmapIPv4(session.localAddress);
-      const address = session.server.options.pasv.address ?? (isIPv4(local) ? local : null);
+      const address = session.options.pasv.address ?? (isIPv4(local) ? local : null);
       if (address === null) {
         session.reply(425, 'PASV cannot name an IPv6 address: use EPSV');
         return;
@@ -70,7 +70,7 @@ export const dataSetup: CommandGroup = {
     async run(session, arg) {
       const what = arg.trim().toUpperCase();
       if (what === 'ALL') {
-        session.epsvAll = true;
+        session.enableEpsvAll();
         session.reply(200, 'EPSV ALL: from now on only EPSV');
         return;
       }

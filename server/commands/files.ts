@@ -1,21 +1,21 @@
 import { formatTimeVal, parseTimeVal } from '../../protocol/listing/dates.js';
 import { FileSystemError } from '../fs/errors.js';
 import { quotePath } from '../reply-format.js';
-import type { Session } from '../session.js';
+import type { CommandContext } from './context.js';
 import type { CommandGroup } from './types.js';
 
 // Files and folders by name (RFC 959 §4.1.3, RFC 3659 SIZE/MDTM, draft-somers MFMT,
 // SITE CHMOD as vsftpd and pure-ftpd have it). Rights are checked by the user's
 // filesystem; a failure throws a FileSystemError, which the session turns into 550/553.
 
-async function plainFile(session: Session, arg: string): Promise<{ path: string; size: number; modified: Date }> {
+async function plainFile(session: CommandContext, arg: string): Promise<{ path: string; size: number; modified: Date }> {
   const path = session.resolve(arg);
   const info = await session.fs.stat(path);
   if (info.kind !== 'file') throw new FileSystemError('EISDIR', path, `${path}: not a plain file`);
   return { path, size: info.size, modified: info.modified };
 }
 
-function site(session: Session, arg: string): Promise<void> | void {
+function site(session: CommandContext, arg: string): Promise<void> | void {
   const sub = arg.trim().split(/\s+/)[0] ?? '';
   switch (sub.toUpperCase()) {
     case 'HELP':
@@ -75,7 +75,7 @@ export const files: CommandGroup = {
       const path = session.resolve(arg);
       if (!session.fs.can('rename')) throw new FileSystemError('EACCES', path, `Permission denied (no rename right): ${path}`);
       await session.fs.stat(path);
-      session.renameFrom = path;
+      session.setRenameFrom(path);
       session.reply(350, 'Ready for RNTO');
     },
   },
@@ -83,8 +83,7 @@ export const files: CommandGroup = {
     access: 'session',
     arg: 'required',
     async run(session, arg) {
-      const from = session.renameFrom;
-      session.renameFrom = null;
+      const from = session.takeRenameFrom();
       if (from === null) {
         session.reply(503, 'Send RNFR first');
         return;

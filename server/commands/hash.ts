@@ -20,12 +20,12 @@ export const hash: CommandGroup = {
       const abort = (): void => {
         stream.destroy();
       };
-      session.lifetime.signal.addEventListener('abort', abort);
+      session.lifetime.addEventListener('abort', abort);
       try {
         const digest = await digestStream(stream, session.hashAlgorithm);
         session.reply(213, `${session.hashAlgorithm} 0-${info.size} ${digest} ${path}`);
       } finally {
-        session.lifetime.signal.removeEventListener('abort', abort);
+        session.lifetime.removeEventListener('abort', abort);
         stream.destroy();
       }
     },

@@ -2,7 +2,7 @@ import { access } from './access.js';
 import { dataSetup } from './data-setup.js';
 import { files } from './files.js';
 import { hash } from './hash.js';
-import { info } from './info.js';
+import { helpCommand, info } from './info.js';
 import { listing } from './listing.js';
 import { navigation } from './navigation.js';
 import { params } from './params.js';
@@ -14,7 +14,7 @@ import type { CommandHandler } from './types.js';
 const aliases: Record<string, string> = { XPWD: 'PWD', XCWD: 'CWD', XCUP: 'CDUP', XMKD: 'MKD', XRMD: 'RMD' };
 
 const table = new Map<string, CommandHandler>(
-  Object.entries({ ...access, ...info, ...params, ...navigation, ...files, ...listing, ...transfer, ...dataSetup, ...security, ...hash }),
+  Object.entries({ ...access, ...info, ...params, ...navigation, ...files, ...listing, ...transfer, ...dataSetup, ...security, ...hash, HELP: helpCommand(commandNames) }),
 );
 for (const [alias, verb] of Object.entries(aliases)) table.set(alias, table.get(verb)!);
 

@@ -1,14 +1,13 @@
 import { selectMlstFacts } from '../../protocol/listing/index.js';
 import { featureLines } from '../features.js';
 import { hashAlgorithm } from '../hash.js';
-import type { Session } from '../session.js';
-import { commandNames } from './index.js';
 import { statusListing } from './listing.js';
-import type { CommandGroup } from './types.js';
+import type { CommandContext } from './context.js';
+import type { CommandGroup, CommandHandler } from './types.js';
 
 // Commands that tell about the server and the session, and OPTS that tune the session.
 
-function status(session: Session): string[] {
+function status(session: CommandContext): string[] {
   const data = session.hasData ? 'set up' : 'none';
   return [
     'FtpPy server status:',
@@ -21,7 +20,7 @@ function status(session: Session): string[] {
   ];
 }
 
-function opts(session: Session, arg: string): void {
+function opts(session: CommandContext, arg: string): void {
   const space = arg.indexOf(' ');
   const option = (space === -1 ? arg : arg.slice(0, space)).toUpperCase();
   const value = space === -1 ? '' : arg.slice(space + 1).trim();
@@ -34,7 +33,7 @@ function opts(session: Session, arg: string): void {
       return;
     case 'MLST': {
       const facts = selectMlstFacts(value);
-      session.mlstFacts = facts;
+      session.setMlstFacts(facts);
       session.reply(200, `MLST OPTS ${facts.map((f) => `${f};`).join('')}`);
       return;
     }
@@ -48,7 +47,7 @@ function opts(session: Session, arg: string): void {
         session.reply(501, 'Unknown algorithm, current selection not changed');
         return;
       }
-      session.hashAlgorithm = algorithm;
+      session.setHashAlgorithm(algorithm);
       session.reply(200, algorithm);
       return;
     }
@@ -57,27 +56,31 @@ function opts(session: Session, arg: string): void {
   }
 }
 
-export const info: CommandGroup = {
-  NOOP: { access: 'any', arg: 'none', run: (session) => session.reply(200, 'NOOP ok') },
-  SYST: { access: 'any', arg: 'none', run: (session) => session.reply(215, 'UNIX Type: L8') },
-  FEAT: { access: 'any', arg: 'none', run: (session) => session.reply(211, ['Features:', ...featureLines(session), 'End']) },
-  OPTS: { access: 'any', arg: 'required', run: opts },
-  HELP: {
+/** HELP, answered from `names`: every command the server answers, sorted (the registry, which holds HELP itself). */
+export function helpCommand(names: () => readonly string[]): CommandHandler {
+  return {
     access: 'any',
     arg: 'optional',
     run(session, arg) {
-      const names = commandNames();
+      const all = names();
       if (arg.trim() !== '') {
         const verb = arg.trim().toUpperCase();
-        if (names.includes(verb)) session.reply(214, `${verb} is supported`);
+        if (all.includes(verb)) session.reply(214, `${verb} is supported`);
         else session.reply(502, `${verb.slice(0, 16)}: unknown command`);
         return;
       }
       const rows: string[] = [];
-      for (let i = 0; i < names.length; i += 8) rows.push(` ${names.slice(i, i + 8).map((n) => n.padEnd(5)).join(' ')}`);
+      for (let i = 0; i < all.length; i += 8) rows.push(` ${all.slice(i, i + 8).map((n) => n.padEnd(5)).join(' ')}`);
       session.reply(214, ['The following commands are recognized:', ...rows, 'Help OK']);
     },
-  },
+  };
+}
+
+export const info: CommandGroup = {
+  NOOP: { access: 'any', arg: 'none', run: (session) => session.reply(200, 'NOOP ok') },
+  SYST: { access: 'any', arg: 'none', run: (session) => session.reply(215, 'UNIX Type: L8') },
+  FEAT: { access: 'any', arg: 'none', run: (session) => session.reply(211, ['Features:', ...featureLines(session.options.tls, session), 'End']) },
+  OPTS: { access: 'any', arg: 'required', run: opts },
   STAT: {
     access: 'any',
     arg: 'optional',

@@ -5,10 +5,10 @@ import { FileSystemError } from '../fs/errors.js';
 import { baseName, parentOf } from '../fs/path.js';
 import type { FileInfo } from '../fs/user-fs.js';
 import type { Rights } from '../options.js';
-import type { Session } from '../session.js';
 import { writeAll } from '../streams.js';
 import { dataReady, runDataTransfer } from '../transfer.js';
 import { globMatcher, hasGlob, parseLsArgs } from './ls-args.js';
+import type { CommandContext } from './context.js';
 import type { CommandGroup } from './types.js';
 
 // Directory listings: LIST (ls -l lines), NLST (names), MLSD/MLST (RFC 3659 facts), and
@@ -38,9 +38,9 @@ function permFact(kind: FileInfo['kind'], r: Readonly<Rights>): string {
   return letters.filter(Boolean).join('');
 }
 
-function mlsxLine(session: Session, info: FileInfo, name = info.name): string {
+function mlsxLine(session: CommandContext, info: FileInfo, name = info.name): string {
   const options: { perm: string; facts?: string[] } = { perm: permFact(info.kind, session.fs.rights) };
-  if (session.mlstFacts !== null) options.facts = session.mlstFacts;
+  if (session.mlstFacts !== null) options.facts = [...session.mlstFacts];
   return formatMlsxLine({ ...toEntry(info), name }, options);
 }
 
@@ -95,7 +95,7 @@ interface Target {
  * missing one whose last name holds a glob character is taken as a pattern, as vsftpd
  * does (a glob in a folder's name is not expanded).
  */
-async function findTarget(session: Session, given: string): Promise<Target> {
+async function findTarget(session: CommandContext, given: string): Promise<Target> {
   const path = session.resolve(given);
   try {
     return { path, info: await session.fs.stat(path), glob: null };
@@ -108,12 +108,12 @@ async function findTarget(session: Session, given: string): Promise<Target> {
 }
 
 /** The entries a listing of `target` holds: a folder's, filtered, or the one entry named. */
-function entriesOf(session: Session, target: Target, all: boolean): AsyncIterable<FileInfo> {
+function entriesOf(session: CommandContext, target: Target, all: boolean): AsyncIterable<FileInfo> {
   const entries = session.fs.list(target.path);
   return target.info.kind === 'dir' ? only(entries, shownBy({ all, glob: target.glob })) : entries;
 }
 
-async function listOver(session: Session, verb: string, path: string, entries: () => AsyncIterable<FileInfo>, line: (info: FileInfo) => string): Promise<void> {
+async function listOver(session: CommandContext, verb: string, path: string, entries: () => AsyncIterable<FileInfo>, line: (info: FileInfo) => string): Promise<void> {
   await runDataTransfer(session, {
     verb,
     path,
@@ -126,9 +126,9 @@ async function listOver(session: Session, verb: string, path: string, entries: (
 }
 
 /** LIST and NLST: ls options, a path or a glob. */
-async function lsOver(session: Session, verb: 'LIST' | 'NLST', arg: string): Promise<void> {
+async function lsOver(session: CommandContext, verb: 'LIST' | 'NLST', arg: string): Promise<void> {
   if (!dataReady(session)) return;
-  session.restart = 0;
+  session.takeRestart(); // a listing uses up a REST, as a transfer does
   const { all, long, path: given } = parseLsArgs(arg);
   // Before anything is looked up: without the right, whether a path exists is not told.
   if (!session.fs.can('read')) {
@@ -162,7 +162,7 @@ function nameListPrefix(given: string, target: Target): string | null {
 const STATUS_LINES = 10_000;
 
 /** STAT <path>: the LIST lines over the control connection (RFC 959 §4.1.3). */
-export async function statusListing(session: Session, arg: string): Promise<void> {
+export async function statusListing(session: CommandContext, arg: string): Promise<void> {
   const { all, path: given } = parseLsArgs(arg);
   const target = await findTarget(session, given);
   const now = new Date();
@@ -186,7 +186,7 @@ export const listing: CommandGroup = {
     arg: 'optional',
     async run(session, arg) {
       if (!dataReady(session)) return;
-      session.restart = 0;
+      session.takeRestart();
       const path = session.resolve(arg);
       if (!session.fs.can('read')) throw new FileSystemError('EACCES', path, `Permission denied (no read right): ${path}`);
       if ((await session.fs.stat(path)).kind !== 'dir') {

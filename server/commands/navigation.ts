@@ -1,15 +1,15 @@
 import { FileSystemError } from '../fs/errors.js';
 import { quotePath } from '../reply-format.js';
-import type { Session } from '../session.js';
+import type { CommandContext } from './context.js';
 import type { CommandGroup } from './types.js';
 
 // The working directory (RFC 959 §4.1.1). It lives in the session as a virtual path;
 // changing it checks that the target is a directory inside the user's root.
 
-async function changeTo(session: Session, path: string): Promise<void> {
+async function changeTo(session: CommandContext, path: string): Promise<void> {
   const info = await session.fs.stat(path);
   if (info.kind !== 'dir') throw new FileSystemError('ENOTDIR', path);
-  session.cwd = path;
+  session.changeDirectory(path);
   session.reply(250, `Directory changed to ${path}`);
 }
 

@@ -11,10 +11,10 @@ export const params: CommandGroup = {
     run(session, arg) {
       const [type = '', form = ''] = arg.trim().toUpperCase().split(/\s+/);
       if (type === 'I' || (type === 'L' && form === '8')) {
-        session.type = 'I';
+        session.setType('I');
         session.reply(200, 'Type set to I');
       } else if (type === 'A' && (form === '' || form === 'N')) {
-        session.type = 'A';
+        session.setType('A');
         session.reply(200, 'Type set to A');
       } else if (['A', 'E', 'L'].includes(type)) {
         session.reply(504, `TYPE ${arg.trim().slice(0, 8)} is not supported`);

@@ -9,7 +9,7 @@ export const security: CommandGroup = {
     access: 'any',
     arg: 'required',
     async run(session, arg) {
-      if (!session.tls) {
+      if (!session.tlsAvailable) {
         session.reply(502, 'TLS is not configured on this server');
         return;
       }
@@ -34,7 +34,7 @@ export const security: CommandGroup = {
       } else if (!/^\d+$/.test(arg.trim())) {
         session.reply(501, 'PBSZ takes a number');
       } else {
-        session.pbsz = true;
+        session.setPbsz();
         session.reply(200, 'PBSZ=0'); // TLS needs no buffer size: always 0 (RFC 4217 §8)
       }
     },
@@ -47,13 +47,13 @@ export const security: CommandGroup = {
       if (!session.secure || !session.pbsz) {
         session.reply(503, session.secure ? 'PROT needs PBSZ first' : 'PROT needs AUTH TLS first');
       } else if (level === 'P') {
-        session.protection = 'P';
+        session.setProtection('P');
         session.reply(200, 'Data connections will be protected');
       } else if (level === 'C') {
-        if (session.server.options.tls?.requireData) {
+        if (session.options.tls?.requireData) {
           session.reply(534, 'PROT C refused: data connections must be protected');
         } else {
-          session.protection = 'C';
+          session.setProtection('C');
           session.reply(200, 'Data connections will be in clear text');
         }
       } else if (level === 'S' || level === 'E') {

@@ -1,24 +1,18 @@
 import { FileSystemError, toFileSystemError } from '../fs/errors.js';
 import type { UploadMode } from '../fs/user-fs.js';
-import type { Session } from '../session.js';
 import { asciiDecoder, asciiEncoder, pump } from '../streams.js';
 import { dataReady, runDataTransfer } from '../transfer.js';
+import type { CommandContext } from './context.js';
 import type { CommandGroup } from './types.js';
 
 // File transfers (RFC 959 §4.1.3, REST STREAM of RFC 3659 §5). Uploads without REST go
 // to a temporary file that replaces the target only once every byte has arrived;
 // REST + STOR and APPE write in place, which is what resuming means.
 
-function takeRestart(session: Session): number {
-  const offset = session.restart;
-  session.restart = 0;
-  return offset;
-}
+const typeName = (session: CommandContext): string => (session.type === 'A' ? 'ASCII' : 'BINARY');
 
-const typeName = (session: Session): string => (session.type === 'A' ? 'ASCII' : 'BINARY');
-
-async function retrieve(session: Session, arg: string): Promise<void> {
-  const offset = takeRestart(session);
+async function retrieve(session: CommandContext, arg: string): Promise<void> {
+  const offset = session.takeRestart();
   if (!dataReady(session)) return;
   const path = session.resolve(arg);
   const { stream, info } = await session.fs.read(path, offset);
@@ -50,7 +44,7 @@ async function retrieve(session: Session, arg: string): Promise<void> {
   });
 }
 
-async function store(session: Session, verb: string, arg: string, mode: UploadMode): Promise<void> {
+async function store(session: CommandContext, verb: string, arg: string, mode: UploadMode): Promise<void> {
   if (!dataReady(session)) return;
   const path = session.resolve(arg === '' ? '.' : arg);
   const upload = await session.fs.upload(path, mode);
@@ -92,7 +86,7 @@ export const transfer: CommandGroup = {
     access: 'session',
     arg: 'required',
     run(session, arg) {
-      const start = takeRestart(session);
+      const start = session.takeRestart();
       return store(session, 'STOR', arg, start > 0 ? { start } : {});
     },
   },
@@ -100,7 +94,7 @@ export const transfer: CommandGroup = {
     access: 'session',
     arg: 'required',
     run(session, arg) {
-      takeRestart(session);
+      session.takeRestart();
       return store(session, 'APPE', arg, { append: true });
     },
   },
@@ -108,7 +102,7 @@ export const transfer: CommandGroup = {
     access: 'session',
     arg: 'optional',
     run(session, arg) {
-      takeRestart(session);
+      session.takeRestart();
       return store(session, 'STOU', arg, { unique: true });
     },
   },
@@ -121,7 +115,7 @@ export const transfer: CommandGroup = {
         session.reply(501, 'REST takes a byte offset');
         return;
       }
-      session.restart = offset;
+      session.setRestart(offset);
       session.reply(350, `Restarting at ${offset}: send RETR or STOR`);
     },
   },
