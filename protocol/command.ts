@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from './errors.js';
 import { LineSplitter } from './lines.js';
-import { decodeRaw } from './text.js';
+import { decodeRaw, encodeRaw } from './text.js';
 
 /** One command line as the server reads it. */
 export interface Command {
@@ -93,12 +93,24 @@ export class CommandParser {
   }
 }
 
+function doubleIac(line: Buffer): Buffer {
+  const out: number[] = [];
+  for (const byte of line) {
+    out.push(byte);
+    if (byte === IAC) out.push(IAC);
+  }
+  return Buffer.from(out);
+}
+
 // Letters, then letters or digits: the checksum extensions are XSHA256, XSHA1, XMD5.
 const VERB = /^[A-Za-z][A-Za-z0-9]{0,7}$/;
 
 /**
  * Encodes one command line for the wire. An argument holding CR, LF or NUL would let a
- * file name smuggle a second command onto the control connection, so it is refused.
+ * file name smuggle a second command onto the control connection, so it is refused. A
+ * name read as raw bytes (decodeRaw: a listing's Latin-1 name) goes out as those bytes,
+ * a 0xFF among them doubled: the control connection is Telnet, where a lone 0xFF (IAC)
+ * starts a Telnet command and the server would drop it (RFC 959 §4.1.3, RFC 2640 §3.1).
  */
 export function encodeCommand(verb: string, arg?: string): Buffer {
   if (!VERB.test(verb)) throw new InvalidArgumentError(`Not an FTP command verb: ${JSON.stringify(verb)}`);
@@ -106,5 +118,6 @@ export function encodeCommand(verb: string, arg?: string): Buffer {
   if (/[\r\n\0]/.test(arg)) {
     throw new InvalidArgumentError(`${verb} argument contains CR, LF or NUL: ${JSON.stringify(arg)}`);
   }
-  return Buffer.from(`${verb} ${arg}\r\n`, 'utf8');
+  const line = encodeRaw(`${verb} ${arg}\r\n`);
+  return line.includes(IAC) ? doubleIac(line) : line;
 }

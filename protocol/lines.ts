@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { ProtocolError } from './errors.js';
-import { decodeText } from './text.js';
+import { decodeRaw } from './text.js';
 
 export type LineHandler = (buf: Buffer, start: number, end: number) => void;
 
@@ -60,14 +60,16 @@ export class LineSplitter {
   }
 
   /**
-   * Like push(), with each line decoded (UTF-8, Latin-1 when it is not, as decodeText).
+   * Like push(), with each line decoded as decodeRaw decodes it: UTF-8, and each byte that
+   * is not UTF-8 (a Latin-1 name) carried as U+DC80+byte, so a name read from a listing or
+   * a reply goes back out in a command as the bytes it came as.
    * Decoding line by line costs a native call per line, which dominates on a stream of
    * short lines; here the whole lines of a chunk become one Latin-1 string at once, in
    * which every byte is one character, so lines are found with string searches, and a
    * line that is all ASCII is handed out as a range of that string as it stands. Only
    * lines with bytes above 0x7f are decoded on their own. (Strings sliced from a range keep
    * that one string alive: a chunk's worth at most.) 1,000,000 replies parse 1.8× faster
-   * this way than through push() and decodeText (bench/parsers.bench.ts).
+   * this way than through push() and decoding each line (bench/parsers.bench.ts).
    */
   pushText(chunk: Buffer, onLine: TextLineHandler): void {
     let from = 0;
@@ -111,7 +113,7 @@ export class LineSplitter {
       if (nextHigh < start) nextHigh = high!.find(from + start, to) - from;
       if (nextHigh >= end) onLine(text, start, end, end - start);
       else {
-        const line = decodeText(chunk, from + start, from + end);
+        const line = decodeRaw(chunk, from + start, from + end);
         onLine(line, 0, line.length, end - start);
       }
       start = lf + 1;
@@ -121,7 +123,7 @@ export class LineSplitter {
 
   #emitText(line: Buffer, end: number, onLine: TextLineHandler): void {
     if (end > this.#maxLine) this.#tooLong();
-    const text = decodeText(line, 0, end);
+    const text = decodeRaw(line, 0, end);
     onLine(text, 0, text.length, end);
   }
 

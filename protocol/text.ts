@@ -1,17 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 
-// RFC 2640 makes UTF-8 the path encoding, but older servers and clients still send
-// Latin-1. Decoding bytes that are not UTF-8 as UTF-8 would turn each of them into
-// U+FFFD and lose the name for good, so such text is taken as Latin-1 instead, which
-// keeps every byte recoverable.
-export function decodeText(buf: Buffer, start = 0, end = buf.length): string {
-  const text = buf.toString('utf8', start, end);
-  if (!text.includes('\uFFFD')) return text;
-  return isUtf8(buf.subarray(start, end)) ? text : buf.toString('latin1', start, end);
-}
-
-// Raw names. A file name on disk that is not UTF-8 (a Latin-1 é, byte 0xE9) must survive
-// the trip from a listing to a command and back byte for byte, as it does with vsftpd, or
+// Raw names. RFC 2640 makes UTF-8 the path encoding, but older servers and clients still
+// send Latin-1, and a file name on disk that is not UTF-8 (a Latin-1 é, byte 0xE9) must
+// survive the trip from a listing to a command and back byte for byte, as it does with vsftpd, or
 // backups over FTP miss it. Such bytes are carried in strings the way Python's
 // surrogateescape carries them (PEP 383): each byte that is not part of valid UTF-8
 // becomes the lone surrogate U+DC80–U+DCFF, which no decoded text can hold, so the mapping
@@ -70,9 +61,27 @@ export function encodeRaw(text: string): Buffer {
 
 /**
  * A command argument that is text, not a name (a user name, a password): bytes that are
- * not UTF-8 are read as Latin-1, as decodeText reads them, so a Latin-1 client's
- * password still matches.
+ * not UTF-8 are read as Latin-1, so a Latin-1 client's password still matches.
  */
 export function rawAsText(text: string): string {
   return hasRawBytes(text) ? encodeRaw(text).toString('latin1') : text;
+}
+
+/**
+ * A path for a `node:fs` call: as it is, or as its bytes when it carries names that are
+ * not UTF-8, which a string would write as UTF-8 (each escaped byte as U+FFFD).
+ */
+export function nativePath(path: string): string | Buffer {
+  return hasRawBytes(path) ? encodeRaw(path) : path;
+}
+
+/** Text for people: each raw byte shown as `\xE9`, since a lone surrogate prints as U+FFFD and loses which byte it was. */
+export function printable(text: string): string {
+  if (!hasRawBytes(text)) return text;
+  return text.replace(/[\uDC80-\uDCFF]/gu, (c) => `\\x${(c.charCodeAt(0) - 0xdc00).toString(16).toUpperCase()}`);
+}
+
+/** How many bytes `text` is on the wire or on disk (encodeRaw's length). */
+export function rawByteLength(text: string): number {
+  return hasRawBytes(text) ? encodeRaw(text).length : Buffer.byteLength(text, 'utf8');
 }

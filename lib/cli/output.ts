@@ -4,6 +4,8 @@
 // Status lines and data go to stdout, warnings and progress bars to stderr, so that
 // `ftppy cat … > file` and `ftppy ls … | grep` stay clean.
 
+import { printable } from '../../protocol/text.js';
+
 export type Mode = 'text' | 'quiet' | 'json';
 
 export type OutStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -79,9 +81,11 @@ export class Output {
     this.#document = null;
   }
 
+  // The one place text leaves for people: a name's raw byte (protocol/text.ts) is shown as
+  // `\xE9`, where the terminal would show U+FFFD and hide which byte it was.
   #print(stream: OutStream, line: string): void {
     this.live?.clear();
-    stream.write(`${line}\n`);
+    stream.write(`${printable(line)}\n`);
     this.live?.draw();
   }
 }

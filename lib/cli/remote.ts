@@ -1,3 +1,4 @@
+import { decodeRaw } from '../../protocol/text.js';
 import { UsageError } from './args.js';
 import { findNetrc, type NetrcEntry } from './netrc.js';
 
@@ -27,6 +28,28 @@ export function isUrl(arg: string): boolean {
   return /^ftps?:\/\//i.test(arg);
 }
 
+/**
+ * A path segment of a URL as the name it stands for: percent-escapes are bytes (RFC 3986
+ * §2.1), and bytes that are not UTF-8 (`caf%E9`, a Latin-1 name, as curl takes it) stay
+ * those bytes (decodeRaw) where decodeURIComponent would throw.
+ */
+function percentDecoded(segment: string): string {
+  if (!segment.includes('%')) return segment;
+  const bytes: number[] = [];
+  for (let i = 0; i < segment.length; i++) {
+    const hex = segment[i] === '%' ? segment.slice(i + 1, i + 3) : '';
+    if (/^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      const point = segment.codePointAt(i)!;
+      if (point > 0xffff) i += 1;
+      bytes.push(...Buffer.from(String.fromCodePoint(point), 'utf8'));
+    }
+  }
+  return decodeRaw(Buffer.from(bytes));
+}
+
 export function parseRemote(arg: string): RemoteArg {
   if (!isUrl(arg)) throw new UsageError(`wants an ftp:// or ftps:// URL, got ${JSON.stringify(arg)}`);
   let url: URL;
@@ -40,7 +63,7 @@ export function parseRemote(arg: string): RemoteArg {
   let raw = url.pathname.replace(/^\//, '');
   const absolute = /^%2f/i.test(raw);
   if (absolute) raw = raw.slice(3);
-  const decoded = raw.split('/').map((segment) => decodeURIComponent(segment)).join('/');
+  const decoded = raw.split('/').map(percentDecoded).join('/');
   const path = absolute ? `/${decoded}` : decoded === '' ? '.' : decoded;
   return {
     server: `${scheme}://${url.host}`,

@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
 import { ConnectionError } from '../../protocol/errors.js';
 import { announcedSize } from '../../protocol/opening.js';
+import { nativePath } from '../../protocol/text.js';
 import { callHook } from '../hooks.js';
 import { describe } from '../warnings.js';
 import type { ClientCore } from './core.js';
@@ -64,7 +65,7 @@ export function localFolders(): (local: string) => Promise<boolean> {
     const folder = dirname(resolve(local));
     let exists = seen.get(folder);
     if (!exists) {
-      exists = stat(folder).then((s) => s.isDirectory(), () => false);
+      exists = stat(nativePath(folder)).then((s) => s.isDirectory(), () => false);
       seen.set(folder, exists);
     }
     return exists;
@@ -87,10 +88,10 @@ export async function download(core: ClientCore, remote: string, local: string, 
   let modified = known.modified;
   try {
     return await core.run({ name: 'download', path: `${source} -> ${local}`, fallback: false, signal: options.signal }, async (attempt) => {
-      if (options.replace === false && (await access(target).then(() => true, () => false))) return true;
+      if (options.replace === false && (await access(nativePath(target)).then(() => true, () => false))) return true;
       if (!known.folderExists) {
-        if (options.dirs) await mkdir(dirname(target), { recursive: true });
-        else await stat(dirname(target)); // a missing folder fails here, before a connection is used
+        if (options.dirs) await mkdir(nativePath(dirname(target)), { recursive: true });
+        else await stat(nativePath(dirname(target))); // a missing folder fails here, before a connection is used
       }
       if (!hooked) {
         hooked = true;
@@ -99,7 +100,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
       const small = await attempt.use(async (connection) => {
         if (known.askTime) modified = (await remoteModified(connection, source)) ?? modified;
         let offset = 0;
-        if (attempt.n > 0 && connection.features.restStream) offset = (await stat(temp).catch(() => null))?.size ?? 0;
+        if (attempt.n > 0 && connection.features.restStream) offset = (await stat(nativePath(temp)).catch(() => null))?.size ?? 0;
         // Where the server's opening replies name the size (learnt on the first download),
         // SIZE is not asked: a round trip fewer per file. A resumed transfer still asks, as
         // servers differ on whether the opening counts what REST skips.
@@ -121,7 +122,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
               total ??= announced;
             }
             if (offset === 0 && total !== null && total <= SMALL_FILE) return (into.file = into.memory = new MemorySink(temp));
-            return (into.file = createWriteStream(temp, { flags: offset > 0 ? 'r+' : 'w', start: offset }));
+            return (into.file = createWriteStream(nativePath(temp), { flags: offset > 0 ? 'r+' : 'w', start: offset }));
           }, { offset, onBytes });
           if (into.file) await closeFile(into.file, true);
         } finally {
@@ -133,15 +134,15 @@ export async function download(core: ClientCore, remote: string, local: string, 
       if (small) {
         placeFile(temp, target, small, modified);
       } else {
-        if (modified) await utimes(temp, new Date(), modified);
-        await rename(temp, target);
+        if (modified) await utimes(nativePath(temp), new Date(), modified);
+        await rename(nativePath(temp), nativePath(target));
       }
       placed = true;
       core.traffic.downloads += 1;
       return true;
     });
   } finally {
-    if (!placed) await unlink(temp).catch(() => {});
+    if (!placed) await unlink(nativePath(temp)).catch(() => {});
   }
 }
 

@@ -1,20 +1,41 @@
 import { randomBytes } from 'node:crypto';
+import { rawByteLength } from '../../protocol/text.js';
 
 // A transfer that must not leave half a file under the target's name writes beside it,
 // under a hidden name that says what it is, and renames it onto the target when complete.
 // Tree operations recognise such names on both sides and never take them for files.
 
 const SUFFIX = '.ftppy-part';
+// A name may be 255 bytes at most (NAME_MAX on Linux and the BSDs, most servers' disks);
+// the target's name is cut to leave room for the dots, the id and the suffix.
+const NAME_MAX = 255;
 
 // Unique across processes by a random prefix drawn once, within one by a counter: drawing
 // random bytes for every file showed in the profile of a tree of small files.
 const prefix = randomBytes(4).toString('hex');
 let count = 0;
 
-/** `.name.1a2b3c4d7.ftppy-part`: hidden, unique to this transfer, recognisable. */
+/** The longest start of `name` (whole characters) that is at most `max` bytes. */
+function cut(name: string, max: number): string {
+  if (rawByteLength(name) <= max) return name;
+  let out = '';
+  let bytes = 0;
+  for (const char of name) {
+    bytes += rawByteLength(char);
+    if (bytes > max) break;
+    out += char;
+  }
+  return out;
+}
+
+/**
+ * `.name.1a2b3c4d7.ftppy-part`: hidden, unique to this transfer, recognisable, and never
+ * longer than a name may be (the target's name is cut short when it must be).
+ */
 export function partName(name: string): string {
   count += 1;
-  return `.${name}.${prefix}${count.toString(36)}${SUFFIX}`;
+  const id = `.${prefix}${count.toString(36)}${SUFFIX}`;
+  return `.${cut(name, NAME_MAX - 1 - id.length)}${id}`;
 }
 
 export function isPartName(name: string): boolean {

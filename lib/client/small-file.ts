@@ -1,5 +1,6 @@
 import { closeSync, createWriteStream, futimesSync, openSync, renameSync, writeSync, type WriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
+import { nativePath } from '../../protocol/text.js';
 
 /**
  * Files up to this size, when their size is known before they come, are received into
@@ -36,7 +37,7 @@ export class MemorySink extends Writable {
     this.#bytes += chunk.length;
     this.#chunks.push(chunk);
     if (this.#bytes <= SMALL_FILE) return callback();
-    this.#file = createWriteStream(this.path);
+    this.#file = createWriteStream(nativePath(this.path));
     this.#file.on('error', () => {}); // a write's callback or _final reports it
     const held = Buffer.concat(this.#chunks, this.#bytes);
     this.#chunks = [];
@@ -61,12 +62,12 @@ export class MemorySink extends Writable {
 
 /** Writes `data` to `temp`, gives it `modified`, and renames it onto `target`: the target never holds part of it. */
 export function placeFile(temp: string, target: string, data: Buffer, modified?: Date): void {
-  const fd = openSync(temp, 'w');
+  const fd = openSync(nativePath(temp), 'w');
   try {
     for (let at = 0; at < data.length; ) at += writeSync(fd, data, at);
     if (modified) futimesSync(fd, new Date(), modified);
   } finally {
     closeSync(fd);
   }
-  renameSync(temp, target);
+  renameSync(nativePath(temp), nativePath(target));
 }

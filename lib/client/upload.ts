@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { FtpConnection } from '../../protocol/connection.js';
 import { fileReader } from '../../server/fs/disk-file.js';
 import { ConnectionError, ReplyError } from '../../protocol/errors.js';
+import { nativePath } from '../../protocol/text.js';
 import { callHook } from '../hooks.js';
 import { describe } from '../warnings.js';
 import type { Attempt, ClientCore } from './core.js';
@@ -42,7 +43,7 @@ async function verifyStored(connection: FtpConnection, target: string, expected:
  * starts reading, so that a transfer which fails before that holds no descriptor.
  */
 function fileChunks(local: string, offset: number, size: number): AsyncIterable<Buffer> {
-  return { [Symbol.asyncIterator]: () => fileReader(openSync(local, 'r'), offset, size)[Symbol.asyncIterator]() };
+  return { [Symbol.asyncIterator]: () => fileReader(openSync(nativePath(local), 'r'), offset, size)[Symbol.asyncIterator]() };
 }
 
 /** Runs the steps every upload shares, on one leased connection. Resolves false when `replace: false` skipped it. */
@@ -80,7 +81,7 @@ export async function upload(core: ClientCore, local: string, remote: string, op
   let done = false;
   try {
     done = await core.run({ name: 'upload', path: `${local} -> ${target}`, fallback: false, signal: options.signal }, async (attempt) => {
-      const { size } = statSync(local); // microseconds: cheaper than a thread-pool trip
+      const { size } = statSync(nativePath(local)); // microseconds: cheaper than a thread-pool trip
       return attempt.use(async (connection) => {
         if (!(await prepare(connection, target, options))) return true;
         if (!hooked) {

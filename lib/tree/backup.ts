@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { posix } from 'node:path';
 import { InvalidArgumentError, ReplyError } from '../../protocol/errors.js';
+import { nativePath } from '../../protocol/text.js';
 import type { ClientCore } from '../client/core.js';
 import { rmdir } from '../client/directories.js';
 import { list } from '../client/listing.js';
@@ -81,7 +82,7 @@ function checkSources(sources: unknown): string[] {
 async function backupSource(core: ClientCore, source: string, folder: string, options: BackupOptions): Promise<boolean> {
   const local = resolve(source);
   const target = posix.join(folder, basename(local));
-  const info = await stat(local).catch((error: unknown) => {
+  const info = await stat(nativePath(local)).catch((error: unknown) => {
     warn(`backup ${source} failed: ${describe(error)}`, 'FTPPY_ERR_LOCAL');
     return null;
   });

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
 import { ReplyError } from '../../protocol/errors.js';
 import type { Features } from '../../protocol/features.js';
+import { nativePath } from '../../protocol/text.js';
 import { HASH_ALGORITHMS, digestStream, hashAlgorithm, type HashAlgorithm } from '../../server/hash.js';
 import type { ClientCore } from '../client/core.js';
 import { downloadTo } from '../client/download.js';
@@ -73,7 +74,7 @@ export async function remoteDigest(connection: FtpConnection, path: string, hash
 }
 
 export function localDigest(path: string, algorithm: HashAlgorithm): Promise<string> {
-  return digestStream(createReadStream(path, { highWaterMark: 64 * 1024 }), algorithm);
+  return digestStream(createReadStream(nativePath(path), { highWaterMark: 64 * 1024 }), algorithm);
 }
 
 /** The digest of a remote file downloaded and hashed on the way (nothing is stored); null when the download failed (warned). */

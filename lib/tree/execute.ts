@@ -1,4 +1,5 @@
 import { mkdir as makeLocalDir } from 'node:fs/promises';
+import { nativePath } from '../../protocol/text.js';
 import type { ClientCore } from '../client/core.js';
 import { mkdir, rmdir } from '../client/directories.js';
 import { download } from '../client/download.js';
@@ -78,7 +79,7 @@ export async function execute(ctx: RunContext, plan: Plan): Promise<Record<strin
   const failedDirs: string[] = [];
   for (const path of plan.localDirs) {
     const dir = inside(ctx, path);
-    const ok = dir !== null && (await makeLocalDir(dir, { recursive: true }).then(() => true, (error: unknown) => {
+    const ok = dir !== null && (await makeLocalDir(nativePath(dir), { recursive: true }).then(() => true, (error: unknown) => {
       warn(`${ctx.name}: cannot create the local folder ${dir}: ${describe(error)}`, 'FTPPY_ERR_LOCAL');
       return false;
     }));

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { unsafeNameReason } from '../../protocol/listing/path.js';
+import { nativePath } from '../../protocol/text.js';
 import type { ClientCore } from '../client/core.js';
 import { ensureRemoteDir } from '../client/remote-listing.js';
 import { describe, warn } from '../warnings.js';
@@ -27,7 +28,7 @@ export function remoteRoot(core: ClientCore, name: string, dir: string, create: 
 /** Creates the local root (and its parents) if missing; false, warned, when it cannot be. */
 export async function localRoot(name: string, dir: string): Promise<boolean> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(nativePath(dir), { recursive: true });
     return true;
   } catch (error) {
     warn(`${name}: cannot create the local folder ${dir}: ${describe(error)}`, 'FTPPY_ERR_LOCAL');

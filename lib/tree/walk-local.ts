@@ -1,5 +1,5 @@
-import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
+import { decodeRaw, nativePath } from '../../protocol/text.js';
 import { describe, warn } from '../warnings.js';
 import { childOf, localPath, type Tree, type TreeNode } from './nodes.js';
 
@@ -11,13 +11,13 @@ import { childOf, localPath, type Tree, type TreeNode } from './nodes.js';
  * is warned about and listed in `unread`. A missing root gives null.
  */
 export async function walkLocal(root: string): Promise<Tree | null> {
-  const top = await stat(root).catch(() => null);
+  const top = await stat(nativePath(root)).catch(() => null);
   if (!top?.isDirectory()) return null;
   const tree: Tree = { nodes: new Map(), unread: [] };
   const walk = async (rel: string): Promise<void> => {
-    let entries: Dirent[];
+    let entries: LocalEntry[];
     try {
-      entries = await readdir(localPath(root, rel), { withFileTypes: true });
+      entries = await readFolder(localPath(root, rel));
     } catch (error) {
       warn(`cannot read the local folder ${localPath(root, rel)}: ${describe(error)}`, 'FTPPY_ERR_LOCAL');
       tree.unread.push(rel);
@@ -41,8 +41,33 @@ export async function walkLocal(root: string): Promise<Tree | null> {
   return tree;
 }
 
+interface LocalEntry {
+  name: string;
+  isDirectory(): boolean;
+  isFile(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+/**
+ * A folder's entries. Names are read as text, which is one call and what nearly every
+ * folder holds; a name that is not UTF-8 reads as U+FFFD there, and would be lost (its
+ * file could not even be opened), so a folder with a U+FFFD in a name is read again as
+ * bytes, and such names are carried as decodeRaw carries them.
+ */
+async function readFolder(dir: string): Promise<LocalEntry[]> {
+  const entries = await readdir(nativePath(dir), { withFileTypes: true });
+  if (!entries.some((entry) => entry.name.includes('\uFFFD'))) return entries;
+  const raw = await readdir(nativePath(dir), { withFileTypes: true, encoding: 'buffer' });
+  return raw.map((entry) => ({
+    name: decodeRaw(entry.name),
+    isDirectory: () => entry.isDirectory(),
+    isFile: () => entry.isFile(),
+    isSymbolicLink: () => entry.isSymbolicLink(),
+  }));
+}
+
 async function fileNode(path: string): Promise<TreeNode> {
-  const info = await stat(path).catch(() => null);
+  const info = await stat(nativePath(path)).catch(() => null);
   if (!info?.isFile()) return { kind: 'other', size: 0, time: null, window: 0 };
   return { kind: 'file', size: info.size, time: info.mtimeMs, window: 0 };
 }

@@ -96,7 +96,7 @@ export class ListingParser {
     return out;
   }
 
-  // Lines arrive decoded by the splitter (UTF-8, or Latin-1 where a line is not UTF-8).
+  // Lines arrive decoded by the splitter (decodeRaw: UTF-8, other bytes as U+DC80+byte).
   #line(text: string, start: number, end: number): void {
     if (end === start) return;
     const line = start === 0 && end === text.length ? text : text.slice(start, end);

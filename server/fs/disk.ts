@@ -5,7 +5,7 @@ import {
 import { chmod, lstat, mkdir, realpath, rmdir, unlink, utimes } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { decodeRaw, encodeRaw, hasRawBytes } from '../../protocol/text.js';
+import { decodeRaw, encodeRaw, hasRawBytes, nativePath } from '../../protocol/text.js';
 import { fileReader, FileWriter } from './disk-file.js';
 import { FileSystemError, toFileSystemError } from './errors.js';
 import { joinPath, parentOf, baseName } from './path.js';
@@ -19,13 +19,8 @@ import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js
 const SLICE_MS = 10;
 const NAME_RUN = 2000;
 
-/**
- * A path for a `node:fs` call: as it is, or as its bytes when it carries names that are
- * not UTF-8 (see decodeRaw in protocol/text.ts), which a string would write as UTF-8.
- */
-function native(disk: string): string | Buffer {
-  return hasRawBytes(disk) ? encodeRaw(disk) : disk;
-}
+// A path for a `node:fs` call: its bytes when it carries names that are not UTF-8.
+const native = nativePath;
 
 function toStat(s: Stats, link = false): StorageStat {
   const kind = link ? 'link' : s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeRaw, nativePath } from '../../protocol/text.js';
 import { pseudoRandom } from './files.js';
 
 /** 2024-03-01 10:00:00 UTC: far enough back that `ls -l` shows the year, not the time. */
@@ -82,18 +83,22 @@ export interface SnapshotEntry {
   seconds: number;
 }
 
-/** Every file and folder below `root`, by relative path; `.ftppy-part`/`.ftppy-upload` leftovers are reported too. */
+/**
+ * Every file and folder below `root`, by relative path; `.ftppy-part`/`.ftppy-upload` leftovers are reported too.
+ * Names are read as bytes (a name that is not UTF-8 is keyed as decodeRaw reads it), so two trees compare byte for byte.
+ */
 export function snapshot(root: string): Map<string, SnapshotEntry> {
   const out = new Map<string, SnapshotEntry>();
   const walk = (rel: string): void => {
-    for (const entry of readdirSync(join(root, rel), { withFileTypes: true })) {
-      const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      const info = statSync(join(root, path));
+    for (const entry of readdirSync(nativePath(join(root, rel)), { withFileTypes: true, encoding: 'buffer' })) {
+      const name = decodeRaw(entry.name);
+      const path = rel === '' ? name : `${rel}/${name}`;
+      const info = statSync(nativePath(join(root, path)));
       if (entry.isDirectory()) {
         out.set(path, { dir: true, size: 0, sha: '', seconds: 0 });
         walk(path);
       } else {
-        const sha = createHash('sha256').update(readFileSync(join(root, path))).digest('hex');
+        const sha = createHash('sha256').update(readFileSync(nativePath(join(root, path)))).digest('hex');
         out.set(path, { dir: false, size: info.size, sha, seconds: Math.floor(info.mtimeMs / 1000) });
       }
     }

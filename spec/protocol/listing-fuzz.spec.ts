@@ -9,7 +9,7 @@ import { ProtocolError } from '../../protocol/errors.js';
 import { LineSplitter } from '../../protocol/lines.js';
 import { ListingParser, parseMlstEntry, type ListingEntry, type ListingFormat } from '../../protocol/listing/index.js';
 import { unsafeEntryReason } from '../../protocol/listing/path.js';
-import { decodeText } from '../../protocol/text.js';
+import { decodeRaw } from '../../protocol/text.js';
 import { mutate, randomBytes, randomChunks, seeded } from '../helpers/chunks.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'listings');
@@ -96,11 +96,11 @@ describe('listing fuzz', () => {
 });
 
 describe('LineSplitter.pushText, which the listing and reply parsers read through', () => {
-  // Lines (or the error) as push() + decodeText give them: pushText must give the same.
+  // Lines (or the error) as push() + decodeRaw give them: pushText must give the same.
   function byBytes(chunks: Buffer[], max: number): string[] {
     const out: string[] = [];
     const splitter = new LineSplitter(max, 'line');
-    const onLine = (buf: Buffer, start: number, end: number): void => void out.push(`${end - start}:${decodeText(buf, start, end)}`);
+    const onLine = (buf: Buffer, start: number, end: number): void => void out.push(`${end - start}:${decodeRaw(buf, start, end)}`);
     try {
       for (const chunk of chunks) splitter.push(chunk, onLine);
       splitter.flush(onLine);
@@ -122,7 +122,7 @@ describe('LineSplitter.pushText, which the listing and reply parsers read throug
     return out;
   }
 
-  it('gives the lines push() and decodeText give, on 20,000 random streams', () => {
+  it('gives the lines push() and decodeRaw give, on 20,000 random streams', () => {
     const random = seeded(0x7e27);
     const utf8 = Buffer.from('ascii é 名前 \r\n😀\n');
     for (let n = 0; n < 20_000; n++) {

@@ -186,9 +186,9 @@ describe('ListingParser', () => {
     assert.deepEqual(parseListing(mlsd), []);
   });
 
-  it('decodes names that are not UTF-8 as Latin-1', () => {
+  it('carries names that are not UTF-8 as their raw bytes (decodeRaw)', () => {
     const bytes = Buffer.concat([Buffer.from('type=file;size=1; caf'), Buffer.from([0xe9]), Buffer.from('\r\n')]);
-    assert.equal(parseListing(bytes)[0]?.name, 'café');
+    assert.equal(parseListing(bytes)[0]?.name, 'caf\uDCE9');
   });
 
   it('bounds the line length with a ProtocolError, and stays broken after it', () => {

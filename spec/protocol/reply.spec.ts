@@ -94,9 +94,9 @@ describe('ReplyParser', () => {
     assert.equal(parser.pending, false);
   });
 
-  it('decodes text that is not UTF-8 as Latin-1 instead of losing it', () => {
+  it('carries bytes that are not UTF-8 as raw bytes (decodeRaw) instead of losing them', () => {
     const wire = Buffer.concat([Buffer.from('550 '), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from('\r\n')]);
-    assert.equal(new ReplyParser().push(wire)[0]?.message, 'café');
+    assert.equal(new ReplyParser().push(wire)[0]?.message, 'caf\uDCE9');
   });
 
   const bad: [string, string, RegExp][] = [
