@@ -16,7 +16,7 @@ export async function list(core: ClientCore, path: string, options: ListOptions)
       attempt.use((connection) => listDirectory(connection, dir)),
     );
   }
-  const tree = await walkRemote(core, dir, { concurrency: options.concurrency ?? core.ftp.limits.connections, signal: options.signal });
+  const tree = await walkRemote(core, dir, { concurrency: options.concurrency ?? core.settings.limits.connections, signal: options.signal });
   return tree.unread.length > 0 ? null : treeEntries(tree);
 }
 
