@@ -3,8 +3,8 @@ import type { FtpConnection } from '../protocol/connection.js';
 import { ConnectionError, FtpPyError } from '../protocol/errors.js';
 import type { ListingEntry } from '../protocol/listing/index.js';
 import { withRetry } from '../pool/retry.js';
-import type { FtpPy } from './ftppy.js';
 import { callHook } from './hooks.js';
+import type { Settings } from './resolved-settings.js';
 import { describe } from './warnings.js';
 import { transferAll, type Pair } from './client/batch.js';
 import { connectOptions, connectionPool } from './client/connector.js';
@@ -216,13 +216,13 @@ export class Client implements AsyncDisposable {
   async stats(): Promise<ClientStats> {
     const core = this.#core;
     const pool = core.pool.stats();
-    const { host, port, security } = core.ftp.endpoint;
+    const { host, port, security } = core.settings.endpoint;
     return {
       host, port,
       secure: security !== 'none',
-      passive: core.ftp.passive,
+      passive: core.settings.passive,
       pool: pool.open, active: pool.active, idle: pool.idle, waiting: pool.waiting,
-      limit: core.ftp.limits.connections, created: pool.created,
+      limit: core.settings.limits.connections, created: pool.created,
       cwd: core.cwd,
       features: core.features?.names ?? [],
       ...core.traffic,
@@ -251,17 +251,16 @@ async function startDirectory(connection: FtpConnection, path: string | null): P
  * `ftp.client()`: a pool with one connection made, logged in and placed in the starting
  * directory, retried as the Retry policy says. Failing that, a ConnectionError.
  */
-export async function openClient(ftp: FtpPy): Promise<Client> {
-  const options = await connectOptions(ftp);
-  const pool = connectionPool(ftp, options);
-  const core = new ClientCore(ftp, pool);
-  const seconds = ftp.timeout.pool;
+export async function openClient(settings: Settings): Promise<Client> {
+  const options = await connectOptions(settings);
+  const pool = connectionPool(settings, options);
+  const seconds = settings.timeout.pool;
   const deadline = seconds === null ? undefined : performance.now() + seconds * 1000;
+  let core: ClientCore;
   try {
-    const connection = await withRetry(ftp.retry, (n) => pool.acquire({ fresh: n > 0, ...(deadline === undefined ? {} : { deadline }) }), deadline === undefined ? {} : { deadline });
+    const connection = await withRetry(settings.retry, (n) => pool.acquire({ fresh: n > 0, ...(deadline === undefined ? {} : { deadline }) }), deadline === undefined ? {} : { deadline });
     try {
-      core.cwd = await startDirectory(connection, ftp.endpoint.path);
-      core.features = connection.features;
+      core = new ClientCore(settings, pool, { cwd: await startDirectory(connection, settings.endpoint.path), features: connection.features });
       pool.release(connection);
     } catch (error) {
       pool.release(connection, 'broken');
@@ -269,12 +268,12 @@ export async function openClient(ftp: FtpPy): Promise<Client> {
     }
   } catch (error) {
     await pool.close();
-    const { host, port } = ftp.endpoint;
+    const { host, port } = settings.endpoint;
     const failure = new ConnectionError(`cannot connect to ${host}:${port}: ${describe(error)}`, {
       cause: error,
       ...(FtpPyError.is(error) && error.reply ? { reply: error.reply } : {}),
     });
-    await callHook(ftp.hooks, 'error', failure);
+    await callHook(settings.hooks, 'error', failure);
     throw failure;
   }
   return new Client(core);

@@ -5,7 +5,8 @@ import { parseEndpoint, type Endpoint } from './endpoint.js';
 import { checkHooks, type Hooks } from './hooks.js';
 import { SSL, type SSLOptions } from './settings.js';
 import { openClient, type Client } from './client.js';
-import { startServer, type ServeOptions, type RunningServer } from './serve.js';
+import type { Settings } from './resolved-settings.js';
+import type { ServeOptions, RunningServer } from './serve.js';
 
 export interface FtpPyOptions {
   /** `ftp://[user[:pass]@]host[:port][/path]` or `ftps://…`. */
@@ -34,7 +35,7 @@ const optionKeys = ['endpoint', 'auth', 'timeout', 'retry', 'limits', 'ssl', 'ho
  * The factory of the seed: one endpoint and its options, from which come clients
  * (`client()`) and servers (`server()`). It holds no connection itself.
  */
-export class FtpPy {
+export class FtpPy implements Settings {
   readonly endpoint: Endpoint;
   readonly auth: Auth | undefined;
   readonly timeout: Timeout;
@@ -44,6 +45,8 @@ export class FtpPy {
   readonly hooks: Hooks;
   readonly passive: boolean;
   readonly trustPasvAddress: boolean;
+  /** What clients and servers are made from: these fields, frozen as they were made. */
+  readonly #settings: Settings;
 
   constructor(endpoint: string | FtpPyOptions, options: FtpPyOptions = {}) {
     const o = typeof endpoint === 'string' ? { ...optionsObject('FtpPy', options), endpoint } : optionsObject('FtpPy', endpoint);
@@ -65,6 +68,8 @@ export class FtpPy {
     this.passive = (o.passive as boolean | undefined) ?? true;
     if (o.trustPasvAddress !== undefined && typeof o.trustPasvAddress !== 'boolean') throw new TypeError('trustPasvAddress must be true or false');
     this.trustPasvAddress = (o.trustPasvAddress as boolean | undefined) ?? false;
+    const { auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress } = this;
+    this.#settings = Object.freeze({ endpoint: Object.freeze({ ...this.endpoint }), auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress });
   }
 
   /** A connected, logged-in client. Throws `ConnectionError` when that cannot be had. */
@@ -73,7 +78,7 @@ export class FtpPy {
   client<T>(fn: (client: Client) => Promise<T>): Promise<T>;
   async client<T>(fn?: (client: Client) => Promise<T>): Promise<Client | T> {
     if (this.endpoint.port === 0) throw new RangeError('endpoint port 0 means "any free port" to a server; a client needs the real port');
-    const client = await openClient(this);
+    const client = await openClient(this.#settings);
     if (!fn) return client;
     try {
       return await fn(client);
@@ -82,8 +87,13 @@ export class FtpPy {
     }
   }
 
-  /** An FTP server on this endpoint (and the web API on port + 1), listening. */
-  server(options: ServeOptions = {}): Promise<RunningServer> {
-    return startServer(this, options);
+  /**
+   * An FTP server on this endpoint (and the web API on port + 1), listening. The server
+   * and the web API are loaded on the first call: a program that only uses clients
+   * never loads them.
+   */
+  async server(options: ServeOptions = {}): Promise<RunningServer> {
+    const { startServer } = await import('./serve.js');
+    return startServer(this.#settings, options);
   }
 }

@@ -3,7 +3,7 @@ import { FtpServer, type AnonymousOptions, type PassiveOptions, type Storage, ty
 import type { ServerOptions, ServerTlsOptions } from '../server/index.js';
 import { Basic } from './auth.js';
 import { knownKeys, optionsObject, wholeNumber } from './check.js';
-import type { FtpPy } from './ftppy.js';
+import type { Settings } from './resolved-settings.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { VERSION } from './version.js';
 
@@ -47,7 +47,7 @@ export class RunningServer extends FtpServer {
   }
 }
 
-async function tlsOptions(ftp: FtpPy, options: ServeOptions): Promise<ServerTlsOptions | undefined> {
+async function tlsOptions(ftp: Settings, options: ServeOptions): Promise<ServerTlsOptions | undefined> {
   const { security } = ftp.endpoint;
   const ssl = ftp.ssl;
   if (!ssl?.cert || !ssl.key) {
@@ -70,7 +70,7 @@ async function tlsOptions(ftp: FtpPy, options: ServeOptions): Promise<ServerTlsO
 }
 
 /** The server options an FtpPy factory and `ftp.server(options)` stand for. */
-export async function serverOptions(ftp: FtpPy, options: ServeOptions = {}): Promise<ServerOptions> {
+export async function serverOptions(ftp: Settings, options: ServeOptions = {}): Promise<ServerOptions> {
   const o = optionsObject('server', options) as ServeOptions;
   knownKeys('server', o, serveKeys);
   const users = [...(o.users ?? [])];
@@ -105,7 +105,7 @@ export async function serverOptions(ftp: FtpPy, options: ServeOptions = {}): Pro
 }
 
 /** The web API's port for these options, or null when it is off. */
-export function webPort(ftp: FtpPy, options: ServeOptions): number | null {
+export function webPort(ftp: Settings, options: ServeOptions): number | null {
   if (options.web === false) return null;
   if (options.web === undefined) {
     const { port } = ftp.endpoint;
@@ -120,7 +120,7 @@ export function webPort(ftp: FtpPy, options: ServeOptions): number | null {
  * seed has it, but HTTPS with the server's certificate when it has one: a server that
  * protects FTP logins must not take the same passwords in clear through Basic auth.
  */
-function startWeb(server: RunningServer, port: number, ftp: FtpPy): Promise<WebServer> {
+function startWeb(server: RunningServer, port: number, ftp: Settings): Promise<WebServer> {
   const tls = server.options.tls;
   return startWebServer({
     server,
@@ -132,7 +132,7 @@ function startWeb(server: RunningServer, port: number, ftp: FtpPy): Promise<WebS
   });
 }
 
-export async function startServer(ftp: FtpPy, options: ServeOptions): Promise<RunningServer> {
+export async function startServer(ftp: Settings, options: ServeOptions): Promise<RunningServer> {
   const port = webPort(ftp, options);
   const server = new RunningServer(await serverOptions(ftp, options));
   await server.listen();

@@ -99,6 +99,40 @@ describe('the npm package', () => {
     assert.equal(port, 2121);
   });
 
+  it('a client-only import loads no server: serve.ts, server/ and http/ load on the first ftp.server()', () => {
+    // A module hook (module.register) sees every file the child loads, and answers the
+    // import of `loaded:` with the list so far: no event or delay to wait for.
+    writeFileSync(join(consumer, 'load-hooks.mjs'), `
+      const loaded = [];
+      export async function resolve(specifier, context, next) {
+        return specifier === 'loaded:' ? { url: 'loaded:' + loaded.length, shortCircuit: true } : next(specifier, context);
+      }
+      export async function load(url, context, next) {
+        if (url.startsWith('loaded:')) return { format: 'module', source: 'export default ' + JSON.stringify(loaded), shortCircuit: true };
+        loaded.push(url);
+        return next(url, context);
+      }
+    `);
+    writeFileSync(join(consumer, 'observe.mjs'), "import { register } from 'node:module';\nregister('./load-hooks.mjs', import.meta.url);\n");
+    writeFileSync(join(consumer, 'client-only.mjs'), `
+      const dist = (urls) => urls.map((url) => /\\/node_modules\\/ftppy\\/dist\\/(.*)$/.exec(url)?.[1]).filter(Boolean);
+      const { FtpPy, Basic } = await import('ftppy');
+      const ftp = new FtpPy('ftp://127.0.0.1:0', { auth: new Basic('u', 'p') });
+      const before = dist((await import('loaded:')).default);
+      const server = await ftp.server({ root: '.', web: false });
+      await server.close();
+      const after = dist((await import('loaded:')).default);
+      console.log(JSON.stringify({ before, after }));
+    `);
+    const result = run(process.execPath, ['--import', './observe.mjs', 'client-only.mjs'], consumer);
+    const { before, after } = JSON.parse(result.stdout) as { before: string[]; after: string[] };
+    assert.ok(before.includes('lib/index.js') && before.includes('lib/client.js'), `the hook saw the client load: ${before.join(' ')}`);
+    // The disk-file and hash helpers, which the client uses too, move to common/ (issue 13).
+    const serverSide = before.filter((path) => /^(server|http)\//.test(path) && !['server/fs/disk-file.js', 'server/hash.js'].includes(path));
+    assert.deepEqual(serverSide.concat(before.filter((path) => path === 'lib/serve.js')), []);
+    for (const path of ['lib/serve.js', 'server/index.js', 'http/index.js']) assert.ok(after.includes(path), `ftp.server() loaded ${path}`);
+  });
+
   it('the declarations type-check a consumer under NodeNext, through each entry point', () => {
     linkTypes(join(consumer));
     writeFileSync(join(consumer, 'use.ts'), [

@@ -32,11 +32,26 @@ export class Output {
   readonly warnings: WarningRecord[] = [];
   readonly #seen = new Set<string>();
   #document: Record<string, unknown> | null = null;
-  live: LiveArea | null = null;
+  #live: LiveArea | null = null;
 
   constructor(mode: Mode, streams: Streams = { stdout: process.stdout, stderr: process.stderr }) {
     this.mode = mode;
     this.streams = streams;
+  }
+
+  /** The area of progress bars below the printed lines, kept out of their way; null when none is shown. */
+  get live(): LiveArea | null {
+    return this.#live;
+  }
+
+  /** Makes `area` the one live area: lines are then printed above it. */
+  showLive(area: LiveArea): void {
+    this.#live = area;
+  }
+
+  /** Lets go of `area`, if it is still the live one. */
+  hideLive(area: LiveArea): void {
+    if (this.#live === area) this.#live = null;
   }
 
   /** Progress bars are drawn only for people, on a terminal. */
@@ -84,8 +99,8 @@ export class Output {
   // The one place text leaves for people: a name's raw byte (protocol/text.ts) is shown as
   // `\xE9`, where the terminal would show U+FFFD and hide which byte it was.
   #print(stream: OutStream, line: string): void {
-    this.live?.clear();
+    this.#live?.clear();
     stream.write(`${printable(line)}\n`);
-    this.live?.draw();
+    this.#live?.draw();
   }
 }

@@ -57,7 +57,7 @@ export class Progress implements LiveArea {
     this.#now = now;
     this.#started = now();
     if (output.interactive) {
-      output.live = this;
+      output.showLive(this);
       this.#timer = setInterval(() => this.#redraw(), REDRAW_MS);
       this.#timer.unref();
     }
@@ -90,7 +90,7 @@ export class Progress implements LiveArea {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     this.clear();
-    if (this.#output.live === this) this.#output.live = null;
+    this.#output.hideLive(this);
   }
 
   clear(): void {

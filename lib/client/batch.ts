@@ -29,7 +29,7 @@ export async function transferAll(
   transfer: (source: string, target: string, options: TransferOptions) => Promise<boolean>,
 ): Promise<Record<string, boolean>> {
   const checked = checkPairs(what, pairs);
-  const { limit = core.ftp.limits.connections, ...each } = options;
+  const { limit = core.settings.limits.connections, ...each } = options;
   const results: Record<string, boolean> = {};
   for (const [source] of checked) results[source] = true; // keys in the order given
   await runQueue(checked, limit, async ([source, target]) => {

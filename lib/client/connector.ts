@@ -4,24 +4,24 @@ import type { Features } from '../../protocol/features.js';
 import type { TlsOptions } from '../../protocol/tls.js';
 import { Pool } from '../../pool/pool.js';
 import { credentials } from '../credentials.js';
-import type { FtpPy } from '../ftppy.js';
 import { callHook, type ConnectionInfo } from '../hooks.js';
+import type { Settings } from '../resolved-settings.js';
 import { SSL } from '../settings.js';
 import { loadTlsMaterial } from '../tls-material.js';
 
 /** Everything a connection to the factory's endpoint is opened with; TLS material read once. */
-export async function connectOptions(ftp: FtpPy): Promise<ConnectOptions> {
-  const { host, port, security } = ftp.endpoint;
-  const { user, password } = credentials(ftp.auth);
+export async function connectOptions(settings: Settings): Promise<ConnectOptions> {
+  const { host, port, security } = settings.endpoint;
+  const { user, password } = credentials(settings.auth);
   const traits: ServerTraits & { features?: Features } = {};
   const options: ConnectOptions = {
     host, port, security, user, password, traits,
-    timeouts: { connect: ftp.timeout.connect, read: ftp.timeout.read, write: ftp.timeout.write },
-    passive: ftp.passive,
-    trustPasvAddress: ftp.trustPasvAddress,
+    timeouts: { connect: settings.timeout.connect, read: settings.timeout.read, write: settings.timeout.write },
+    passive: settings.passive,
+    trustPasvAddress: settings.trustPasvAddress,
   };
   if (security !== 'none') {
-    const ssl = ftp.ssl ?? new SSL();
+    const ssl = settings.ssl ?? new SSL();
     const material = await loadTlsMaterial(ssl);
     const tls: TlsOptions = { rejectUnauthorized: material.rejectUnauthorized };
     if (material.ca) tls.ca = material.ca;
@@ -49,13 +49,13 @@ export function connectionInfo(connection: FtpConnection): ConnectionInfo {
  * before the `connect` hook hears of it; one that comes back after an error answers a
  * NOOP before it is lent again.
  */
-export function connectionPool(ftp: FtpPy, options: ConnectOptions): Pool<FtpConnection> {
-  const { connections, keepalive, host } = ftp.limits;
+export function connectionPool(settings: Settings, options: ConnectOptions): Pool<FtpConnection> {
+  const { connections, keepalive, host } = settings.limits;
   return new Pool<FtpConnection>({
     connections, keepalive, host,
     create: async (_key, signal) => {
       const connection = await FtpConnection.open(options, signal);
-      await callHook(ftp.hooks, 'connect', connectionInfo(connection));
+      await callHook(settings.hooks, 'connect', connectionInfo(connection));
       return connection;
     },
     check: async (connection) => (await connection.request('NOOP')).code < 400,

@@ -41,10 +41,10 @@ export async function copy(core: ClientCore, from: string, to: string, options: 
   const source = core.resolve(from);
   const target = core.resolve(to);
   let copySlots = slots.get(core);
-  if (!copySlots) slots.set(core, (copySlots = new CopySlots(core.ftp.limits.connections)));
+  if (!copySlots) slots.set(core, (copySlots = new CopySlots(core.settings.limits.connections)));
   const gate = copySlots;
   return core.run({ name: 'copy', path: `${source} -> ${target}`, fallback: false, signal: options.signal }, async (attempt) => {
-    if (core.ftp.limits.connections < 2) throw new FtpPyError('FTPPY_ERR_INVALID_ARGUMENT', 'copy needs two connections at once (Limits.connections ≥ 2)');
+    if (core.settings.limits.connections < 2) throw new FtpPyError('FTPPY_ERR_INVALID_ARGUMENT', 'copy needs two connections at once (Limits.connections ≥ 2)');
     const release = await gate.take();
     try {
       return await attempt.use((reader) =>
@@ -55,7 +55,7 @@ export async function copy(core: ClientCore, from: string, to: string, options: 
           let flowing = (): void => {};
           const firstBytes = new Promise<void>((resolve) => (flowing = resolve));
           const onBytes = meter(options.progress, null, 0, (n) => {
-            core.traffic.received += n;
+            core.countReceived(n);
             flowing();
           });
           // Whichever side fails first takes the other down with it, rather than leaving it waiting.
@@ -66,7 +66,7 @@ export async function copy(core: ClientCore, from: string, to: string, options: 
           const down = reader.receive('RETR', source, pipe, { onBytes }).then(() => void pipe.end()).catch(cut);
           // STOR only once RETR delivers (or ends): a source that cannot be read must not leave an empty target.
           await Promise.race([firstBytes, down]);
-          const up = writer.send('STOR', target, pipe, { onBytes: (n) => (core.traffic.sent += n) }).catch(cut);
+          const up = writer.send('STOR', target, pipe, { onBytes: (n) => core.countSent(n) }).catch(cut);
           await Promise.all([down, up]);
           return true;
         }),

@@ -4,8 +4,8 @@ import { FtpPyError, TimeoutError } from '../../protocol/errors.js';
 import type { Features } from '../../protocol/features.js';
 import type { Pool, ReleaseState } from '../../pool/pool.js';
 import { withRetry } from '../../pool/retry.js';
-import type { FtpPy } from '../ftppy.js';
 import { callHook } from '../hooks.js';
+import type { Settings } from '../resolved-settings.js';
 import { warnFailure } from '../warnings.js';
 import { resolveRemote } from './remote-path.js';
 
@@ -35,30 +35,74 @@ export interface Traffic {
   failures: number;
 }
 
+/** Where a client starts: the directory it is placed in and what the server's FEAT listed, learnt by the first connection. */
+export interface Start {
+  cwd: string;
+  features: Features | undefined;
+}
+
 /**
  * What every operation shares: the pool, the working directory, and `run`, the one place
  * that turns an operation body into the seed's contract. `run` bounds the whole operation
  * by Timeout.pool, retries on a fresh connection what the Retry policy allows, hands back
  * or evicts each leased connection according to how it ended, and turns the final failure
  * into false/null, an FtpPyWarning and the `error` hook. Only the caller's own abort
- * rejects: it is the caller's choice, not a failure.
+ * rejects: it is the caller's choice, not a failure. Its state (working directory,
+ * traffic counters) changes only through its own methods.
  */
 export class ClientCore {
-  readonly ftp: FtpPy;
+  readonly settings: Settings;
   readonly pool: Pool<FtpConnection>;
-  readonly traffic: Traffic = { uploads: 0, downloads: 0, sent: 0, received: 0, failures: 0 };
-  cwd = '/';
   /** What the server's FEAT listed (read by the first connection). */
-  features: Features | undefined;
+  readonly features: Features | undefined;
+  readonly #traffic: Traffic = { uploads: 0, downloads: 0, sent: 0, received: 0, failures: 0 };
+  #cwd: string;
   #closed = false;
 
-  constructor(ftp: FtpPy, pool: Pool<FtpConnection>) {
-    this.ftp = ftp;
+  constructor(settings: Settings, pool: Pool<FtpConnection>, start: Start) {
+    this.settings = settings;
     this.pool = pool;
+    this.#cwd = start.cwd;
+    this.features = start.features;
   }
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** The client's working directory: relative paths are resolved against it. */
+  get cwd(): string {
+    return this.#cwd;
+  }
+
+  /** `cd`: called once the server has confirmed that `dir` (absolute) exists. */
+  changeDirectory(dir: string): void {
+    this.#cwd = dir;
+  }
+
+  /** The counters so far, a copy. */
+  get traffic(): Readonly<Traffic> {
+    return { ...this.#traffic };
+  }
+
+  /** Bytes sent over a data connection. */
+  countSent(bytes: number): void {
+    this.#traffic.sent += bytes;
+  }
+
+  /** Bytes received over a data connection. */
+  countReceived(bytes: number): void {
+    this.#traffic.received += bytes;
+  }
+
+  /** A file upload (or a stream's) completed. */
+  countUpload(): void {
+    this.#traffic.uploads += 1;
+  }
+
+  /** A file download (or a stream's) completed. */
+  countDownload(): void {
+    this.#traffic.downloads += 1;
   }
 
   resolve(path: string): string {
@@ -69,7 +113,7 @@ export class ClientCore {
     if (this.#closed) throw new FtpPyError('FTPPY_ERR_CLOSED', `${spec.name} ${spec.path}: the client is closed`);
     spec.signal?.throwIfAborted();
     const controller = new AbortController();
-    const seconds = this.ftp.timeout.pool;
+    const seconds = this.settings.timeout.pool;
     const deadline = seconds === null ? undefined : performance.now() + seconds * 1000;
     const timer = seconds === null ? undefined : setTimeout(() => {
       controller.abort(new TimeoutError(`${spec.name} ${spec.path}: not done within ${seconds}s (Timeout.pool)`));
@@ -78,12 +122,12 @@ export class ClientCore {
     spec.signal?.addEventListener('abort', forward, { once: true });
     try {
       const attempt = (n: number): Promise<T> => this.#attempt(n, controller.signal, deadline, body);
-      return await withRetry(this.ftp.retry, attempt, { signal: controller.signal, ...(deadline === undefined ? {} : { deadline }) });
+      return await withRetry(this.settings.retry, attempt, { signal: controller.signal, ...(deadline === undefined ? {} : { deadline }) });
     } catch (error) {
       if (spec.signal?.aborted) throw spec.signal.reason;
-      this.traffic.failures += 1;
+      this.#traffic.failures += 1;
       warnFailure(spec.name, spec.path, error);
-      await callHook(this.ftp.hooks, 'error', error instanceof Error ? error : new Error(String(error)));
+      await callHook(this.settings.hooks, 'error', error instanceof Error ? error : new Error(String(error)));
       return spec.fallback;
     } finally {
       clearTimeout(timer);

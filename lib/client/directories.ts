@@ -52,6 +52,6 @@ export async function cd(core: ClientCore, path: string, options: OperationOptio
       return true;
     }),
   );
-  if (ok) core.cwd = dir;
+  if (ok) core.changeDirectory(dir);
   return ok;
 }

@@ -15,6 +15,10 @@ import { MemorySink, placeFile, SMALL_FILE } from './small-file.js';
 import { remoteSize } from './remote-listing.js';
 import { remoteModified } from './remote-times.js';
 
+// Whether this server's opening replies to RETR name the file's size, learnt on the first
+// download and kept per server (the connections to one server share their traits object).
+const sizeInOpening = new WeakMap<object, boolean>();
+
 /** The file's size when the server tells it (SIZE), for progress and to catch a short transfer. */
 async function sizeOf(connection: FtpConnection, source: string): Promise<number | null> {
   if (!connection.features.size) return null;
@@ -95,7 +99,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
       }
       if (!hooked) {
         hooked = true;
-        await callHook(core.ftp.hooks, 'download', source, local);
+        await callHook(core.settings.hooks, 'download', source, local);
       }
       const small = await attempt.use(async (connection) => {
         if (known.askTime) modified = (await remoteModified(connection, source)) ?? modified;
@@ -104,7 +108,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
         // Where the server's opening replies name the size (learnt on the first download),
         // SIZE is not asked: a round trip fewer per file. A resumed transfer still asks, as
         // servers differ on whether the opening counts what REST skips.
-        const trustOpening = offset === 0 && connection.traits.sizeInOpening === true;
+        const trustOpening = offset === 0 && sizeInOpening.get(connection.traits) === true;
         let total = known.size ?? (trustOpening ? null : await sizeOf(connection, source));
         if (total !== null && offset > total) offset = 0;
         // Chosen when the 150 arrives: memory for a small file, else the part file.
@@ -112,13 +116,13 @@ export async function download(core: ClientCore, remote: string, local: string, 
         let bytes = 0;
         const onBytes = meter(options.progress, () => total, offset, (n) => {
           bytes += n;
-          core.traffic.received += n;
+          core.countReceived(n);
         });
         try {
           await connection.receive('RETR', source, (opening) => {
             if (offset === 0) {
               const announced = announcedSize(opening.message);
-              connection.traits.sizeInOpening = announced !== null;
+              sizeInOpening.set(connection.traits, announced !== null);
               total ??= announced;
             }
             if (offset === 0 && total !== null && total <= SMALL_FILE) return (into.file = into.memory = new MemorySink(temp));
@@ -138,7 +142,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
         await rename(nativePath(temp), nativePath(target));
       }
       placed = true;
-      core.traffic.downloads += 1;
+      core.countDownload();
       return true;
     });
   } finally {
@@ -163,7 +167,7 @@ export async function downloadTo(core: ClientCore, remote: string, sink: Writabl
       const offset = delivered;
       const onBytes = meter(options.progress, total, offset, (n) => {
         delivered += n;
-        core.traffic.received += n;
+        core.countReceived(n);
       });
       await connection.receive('RETR', source, sink, { offset, onBytes }).catch((error: unknown) => {
         if (sink.destroyed) throw new Error(`the destination stream failed: ${describe(error)}`, { cause: error });
@@ -171,7 +175,7 @@ export async function downloadTo(core: ClientCore, remote: string, sink: Writabl
       });
       checkLength(source, delivered, total);
       await new Promise<void>((resolve, reject) => sink.end((error?: Error | null) => (error ? reject(error) : resolve())));
-      core.traffic.downloads += 1;
+      core.countDownload();
       return true;
     }),
   );

@@ -1,12 +1,13 @@
+import { posix } from 'node:path';
 import type { ListingEntry } from '../../protocol/listing/index.js';
-import { treeEntries, walkRemote } from '../tree/walk-remote.js';
 import type { ClientCore } from './core.js';
 import type { ListOptions, OperationOptions } from './options.js';
 import { listDirectory, remoteExists, remoteSize, statRemote } from './remote-listing.js';
+import { walkDirectories } from './remote-walk.js';
 
 /**
  * `list(path, { deep })`. Deep walks the tree with `concurrency` directories listed at
- * once through the pool (lib/tree/walk-remote.ts); links are listed, not followed. A
+ * once through the pool (remote-walk.ts); links are listed, not followed. A
  * directory that cannot be listed makes it null. Entries come sorted by path.
  */
 export async function list(core: ClientCore, path: string, options: ListOptions): Promise<ListingEntry[] | null> {
@@ -16,8 +17,17 @@ export async function list(core: ClientCore, path: string, options: ListOptions)
       attempt.use((connection) => listDirectory(connection, dir)),
     );
   }
-  const tree = await walkRemote(core, dir, { concurrency: options.concurrency ?? core.ftp.limits.connections, signal: options.signal });
-  return tree.unread.length > 0 ? null : treeEntries(tree);
+  // Keyed by path: a name a listing repeats counts once, its last entry.
+  const entries = new Map<string, ListingEntry>();
+  const walk = { concurrency: options.concurrency ?? core.settings.limits.connections, signal: options.signal };
+  const unread = await walkDirectories(core, dir, (parent) => parent, walk, (parent, listing, add) => {
+    for (const entry of listing.entries) {
+      const path = posix.join(parent, entry.name);
+      entries.set(path, entry);
+      if (entry.type === 'dir') add(path);
+    }
+  });
+  return unread.length > 0 ? null : [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 export function metadata(core: ClientCore, path: string, options: OperationOptions): Promise<ListingEntry | null> {

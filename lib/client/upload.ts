@@ -86,10 +86,10 @@ export async function upload(core: ClientCore, local: string, remote: string, op
         if (!(await prepare(connection, target, options))) return true;
         if (!hooked) {
           hooked = true;
-          await callHook(core.ftp.hooks, 'upload', local, target);
+          await callHook(core.settings.hooks, 'upload', local, target);
         }
         const offset = attempt.n > 0 ? await resumePoint(connection, part, size) : 0;
-        const onBytes = meter(options.progress, size, offset, (n) => (core.traffic.sent += n));
+        const onBytes = meter(options.progress, size, offset, (n) => core.countSent(n));
         await connection.send('STOR', part, fileChunks(local, offset, size), { offset, onBytes });
         await verifyStored(connection, part, size);
         // A server that cannot set times keeps the upload's: later syncs see the file as newer there, never older.
@@ -99,7 +99,7 @@ export async function upload(core: ClientCore, local: string, remote: string, op
           if (ready.code !== 350) throw new ReplyError(`RNFR ${part}`, ready);
           await connection.command('RNTO', target);
         }
-        core.traffic.uploads += 1;
+        core.countUpload();
         return true;
       });
     });
@@ -119,7 +119,7 @@ export async function uploadFrom(core: ClientCore, source: UploadSource, remote:
     let sent = offset;
     const onBytes = meter(options.progress, body.size, offset, (n) => {
       sent += n;
-      core.traffic.sent += n;
+      core.countSent(n);
     });
     try {
       await connection.send('STOR', target, body.chunks(offset), { offset, onBytes });
@@ -129,7 +129,7 @@ export async function uploadFrom(core: ClientCore, source: UploadSource, remote:
       if (!body.rewindable && body.taken > 0) throw new Error(`${describe(error)} (after ${body.taken} bytes of a stream, which cannot be sent again)`, { cause: error });
       throw error;
     }
-    core.traffic.uploads += 1;
+    core.countUpload();
     return true;
   };
   let done = false;

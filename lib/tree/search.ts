@@ -12,6 +12,6 @@ import { treeEntries, walkRemote } from './walk-remote.js';
  */
 export async function search(core: ClientCore, pattern: string, path: string, options: SearchOptions): Promise<ListingEntry[] | null> {
   const matches = globMatcher(pattern, options.ignoreCase ? { ignoreCase: true } : {});
-  const tree = await walkRemote(core, core.resolve(path), { concurrency: options.concurrency ?? core.ftp.limits.connections, signal: options.signal });
+  const tree = await walkRemote(core, core.resolve(path), { concurrency: options.concurrency ?? core.settings.limits.connections, signal: options.signal });
   return tree.unread.includes('') ? null : treeEntries(tree, (entry) => matches(entry.name));
 }

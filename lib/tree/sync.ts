@@ -19,7 +19,7 @@ export function runContext(core: ClientCore, name: string, local: string, remote
     core, name,
     local: resolve(local),
     remote: core.resolve(remote),
-    concurrency: options.concurrency ?? core.ftp.limits.connections,
+    concurrency: options.concurrency ?? core.settings.limits.connections,
     signal: options.signal,
     progress: options.progress,
     dryRun: options.dryRun,
