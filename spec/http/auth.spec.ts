@@ -103,10 +103,15 @@ describe('Basic auth without anonymous access', () => {
     assert.ok(median(wrong) >= 195 && median(unknown) >= 195, `both wait the login delay: ${median(wrong)} / ${median(unknown)} ms`);
     // Loose enough for a loaded machine; an undelayed unknown user would differ by 200 ms.
     assert.ok(Math.abs(median(wrong) - median(unknown)) < 100, `${median(wrong)} vs ${median(unknown)} ms`);
-    const start = performance.now();
-    await ask(w.port, 'GET', '/', { auth: ALICE });
-    const right = performance.now() - start;
-    assert.ok(right < median(wrong) - 100, `a right password is not delayed (${right} ms)`);
+    // A delayed answer takes at least the 200 ms delay, so one answer quicker than that shows
+    // the right password skipped it; the quickest of three rides out a loaded machine.
+    const rights: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      assert.equal((await ask(w.port, 'GET', '/', { auth: ALICE })).status, 200);
+      rights.push(performance.now() - start);
+    }
+    assert.ok(Math.min(...rights) < 195, `a right password is not delayed (${rights.join(', ')} ms)`);
   });
 });
 
