@@ -158,11 +158,14 @@ describe('closing', () => {
 
   it('close() is idempotent and waits for nothing when idle', async () => {
     const w = await startWeb({ grace: 60 });
-    // Bounded at half the grace: a close() that waited for it would fail here.
-    await within(Promise.all([w.web.close(), w.web.close()]), 'both close() calls', 30_000);
-    await within(w.web.close(), 'a third close() after it has closed');
-    await assert.rejects(ask(w.port, 'GET', '/'), /ECONNREFUSED/, 'no longer listening');
-    await w.close();
+    try {
+      // Bounded at half the grace: a close() that waited for it would fail here.
+      await within(Promise.all([w.web.close(), w.web.close()]), 'both close() calls', 30_000);
+      await within(w.web.close(), 'a third close() after it has closed');
+      await assert.rejects(ask(w.port, 'GET', '/'), /ECONNREFUSED/, 'no longer listening');
+    } finally {
+      await w.close();
+    }
   });
 });
 
