@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Basic, FtpPy, type Client } from '../../lib/index.js';
+import { skipOutsideCi } from '../helpers/ci.js';
 import { tempDir } from '../helpers/files.js';
 
 /** A Python that imports aioftp: the Debian package installs it for /usr/bin/python3. */
@@ -37,7 +38,7 @@ asyncio.run(main())
 
 const python = aioftpPython();
 // CI installs python3-aioftp: there a missing module is a failure, not a skip.
-const skip = python === null && !process.env.CI ? 'python3-aioftp is not installed' : false;
+const skip = skipOutsideCi(python === null ? 'python3-aioftp is not installed' : false);
 
 describe('aioftp: a server without SIZE or MLST', { skip, timeout: 30_000 }, () => {
   const folder = tempDir('ftppy-aioftp-');

@@ -1,6 +1,7 @@
 // Clients we did not write (Python's ftplib, curl, lftp, wget), run as child processes
 // with a deadline, for the interoperability specs.
 import { execFileSync, spawn } from 'node:child_process';
+import { skipOutsideCi } from './ci.js';
 
 export function installed(command: string): boolean {
   try {
@@ -11,9 +12,9 @@ export function installed(command: string): boolean {
   }
 }
 
-/** A reason to skip when the tool is missing (CI installs them: .ci/run), else false. */
+/** For `skip`: false when the tool is installed; else skipped outside CI, failed under CI=true (see ci.ts). */
 export function skipUnless(command: string): string | false {
-  return installed(command) ? false : `${command} is not installed`;
+  return skipOutsideCi(installed(command) ? false : `${command} is not installed`);
 }
 
 export interface RunResult {

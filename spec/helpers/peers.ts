@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Basic, FtpPy, Guest, SSL, type FtpPyOptions } from '../../lib/index.js';
+import { skipOutsideCi } from './ci.js';
 
 export interface Peer {
   name: string;
@@ -42,11 +43,15 @@ export function peer(name: string): Peer {
 }
 
 /**
- * Why a spec that needs the named peer cannot run here (it is down or missing), or false.
- * In CI (CI set) a down peer is never a reason to skip: the spec runs and peer() fails it.
+ * For `skip`: false when the named peer is up; else skipped outside CI and failed under
+ * CI=true, with the reason (see ci.ts).
  */
 export function skipUnlessUp(name: string): string | false {
-  if (process.env.CI) return false;
+  return skipOutsideCi(whyDown(name));
+}
+
+/** Why the named peer cannot serve a spec here (it is down or missing), or false. */
+function whyDown(name: string): string | false {
   let found: Peer | undefined;
   try {
     found = (JSON.parse(readFileSync(file, 'utf8')) as Peer[]).find((p) => p.name === name);

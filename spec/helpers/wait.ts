@@ -23,3 +23,21 @@ export function within<T>(promise: Promise<T>, what: string, timeoutMs = HANG_MS
   });
   return Promise.race([promise, bound]).finally(() => clearTimeout(timer));
 }
+
+/** Like `until`, for a condition that must ask something (a server, a file) to be known. */
+export async function untilAsync(condition: () => Promise<boolean>, what: string, timeoutMs = HANG_MS): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error(`still waiting after ${timeoutMs} ms for ${what}`);
+    await sleep(10);
+  }
+}
+
+/**
+ * One turn of the event loop: every callback and promise already due has run. For a
+ * check that something did NOT happen in code that waits on no timer and no I/O (a
+ * pool of fakes, say), this is exact, where a sleep only hopes.
+ */
+export function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -13,6 +13,7 @@ import { MemoryStorage, type WriteMode } from '../../server/index.js';
 import { startServer } from '../helpers/test-server.js';
 import { captureWarnings, settled } from '../helpers/warnings.js';
 import { tlsMaterial } from '../helpers/tls-material.js';
+import { until, within } from '../helpers/wait.js';
 import { ALICE, ask, leftovers, startWeb, type WebFixture } from './support/web.js';
 
 /** A memory storage whose writes fail with ENOSPC after `room` bytes, and whose reads of `broken.bin` fail halfway. */
@@ -68,7 +69,7 @@ describe('a failing storage', () => {
     const warnings = captureWarnings();
     try {
       await assert.rejects(ask(w.port, 'GET', '/files/broken.bin', { auth: ALICE }), /aborted|socket hang up|ECONNRESET/);
-      await sleep(20);
+      await until(() => warnings.list.length > 0, 'the warning');
       await settled();
       assert.deepEqual(warnings.list.map((x) => x.code), ['FTPPY_WEB_ERROR']);
       assert.match(warnings.list[0]!.message, /GET \/files\/broken\.bin failed: disk went away/);
@@ -122,10 +123,12 @@ describe('clients that leave', () => {
     try {
       assert.ok((await leaveAfter('/files/pub/big.bin', 64 * 1024)) < 32 * 1024 * 1024);
       await leaveAfter('/files/pub/many', 1000);
-      await sleep(50);
+      assert.equal((await ask(w.port, 'GET', '/files/pub/hello.txt')).status, 200);
+      // close() resolves once every handler has settled: the two left ones have said
+      // whatever they were going to say by then.
+      await w.web.close();
       await settled();
       assert.deepEqual(warnings.list, []);
-      assert.equal((await ask(w.port, 'GET', '/files/pub/hello.txt')).status, 200);
     } finally {
       warnings.stop();
     }
@@ -141,7 +144,7 @@ describe('closing', () => {
       const req = request({ host: '127.0.0.1', port: web.port, method: 'PUT', path: '/files/upload/slow.bin', headers: { Authorization: auth, 'Content-Length': 1_000_000 } });
       req.on('error', () => {});
       req.write(Buffer.alloc(1000));
-      for (let i = 0; i < 500 && leftovers(t.root).length === 0; i++) await sleep(10);
+      await until(() => leftovers(t.root).length > 0, 'the upload to start');
       assert.equal(leftovers(t.root).length, 1, 'the upload is under way, in a temporary file');
       const started = performance.now();
       await web.close();
@@ -154,9 +157,15 @@ describe('closing', () => {
   });
 
   it('close() is idempotent and waits for nothing when idle', async () => {
-    const w = await startWeb();
-    await Promise.all([w.web.close(), w.web.close()]);
-    await w.close();
+    const w = await startWeb({ grace: 60 });
+    try {
+      // Bounded at half the grace: a close() that waited for it would fail here.
+      await within(Promise.all([w.web.close(), w.web.close()]), 'both close() calls', 30_000);
+      await within(w.web.close(), 'a third close() after it has closed');
+      await assert.rejects(ask(w.port, 'GET', '/'), /ECONNREFUSED/, 'no longer listening');
+    } finally {
+      await w.close();
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { mutate, randomBytes, seeded } from '../helpers/chunks.js';
+import { until } from '../helpers/wait.js';
 import { ALICE, ask, formBody, leftovers, startWeb, type WebFixture } from './support/web.js';
 
 const CONTENT = 'fuzzed upload body\r\n--not-the-boundary\r\nend\n';
@@ -47,8 +48,7 @@ const statusOf = (answer: string): number => Number(/^HTTP\/1\.1 (\d{3})/.exec(a
 
 /** Handlers finish (and throw temporary files away) just after the socket closes: wait for it. */
 async function noLeftovers(root: string): Promise<void> {
-  for (let i = 0; i < 100 && leftovers(root).length > 0; i++) await sleep(10);
-  assert.deepEqual(leftovers(root), []);
+  await until(() => leftovers(root).length === 0, 'the handlers to throw their temporary files away');
 }
 
 describe('requests split, cut, mutated and random', () => {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type PoolOptions, type Poolable } from '../../pool/pool.js';
 import { TimeoutError } from '../../protocol/errors.js';
-import { within } from '../helpers/wait.js';
+import { turn, until, within } from '../helpers/wait.js';
 
 class Fake implements Poolable {
   closed = false;
@@ -67,7 +67,7 @@ describe('Pool', () => {
     const order: string[] = [];
     const c = pool.acquire().then((r) => (order.push('c'), r));
     const d = pool.acquire().then((r) => (order.push('d'), r));
-    await sleep(5);
+    await turn();
     assert.equal(pool.stats().waiting, 2);
     pool.release(b!);
     assert.equal(await c, b);
@@ -97,8 +97,7 @@ describe('Pool', () => {
     assert.equal(pool.stats().idle, 1);
     assert.equal(made.filter((f) => f.politely).length, 2);
     assert.equal(pool.stats().open, 3, 'closing ones count until they have closed');
-    await sleep(1);
-    assert.equal(pool.stats().open, 1);
+    await until(() => pool.stats().open === 1, 'the two polite closes to finish');
   });
 
   it('holds each key to the per-host limit while other keys go ahead', async () => {
@@ -108,8 +107,9 @@ describe('Pool', () => {
     const a2 = pool.acquire({ key: 'a' }).then((r) => ((second = true), r));
     const b = await pool.acquire({ key: 'b' });
     assert.equal(b.key, 'b');
-    await sleep(5);
+    await turn();
     assert.equal(second, false);
+    assert.equal(pool.stats().waiting, 1, "a's second waits");
     pool.release(a);
     assert.equal(await a2, a);
   });
@@ -132,7 +132,7 @@ describe('Pool', () => {
     const { pool, checked } = fakePool({ checkIdleAfter: 0 });
     const a = await pool.acquire();
     pool.release(a);
-    await sleep(2);
+    await sleep(2); // the input: idle for longer than checkIdleAfter
     assert.equal(await pool.acquire(), a);
     assert.deepEqual(checked, [1]);
   });
@@ -182,7 +182,7 @@ describe('Pool', () => {
     const closing = pool.close().then(() => (closed = true));
     await assert.rejects(waiter, /closed/);
     assert.equal(a!.closed, true);
-    await sleep(5);
+    await turn();
     assert.equal(closed, false);
     pool.release(b!);
     await closing;
@@ -226,7 +226,7 @@ describe('Pool keepalive linger', () => {
     assert.equal(pool.stats().idle, 3, 'nothing closed yet');
     await burst();
     assert.equal(made.length, 3, 'the second burst logged in no new connection');
-    for (let i = 0; i < 500 && pool.stats().idle > 1; i++) await sleep(10); // a timer never fires early, but may fire late
+    await until(() => pool.stats().idle <= 1, 'the linger timer to trim'); // a timer never fires early, but may fire late
     assert.deepEqual([pool.stats().idle, made.filter((f) => f.politely).length], [1, 2], 'then trimmed to keepalive');
     await pool.close();
   });
@@ -248,7 +248,7 @@ describe('Pool limits while resources close', () => {
     pool.release(a);
     let got = false;
     const b = pool.acquire({ fresh: true }).then((r) => ((got = true), r));
-    await sleep(5);
+    await turn();
     assert.equal(got, false);
     assert.deepEqual([pool.stats().open, made.length], [1, 1]);
     finishClose();

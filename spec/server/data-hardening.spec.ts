@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isTemporaryUpload } from '../../server/fs/user-fs.js';
 import { createServer } from '../../server/index.js';
+import { underCi } from '../helpers/ci.js';
 import { expectSuccess, python, run, skipUnless } from '../helpers/external-clients.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 import { connectData, RawFtp, readAll, writeAll } from '../helpers/raw-ftp.js';
@@ -46,9 +47,7 @@ async function store(ftp: RawFtp, command: string, content: Buffer | string): Pr
 const leftovers = (dir: string): string[] => readdirSync(dir).filter(isTemporaryUpload);
 
 describe('TYPE A downloads (item 10)', () => {
-  it("a Windows text file comes down with its CRLF, not CR CR LF (ftplib's retrlines)", TIMEOUT, async (ctx) => {
-    const skip = skipUnless('python3');
-    if (skip) return ctx.skip(skip);
+  it("a Windows text file comes down with its CRLF, not CR CR LF (ftplib's retrlines)", { ...TIMEOUT, skip: skipUnless('python3') }, async () => {
     writeFileSync(join(t.root, 'pub/windows.txt'), 'one\r\ntwo\r\nunix\nlast\r\n');
     const script = String.raw`
 import ftplib, json, sys
@@ -64,9 +63,7 @@ print(json.dumps(lines))
     assert.deepEqual(lines, ['one', 'two', 'unix', 'last']);
   });
 
-  it('curl in ASCII mode (-B, --crlf): a Unix file goes up and comes back as it was, and a Windows one comes down as lines, with no stray CR', TIMEOUT, async (ctx) => {
-    const skip = skipUnless('curl');
-    if (skip) return ctx.skip(skip);
+  it('curl in ASCII mode (-B, --crlf): a Unix file goes up and comes back as it was, and a Windows one comes down as lines, with no stray CR', { ...TIMEOUT, skip: skipUnless('curl') }, async () => {
     const local = tempDir('ftppy-ascii-');
     try {
       const url = `ftp://127.0.0.1:${t.port}`;
@@ -197,7 +194,7 @@ describe('a full disk (item 15)', () => {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', folder.dir], { stdio: 'pipe' });
     } catch (error) {
       folder.remove();
-      if (process.env.CI) throw error;
+      if (underCi) throw error;
       return ctx.skip(`cannot mount a tmpfs here (needs root): ${(error as Error).message.split('\n')[0]}`);
     }
     try {

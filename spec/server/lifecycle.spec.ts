@@ -3,12 +3,14 @@
 // filesystem), close() with a grace period for running transfers, and a client that
 // sends commands without ever reading the replies.
 import assert from 'node:assert/strict';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { createServer, MemoryStorage, type LoginEvent, type SessionEvent, type Storage, type TransferEvent } from '../../server/index.js';
 import { connectData, RawFtp } from '../helpers/raw-ftp.js';
 import { PASSWORD, startServer, USER } from '../helpers/test-server.js';
-import { within } from '../helpers/wait.js';
+import { until, within } from '../helpers/wait.js';
 
 describe('listening', () => {
   it('listens on every address a name resolves to, on one port', async () => {
@@ -155,13 +157,39 @@ describe('closing', () => {
 });
 
 describe('a client that does not read its replies', () => {
-  it('is answered in full once it reads, with the server holding back meanwhile', async () => {
+  /** The next socket any net.Server of this process accepts: here, the server's end of the control connection. */
+  const nextAccepted = (): Promise<Socket> =>
+    new Promise((resolve) => {
+      const onSocket = (message: unknown): void => {
+        unsubscribe('net.server.socket', onSocket);
+        resolve((message as { socket: Socket }).socket);
+      };
+      subscribe('net.server.socket', onSocket);
+    });
+
+  it('is answered in full once it reads, with the server holding back meanwhile', { timeout: 60_000 }, async () => {
     await using t = await startServer();
+    const accepted = nextAccepted();
     const ftp = await RawFtp.connect(t.port);
+    const server = await accepted;
     ftp.socket.pause();
-    const commands = 3000;
-    ftp.send('HELP\r\n'.repeat(commands));
-    await new Promise((r) => setTimeout(r, 300));
+    // HELP answers some 375 bytes. The kernel buffers between the two ends take megabytes
+    // on loopback (4 MB here), so the client sends batches until the server's own buffer
+    // backs up: only then is there anything to hold back.
+    const batch = 1000;
+    let commands = 0;
+    const send = (): void => {
+      ftp.send('HELP\r\n'.repeat(batch));
+      commands += batch;
+    };
+    await until(() => {
+      if (server.writableNeedDrain) return true;
+      if (ftp.socket.writableLength === 0) send();
+      return false;
+    }, "the server's writes to back up");
+    send(); // more commands meanwhile
+    await until(() => server.isPaused(), 'the server to stop reading commands');
+    assert.ok(server.writableLength < 64 * 1024, `the server buffers no more replies (${server.writableLength} bytes held)`);
     ftp.socket.resume();
     for (let i = 0; i < commands; i++) assert.equal((await ftp.reply()).code, 214);
     ftp.close();

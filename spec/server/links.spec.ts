@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Basic, FtpPy } from '../../lib/index.js';
+import { skipUnless } from '../helpers/external-clients.js';
 
 const run = promisify(execFile);
 
@@ -22,7 +23,7 @@ describe('symbolic links in listings', () => {
   symlinkSync('../keep/precious.txt', join(root, 'trash/file-link'));
   const ftp = new FtpPy('ftp://127.0.0.1:0', { auth: new Basic('u', 'p') });
 
-  it('lists a link as a link with its target inside the root, in MLSD and LIST', async () => {
+  it('lists a link as a link with its target inside the root, in MLSD and LIST', { skip: skipUnless('curl') }, async () => {
     await using server = await ftp.server({ root, web: false });
     const client = new FtpPy(`ftp://127.0.0.1:${server.port}`, { auth: new Basic('u', 'p') });
     await client.client(async (c) => {

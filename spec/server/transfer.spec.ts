@@ -7,13 +7,22 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { isTemporaryUpload } from '../../server/fs/user-fs.js';
 import { pseudoRandom } from '../helpers/files.js';
 import { connectData, RawFtp, readAll, writeAll } from '../helpers/raw-ftp.js';
 import { BINARY, PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
-import { within } from '../helpers/wait.js';
+import { untilAsync, within } from '../helpers/wait.js';
+
+/** Asks STAT until the running transfer reports at least `bytes` moved: the server has them. */
+function transferred(ftp: RawFtp, bytes: number): Promise<void> {
+  return untilAsync(async () => {
+    const status = await ftp.cmd('STAT');
+    assert.equal(status.code, 213, status.message);
+    const [, count] = /^Status: (?:RETR|STOR) \S+, (\d+) bytes so far$/.exec(status.message) ?? assert.fail(status.message);
+    return Number(count) >= bytes;
+  }, `the transfer to reach ${bytes} bytes`);
+}
 
 let t: TestServer;
 const BIG = pseudoRandom(32 * 1024 * 1024, 3);
@@ -246,7 +255,7 @@ describe('during a transfer', () => {
     const data = await connectData(await ftp.epsv());
     data.pause(); // the server fills the socket buffers and waits
     assert.equal((await ftp.cmd('RETR pub/big.bin')).code, 150);
-    await new Promise((r) => setTimeout(r, 100));
+    await transferred(ftp, 1); // under way, and held up by the client that does not read
     assert.equal((await ftp.cmd('ABOR')).code, 426);
     assert.equal((await ftp.reply()).code, 226);
     data.destroy();
@@ -263,15 +272,8 @@ describe('during a transfer', () => {
     ftp.send('NOOP\r\n');
     // STAT is answered at once, and the server counts the 5000 bytes once it has read
     // them, which a busy machine may put off: ask until they are all in (a hang aside).
-    const deadline = performance.now() + 20_000;
-    let status = await ftp.cmd('STAT');
-    for (;;) {
-      assert.equal(status.code, 213);
-      const [, bytes] = /^Status: STOR \/upload\/progress\.bin, (\d+) bytes so far$/.exec(status.message) ?? assert.fail(status.message);
-      if (Number(bytes) >= 5000 || performance.now() > deadline) break;
-      await sleep(10);
-      status = await ftp.cmd('STAT');
-    }
+    await transferred(ftp, 5000);
+    const status = await ftp.cmd('STAT');
     assert.match(status.message, /^Status: STOR \/upload\/progress\.bin, 5000 bytes so far$/);
     await writeAll(data, Buffer.alloc(1000));
     assert.equal((await ftp.reply()).code, 226);
@@ -301,7 +303,7 @@ describe('during a transfer', () => {
     const data = await connectData(await ftp.epsv());
     assert.equal((await ftp.cmd('STOR upload/keep.txt')).code, 150);
     await new Promise<void>((r) => data.write(Buffer.alloc(100_000, 1), () => r()));
-    await new Promise((r) => setTimeout(r, 50));
+    await transferred(ftp, 100_000);
     // While it runs, the target is untouched and the bytes go to a hidden temporary file.
     assert.equal(readFileSync(join(t.root, 'upload/keep.txt'), 'utf8'), 'the old content');
     assert.ok(uploads().some(isTemporaryUpload));
@@ -314,7 +316,7 @@ describe('during a transfer', () => {
     const data2 = await connectData(await ftp.epsv());
     assert.equal((await ftp.cmd('STOR upload/never.txt')).code, 150);
     await new Promise<void>((r) => data2.write('partial', () => r()));
-    await new Promise((r) => setTimeout(r, 50));
+    await transferred(ftp, 'partial'.length);
     assert.equal((await ftp.cmd('ABOR')).code, 426);
     assert.equal((await ftp.reply()).code, 226);
     assert.ok(!uploads().some((n) => n === 'never.txt' || isTemporaryUpload(n)));
