@@ -1,8 +1,8 @@
 import { Basic, Guest, type Auth } from './auth.js';
-import { optionsObject } from './check.js';
+import { optionsObject } from '../common/check.js';
 import { Limits, Retry, Timeout, type LimitsOptions, type RetryOptions, type TimeoutOptions } from './config.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
-import { checkHooks, type Hooks } from './hooks.js';
+import { checkHooks, type Hooks } from '../common/hooks.js';
 import { SSL, type SSLOptions } from './settings.js';
 import { openClient, type Client } from './client.js';
 import { startServer, type ServeOptions, type RunningServer } from './serve.js';

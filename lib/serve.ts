@@ -2,7 +2,7 @@ import { startWebServer, type WebServer } from '../http/index.js';
 import { FtpServer, type AnonymousOptions, type PassiveOptions, type Storage, type UserAccountOptions } from '../server/index.js';
 import type { ServerOptions, ServerTlsOptions } from '../server/index.js';
 import { Basic } from './auth.js';
-import { knownKeys, optionsObject, wholeNumber } from './check.js';
+import { knownKeys, optionsObject, wholeNumber } from '../common/check.js';
 import type { FtpPy } from './ftppy.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { VERSION } from './version.js';

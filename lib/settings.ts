@@ -1,4 +1,4 @@
-import { knownKeys, optionsObject, text } from './check.js';
+import { knownKeys, optionsObject, text } from '../common/check.js';
 
 export interface SSLOptions {
   /** Check the server's certificate and name. Default true. */

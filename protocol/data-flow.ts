@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Writable } from 'node:stream';
-import { ConnectionError } from './errors.js';
+import { ConnectionError } from '../common/errors.js';
 import type { PhaseTimer } from './phase-timer.js';
 
 /** Limits of the connection's one timer while data flows, in seconds. */

@@ -1,4 +1,4 @@
-import { ConnectionError, FtpPyError, ReplyError } from './errors.js';
+import { ConnectionError, FtpPyError, ReplyError } from '../common/errors.js';
 import { parseFeatures, type Features } from './features.js';
 import type { ConnectOptions, FtpConnection } from './connection.js';
 

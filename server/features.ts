@@ -1,5 +1,5 @@
 import { mlstFeature } from '../protocol/listing/index.js';
-import { HASH_ALGORITHMS } from './hash.js';
+import { HASH_ALGORITHMS } from '../common/hash.js';
 import type { Session } from './session.js';
 
 /**

@@ -11,7 +11,7 @@ import type { ServerEvents, ServerStats } from './events.js';
 import { describeCode, FileSystemError, type FileSystemErrorCode } from './fs/errors.js';
 import type { Storage } from './fs/storage.js';
 import type { UserFileSystem } from './fs/user-fs.js';
-import type { HashAlgorithm } from './hash.js';
+import type { HashAlgorithm } from '../common/hash.js';
 import type { ResolvedOptions } from './options.js';
 import { formatReply } from './reply-format.js';
 import { admit, type LoginState } from './session-state.js';

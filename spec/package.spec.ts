@@ -13,7 +13,7 @@ import { tempDir } from './helpers/files.js';
 import { freePort } from './helpers/ports.js';
 
 const repo = join(import.meta.dirname, '..');
-const SOURCES = ['protocol', 'pool', 'lib', 'server', 'http'];
+const SOURCES = ['common', 'protocol', 'pool', 'lib', 'server', 'http'];
 const ENTRY_POINTS = ['ftppy', 'ftppy/auth', 'ftppy/config', 'ftppy/settings'];
 const work = tempDir('ftppy-package-');
 after(() => work.remove());
@@ -69,7 +69,7 @@ describe('the npm package', () => {
   it('ships the build and nothing else: JavaScript, declarations, package.json, README', () => {
     assert.ok(files.includes('dist/lib/index.js') && files.includes('dist/lib/index.d.ts'));
     assert.ok(files.includes('dist/lib/cli/main.js'));
-    const stray = files.filter((path) => !/^dist\/(protocol|pool|lib|server|http)\/.*\.(js|d\.ts)$/.test(path) && !['package.json', 'README.md'].includes(path));
+    const stray = files.filter((path) => !/^dist\/(common|protocol|pool|lib|server|http)\/.*\.(js|d\.ts)$/.test(path) && !['package.json', 'README.md'].includes(path));
     assert.deepEqual(stray, []);
     assert.ok(!files.some((path) => path.startsWith('dist/spec/') || path.startsWith('dist/bench/')));
     const manifest = JSON.parse(readFileSync(join(consumer, 'node_modules/ftppy/package.json'), 'utf8')) as { dependencies?: object };

@@ -1,4 +1,4 @@
-import { FtpPyError } from '../../protocol/errors.js';
+import { FtpPyError } from '../../common/errors.js';
 import { parseArgs, UsageError } from './args.js';
 import { clientOptions, helpText } from './command.js';
 import { findCommand, mainHelp } from './commands.js';

@@ -5,7 +5,7 @@ import type { TlsOptions } from '../../protocol/tls.js';
 import { Pool } from '../../pool/pool.js';
 import { credentials } from '../credentials.js';
 import type { FtpPy } from '../ftppy.js';
-import { callHook, type ConnectionInfo } from '../hooks.js';
+import { callHook, type ConnectionInfo } from '../../common/hooks.js';
 import { SSL } from '../settings.js';
 import { loadTlsMaterial } from '../tls-material.js';
 

@@ -1,5 +1,5 @@
-import { knownKeys, optionsObject, wholeNumber } from '../check.js';
-import { describe, warn } from '../warnings.js';
+import { knownKeys, optionsObject, wholeNumber } from '../../common/check.js';
+import { describe, warn } from '../../common/warnings.js';
 
 export interface OperationOptions {
   /** Cancels the operation: it then rejects with the signal's reason. */

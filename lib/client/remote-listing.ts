@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
-import { ReplyError } from '../../protocol/errors.js';
+import { ReplyError } from '../../common/errors.js';
 import { ListingParser, parseMlstEntry, type ListingEntry } from '../../protocol/listing/index.js';
-import { warn } from '../warnings.js';
+import { warn } from '../../common/warnings.js';
 import { remoteName, remoteParent } from './remote-path.js';
 
 // What one leased connection can find out about remote paths. Paths are absolute.

@@ -1,10 +1,10 @@
 import { openSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { FtpConnection } from '../../protocol/connection.js';
-import { fileReader } from '../../server/fs/disk-file.js';
-import { ConnectionError, ReplyError } from '../../protocol/errors.js';
-import { callHook } from '../hooks.js';
-import { describe } from '../warnings.js';
+import { fileReader } from '../../common/disk-file.js';
+import { ConnectionError, ReplyError } from '../../common/errors.js';
+import { callHook } from '../../common/hooks.js';
+import { describe } from '../../common/warnings.js';
 import type { Attempt, ClientCore } from './core.js';
 import { meter, type TransferOptions } from './options.js';
 import { ensureRemoteDir, remoteExists, remoteSize } from './remote-listing.js';

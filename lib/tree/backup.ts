@@ -1,13 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { posix } from 'node:path';
-import { InvalidArgumentError, ReplyError } from '../../protocol/errors.js';
+import { InvalidArgumentError, ReplyError } from '../../common/errors.js';
 import type { ClientCore } from '../client/core.js';
 import { rmdir } from '../client/directories.js';
 import { list } from '../client/listing.js';
 import { ensureRemoteDir } from '../client/remote-listing.js';
 import { upload } from '../client/upload.js';
-import { describe, warn } from '../warnings.js';
+import { describe, warn } from '../../common/warnings.js';
 import type { Backup, BackupOptions } from './options.js';
 import { runContext, syncTrees } from './sync.js';
 

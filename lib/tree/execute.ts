@@ -5,7 +5,7 @@ import { download } from '../client/download.js';
 import { remove } from '../client/files.js';
 import { runQueue } from '../client/work-queue.js';
 import { upload } from '../client/upload.js';
-import { describe, warn } from '../warnings.js';
+import { describe, warn } from '../../common/warnings.js';
 import { byPath, depthOf, isWithin, localPath, parentOf, remotePath } from './nodes.js';
 import type { TreeAction, TreeProgressCallback } from './options.js';
 import type { FileMove, Plan, Removal } from './plan.js';

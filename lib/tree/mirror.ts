@@ -1,5 +1,5 @@
 import type { ClientCore } from '../client/core.js';
-import { warn } from '../warnings.js';
+import { warn } from '../../common/warnings.js';
 import type { MirrorOptions } from './options.js';
 import { runContext, syncTrees } from './sync.js';
 

@@ -1,6 +1,6 @@
 import { selectMlstFacts } from '../../protocol/listing/index.js';
 import { featureLines } from '../features.js';
-import { hashAlgorithm } from '../hash.js';
+import { hashAlgorithm } from '../../common/hash.js';
 import type { Session } from '../session.js';
 import { commandNames } from './index.js';
 import { statusListing } from './listing.js';

@@ -3,7 +3,17 @@
 // `FtpPyError.is()` recognise errors from another copy of the library (vendored sources,
 // two installed versions), where `instanceof` would fail.
 
-import type { Reply } from './reply.js';
+/**
+ * The server's answer an error carries: the shape of protocol/reply.ts's `Reply`, declared
+ * here so that errors, which every layer throws, depend on no layer (a `Reply` is one).
+ */
+export interface ErrorReply {
+  /** The three-digit reply code, 100-599. */
+  code: number;
+  /** The text of the reply, its lines joined by '\n'. */
+  message: string;
+  lines: string[];
+}
 
 export type FtpPyErrorCode =
   | 'FTPPY_ERR_PROTOCOL' // the peer sent bytes that are not FTP
@@ -21,9 +31,9 @@ const brand = Symbol.for('ftppy.error');
 export class FtpPyError extends Error {
   readonly code: FtpPyErrorCode;
   /** The server's reply that caused the error, when there was one. */
-  readonly reply: Reply | undefined;
+  readonly reply: ErrorReply | undefined;
 
-  constructor(code: FtpPyErrorCode, message: string, options?: { cause?: unknown; reply?: Reply }) {
+  constructor(code: FtpPyErrorCode, message: string, options?: { cause?: unknown; reply?: ErrorReply }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.reply = options?.reply;
@@ -54,7 +64,7 @@ export class ProtocolError extends FtpPyError {
 }
 
 export class ReplyError extends FtpPyError {
-  constructor(command: string, reply: Reply) {
+  constructor(command: string, reply: ErrorReply) {
     super('FTPPY_ERR_REPLY', `${command}: ${reply.code} ${reply.message}`, { reply });
   }
 }
@@ -67,7 +77,7 @@ export class TimeoutError extends FtpPyError {
 
 /** Thrown by `ftp.client()` when it cannot connect or log in (after retries). */
 export class ConnectionError extends FtpPyError {
-  constructor(message: string, options?: { cause?: unknown; reply?: Reply }) {
+  constructor(message: string, options?: { cause?: unknown; reply?: ErrorReply }) {
     super('FTPPY_ERR_CONNECTION', message, options);
   }
 }

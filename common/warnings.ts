@@ -1,4 +1,4 @@
-import { FtpPyError } from '../protocol/errors.js';
+import { FtpPyError } from './errors.js';
 
 // The seed's error style: an operation that fails resolves to false or null and says why
 // in a Node warning, so a batch keeps going past one bad file.
