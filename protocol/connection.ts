@@ -89,7 +89,8 @@ export class FtpConnection {
     return withAbort(signal, onAbort, async () => {
       try {
         await connection.#establish();
-        await logIn(connection, options);
+        connection.features = await logIn(connection, options, connection.traits.features);
+        connection.traits.features = connection.features; // the next connection to this server skips FEAT
         return connection;
       } catch (error) {
         connection.destroy(error instanceof Error ? error : new Error(String(error)));
