@@ -5,7 +5,7 @@ import { Basic } from './auth.js';
 import { knownKeys, optionsObject, wholeNumber } from '../common/check.js';
 import type { FtpPy } from './ftppy.js';
 import { loadTlsMaterial } from './tls-material.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../common/version.js';
 
 export interface ServeOptions {
   /** The directory served (default: the working directory). */
