@@ -15,16 +15,40 @@ export interface ErrorReply {
   lines: string[];
 }
 
-export type FtpPyErrorCode =
-  | 'FTPPY_ERR_PROTOCOL' // the peer sent bytes that are not FTP
-  | 'FTPPY_ERR_TOO_LARGE' // a line, reply or listing passed its bound
-  | 'FTPPY_ERR_INVALID_ARGUMENT' // a value that must never reach the wire (CR/LF/NUL, bad port)
-  | 'FTPPY_ERR_REPLY' // the server answered with a negative reply
-  | 'FTPPY_ERR_TIMEOUT'
-  | 'FTPPY_ERR_CONNECTION' // cannot connect, log in, or the connection was lost
-  | 'FTPPY_ERR_TLS'
-  | 'FTPPY_ERR_CLOSED' // used after close()
-  | 'FTPPY_ERR_ABORTED'; // an AbortSignal fired
+/**
+ * Every code FtpPy puts on an error it throws, and on the warning of an operation that
+ * failed. One scheme: `FTPPY_ERR_*`. The README's "Codes" table says where each appears.
+ */
+export const ERROR_CODES = [
+  'FTPPY_ERR_PROTOCOL', // the peer sent bytes that are not FTP
+  'FTPPY_ERR_TOO_LARGE', // a line, reply or listing passed its bound
+  'FTPPY_ERR_INVALID_ARGUMENT', // a value FtpPy cannot act on: CR/LF/NUL, a bad port, a folder where a file is needed
+  'FTPPY_ERR_REPLY', // the server answered with a negative reply
+  'FTPPY_ERR_TIMEOUT',
+  'FTPPY_ERR_CONNECTION', // cannot connect, log in, or the connection was lost
+  'FTPPY_ERR_TLS',
+  'FTPPY_ERR_CLOSED', // used after close()
+  'FTPPY_ERR_ABORTED', // an AbortSignal fired
+  'FTPPY_ERR_UNSUPPORTED', // the server lacks what the operation needs (REST STREAM, MLST or SIZE)
+  'FTPPY_ERR_MISSING', // no such file or folder, on the server or locally
+  'FTPPY_ERR_LOCAL', // a local file, folder or stream failed
+  'FTPPY_ERR_UNSAFE_NAME', // a name from the server that would lead out of the target: skipped
+  'FTPPY_ERR_TREE_CONFLICT', // a tree operation left a path alone
+  'FTPPY_ERR_MIRROR_REFUSED', // mirror refused to empty the server for an empty or missing local folder
+  'FTPPY_ERR_HOOK', // a hook or progress callback threw: the operation went on
+  'FTPPY_ERR_WEB', // the web API failed a request
+  'FTPPY_ERR_FAILED', // anything else: an error that is not an FtpPyError (a user's stream, say)
+] as const;
+
+export type FtpPyErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes of warnings that report no failure: `FTPPY_WARN_*`. */
+export const NOTICE_CODES = [
+  'FTPPY_WARN_NO_MFMT', // the server cannot set modification times: uploads keep their upload time
+] as const;
+
+/** The code of every `FtpPyWarning`: the failed operation's error code, or a notice's. */
+export type FtpPyWarningCode = FtpPyErrorCode | (typeof NOTICE_CODES)[number];
 
 const brand = Symbol.for('ftppy.error');
 

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Writable } from 'node:stream';
-import { ConnectionError } from '../common/errors.js';
+import { ConnectionError, FtpPyError } from '../common/errors.js';
 import type { PhaseTimer } from './phase-timer.js';
 
 /** Limits of the connection's one timer while data flows, in seconds. */
@@ -64,7 +64,7 @@ export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limit
     const onError = (error: Error): void => fail(dataError(error, 'failed'));
     const onClose = (): void => fail(new ConnectionError('data connection closed before its end'));
     const onSinkError = (error: Error): void => fail(error);
-    const onSinkClose = (): void => fail(new Error('the destination closed before the transfer ended'));
+    const onSinkClose = (): void => fail(new FtpPyError('FTPPY_ERR_LOCAL', 'the destination closed before the transfer ended'));
     socket.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
     sink.on('drain', onDrain).on('error', onSinkError).on('close', onSinkClose);
     timer.enter('read', limits.read);

@@ -3,7 +3,7 @@ import { access, mkdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
-import { ConnectionError } from '../../common/errors.js';
+import { ConnectionError, FtpPyError } from '../../common/errors.js';
 import { announcedSize } from '../../protocol/opening.js';
 import { callHook } from '../../common/hooks.js';
 import { describe } from '../../common/warnings.js';
@@ -156,7 +156,7 @@ export async function downloadTo(core: ClientCore, remote: string, sink: Writabl
   const done = await core.run({ name: 'download', path: source, fallback: false, signal: options.signal }, (attempt) =>
     attempt.use(async (connection) => {
       if (delivered > 0 && !connection.features.restStream) {
-        throw new Error(`${delivered} bytes were already written and the server cannot resume (no REST STREAM)`);
+        throw new FtpPyError('FTPPY_ERR_UNSUPPORTED', `${delivered} bytes were already written and the server cannot resume (no REST STREAM)`);
       }
       const total = await sizeOf(connection, source);
       const offset = delivered;
@@ -165,7 +165,7 @@ export async function downloadTo(core: ClientCore, remote: string, sink: Writabl
         core.traffic.received += n;
       });
       await connection.receive('RETR', source, sink, { offset, onBytes }).catch((error: unknown) => {
-        if (sink.destroyed) throw new Error(`the destination stream failed: ${describe(error)}`, { cause: error });
+        if (sink.destroyed) throw new FtpPyError('FTPPY_ERR_LOCAL', `the destination stream failed: ${describe(error)}`, { cause: error });
         throw error;
       });
       checkLength(source, delivered, total);

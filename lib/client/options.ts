@@ -61,7 +61,7 @@ export function guarded<A extends unknown[]>(callback: ((...args: A) => void) | 
       callback(...args);
     } catch (error) {
       broken = true;
-      warn(`progress callback threw: ${describe(error)}`, 'FTPPY_HOOK_FAILED');
+      warn(`progress callback threw: ${describe(error)}`, 'FTPPY_ERR_HOOK');
     }
   };
 }

@@ -2,7 +2,7 @@ import { openSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { FtpConnection } from '../../protocol/connection.js';
 import { fileReader } from '../../common/disk-file.js';
-import { ConnectionError, ReplyError } from '../../common/errors.js';
+import { ConnectionError, FtpPyError, ReplyError } from '../../common/errors.js';
 import { callHook } from '../../common/hooks.js';
 import { describe } from '../../common/warnings.js';
 import type { Attempt, ClientCore } from './core.js';
@@ -125,7 +125,7 @@ export async function uploadFrom(core: ClientCore, source: UploadSource, remote:
       await verifyStored(connection, target, sent);
     } catch (error) {
       // Bytes taken from a stream are gone: a retry could only send the rest, so it fails here, not later with a hole.
-      if (!body.rewindable && body.taken > 0) throw new Error(`${describe(error)} (after ${body.taken} bytes of a stream, which cannot be sent again)`, { cause: error });
+      if (!body.rewindable && body.taken > 0) throw new FtpPyError('FTPPY_ERR_LOCAL', `${describe(error)} (after ${body.taken} bytes of a stream, which cannot be sent again)`, { cause: error });
       throw error;
     }
     core.traffic.uploads += 1;

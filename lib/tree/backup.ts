@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { posix } from 'node:path';
-import { InvalidArgumentError, ReplyError } from '../../common/errors.js';
+import { FtpPyError, InvalidArgumentError, ReplyError } from '../../common/errors.js';
 import type { ClientCore } from '../client/core.js';
 import { rmdir } from '../client/directories.js';
 import { list } from '../client/listing.js';
@@ -57,7 +57,7 @@ function createFolder(core: ClientCore, target: string, signal?: AbortSignal): P
         if (made.code < 400) return folder;
         if ((await connection.request('CWD', folder)).code >= 400) throw new ReplyError(`MKD ${folder}`, made);
       }
-      throw new Error('every backup name for the next minute is taken');
+      throw new FtpPyError('FTPPY_ERR_TREE_CONFLICT', 'every backup name for the next minute is taken');
     }),
   );
 }

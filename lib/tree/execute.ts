@@ -95,7 +95,7 @@ export async function execute(ctx: RunContext, plan: Plan): Promise<Record<strin
   }
 
   if (plan.uploads.length > 0 && ctx.core.features && !ctx.core.features.mfmt && !ctx.core.features.mdtm) {
-    warn(`${ctx.name} ${ctx.remote}: the server cannot set modification times (no MFMT), so uploaded files keep the time of their upload`, 'FTPPY_NO_MFMT');
+    warn(`${ctx.name} ${ctx.remote}: the server cannot set modification times (no MFMT), so uploaded files keep the time of their upload`, 'FTPPY_WARN_NO_MFMT');
   }
   await runQueue(transfers, ctx.concurrency, async ([action, move]) => {
     const dir = blocked(move.path);
