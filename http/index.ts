@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ConnectionCaps } from './connection-gate.js';
 import type { WebBackend, WebContext, WebLimits } from './context.js';
 import { WebListeners, type RequestHook } from './web-server.js';
+import { positiveNumber, wholeNumber } from '../common/check.js';
 
 // The web API of an FTP server (the seed's "Web Interface API"): status, file downloads,
 // uploads and deletes over HTTP, for the same users, rights and files as the FTP side.
@@ -61,19 +62,8 @@ const DEFAULT_LIMITS: WebLimits = {
   parts: 100,
 };
 
-function positive(field: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`web ${field} must be a positive number, got ${String(value)}`);
-  }
-  return value;
-}
-
-function wholePositive(field: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`web ${field} must be a whole number of at least 1, got ${String(value)}`);
-  return value;
-}
+const positive = (field: string, value: number | undefined, fallback: number): number => (value === undefined ? fallback : positiveNumber(`web ${field}`, value));
+const wholePositive = (field: string, value: number | undefined, fallback: number): number => (value === undefined ? fallback : wholeNumber(`web ${field}`, value, 1));
 
 function resolveCaps(limits: Partial<ConnectionCaps> = {}, ftp: ConnectionCaps): ConnectionCaps {
   return {
@@ -94,7 +84,7 @@ function resolveLimits(limits: Partial<WebLimits> = {}): WebLimits {
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { server } = options;
   const port = options.port ?? server.port + 1;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`web port must be a whole number from 0 to 65535, got ${String(port)}`);
+  wholeNumber('web port', port, 0, 65535);
   let listeners: WebListeners | null = null;
   const context: WebContext = {
     backend: server,

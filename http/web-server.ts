@@ -2,6 +2,8 @@ import { lookup } from 'node:dns/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type AddressInfo, type Socket } from 'node:net';
+import { callUser } from '../common/hooks.js';
+import { describe, warn } from '../common/warnings.js';
 import { settleUnreadBody } from './body.js';
 import { ConnectionGate, type ConnectionCaps } from './connection-gate.js';
 import type { WebContext } from './context.js';
@@ -49,24 +51,6 @@ export interface ListenOptions {
   tls: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer | undefined } | null;
 }
 
-function warn(message: string, code: string): void {
-  process.emitWarning(message, { type: 'FtpPyWarning', code });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Calls the hook; one that throws or rejects is the user's bug, reported, never fatal. */
-function callHook(hook: RequestHook, request: WebHookRequest, response: WebHookResponse, duration: number): void {
-  const failed = (error: unknown): void => warn(`hook request threw: ${describe(error)}`, 'FTPPY_HOOK_FAILED');
-  try {
-    Promise.resolve(hook(request, response, duration)).catch(failed);
-  } catch (error) {
-    failed(error);
-  }
-}
-
 export class WebListeners {
   readonly #servers: Server[] = [];
   readonly #inFlight = new Set<Promise<void>>();
@@ -91,7 +75,7 @@ export class WebListeners {
         { segment: null, methods: { GET: statusRoute(context) } },
         { segment: 'files', methods: files },
       ],
-      (error, req) => warn(`web API: ${req.method} ${req.url} failed: ${describe(error)}`, 'FTPPY_WEB_ERROR'),
+      (error, req) => warn(`web API: ${req.method} ${req.url} failed: ${describe(error)}`, 'FTPPY_ERR_WEB'),
     );
   }
 
@@ -107,7 +91,8 @@ export class WebListeners {
       res.once('close', () => {
         const url = req.url ?? '/';
         const q = url.indexOf('?');
-        callHook(
+        void callUser(
+          'hook request',
           hook,
           { method: req.method ?? 'GET', path: q === -1 ? url : url.slice(0, q), url, headers: { ...req.headers } },
           { status: res.statusCode, headers: res.getHeaders() },

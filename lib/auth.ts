@@ -1,4 +1,4 @@
-import { text } from './check.js';
+import { text } from '../common/check.js';
 
 /** A user name and password (RFC 959 USER/PASS). */
 export class Basic {

@@ -1,11 +1,11 @@
 import type { Readable, Writable } from 'node:stream';
 import type { FtpConnection } from '../protocol/connection.js';
-import { ConnectionError, FtpPyError } from '../protocol/errors.js';
+import { ConnectionError, FtpPyError } from '../common/errors.js';
 import type { ListingEntry } from '../protocol/listing/index.js';
 import { withRetry } from '../pool/retry.js';
-import { callHook } from './hooks.js';
+import { callHook } from '../common/hooks.js';
 import type { Settings } from './resolved-settings.js';
-import { describe } from './warnings.js';
+import { describe } from '../common/warnings.js';
 import { transferAll, type Pair } from './client/batch.js';
 import { connectOptions, connectionPool } from './client/connector.js';
 import { copy } from './client/copy.js';

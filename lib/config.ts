@@ -1,4 +1,4 @@
-import { knownKeys, nonNegative, optionsObject, positiveSeconds, wholeNumber } from './check.js';
+import { knownKeys, nonNegative, optionsObject, positiveSeconds, wholeNumber } from '../common/check.js';
 
 // Every duration is in seconds, as in the seed.
 

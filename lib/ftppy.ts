@@ -1,8 +1,8 @@
 import { Basic, Guest, type Auth } from './auth.js';
-import { optionsObject } from './check.js';
+import { optionsObject, trueOrFalse } from '../common/check.js';
 import { Limits, Retry, Timeout, type LimitsOptions, type RetryOptions, type TimeoutOptions } from './config.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
-import { checkHooks, type Hooks } from './hooks.js';
+import { checkHooks, type Hooks } from '../common/hooks.js';
 import { SSL, type SSLOptions } from './settings.js';
 import { openClient, type Client } from './client.js';
 import type { Settings } from './resolved-settings.js';
@@ -64,10 +64,8 @@ export class FtpPy implements Settings {
     this.retry = o.retry instanceof Retry ? o.retry : new Retry(o.retry as RetryOptions);
     this.limits = o.limits instanceof Limits ? o.limits : new Limits(o.limits as LimitsOptions);
     this.hooks = checkHooks(o.hooks);
-    if (o.passive !== undefined && typeof o.passive !== 'boolean') throw new TypeError('passive must be true or false');
-    this.passive = (o.passive as boolean | undefined) ?? true;
-    if (o.trustPasvAddress !== undefined && typeof o.trustPasvAddress !== 'boolean') throw new TypeError('trustPasvAddress must be true or false');
-    this.trustPasvAddress = (o.trustPasvAddress as boolean | undefined) ?? false;
+    this.passive = o.passive === undefined ? true : trueOrFalse('passive', o.passive);
+    this.trustPasvAddress = o.trustPasvAddress === undefined ? false : trueOrFalse('trustPasvAddress', o.trustPasvAddress);
     const { auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress } = this;
     this.#settings = Object.freeze({ endpoint: Object.freeze({ ...this.endpoint }), auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress });
   }

@@ -2,7 +2,7 @@ export { FtpPy, type FtpPyOptions } from './ftppy.js';
 export { Basic, Guest, type Auth } from './auth.js';
 export { Timeout, Retry, Limits, type TimeoutOptions, type RetryOptions, type LimitsOptions } from './config.js';
 export { SSL, type SSLOptions } from './settings.js';
-export type { Hooks, ConnectionInfo } from './hooks.js';
+export type { Hooks, ConnectionInfo } from '../common/hooks.js';
 export type { Endpoint } from './endpoint.js';
 export { Client } from './client.js';
 export type {
@@ -16,4 +16,4 @@ export type { Reply } from '../protocol/reply.js';
 export {
   FtpPyError, ConnectionError, ProtocolError, ReplyError, TimeoutError, InvalidArgumentError,
   type FtpPyErrorCode,
-} from '../protocol/errors.js';
+} from '../common/errors.js';

@@ -1,7 +1,7 @@
 import type { Auth } from './auth.js';
 import type { Limits, Retry, Timeout } from './config.js';
 import type { Endpoint } from './endpoint.js';
-import type { Hooks } from './hooks.js';
+import type { Hooks } from '../common/hooks.js';
 import type { SSL } from './settings.js';
 
 /**

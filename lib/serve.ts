@@ -2,10 +2,10 @@ import { startWebServer, type WebServer } from '../http/index.js';
 import { FtpServer, type AnonymousOptions, type PassiveOptions, type Storage, type UserAccountOptions } from '../server/index.js';
 import type { ServerOptions, ServerTlsOptions } from '../server/index.js';
 import { Basic } from './auth.js';
-import { knownKeys, optionsObject, wholeNumber } from './check.js';
+import { knownKeys, optionsObject, wholeNumber } from '../common/check.js';
 import type { Settings } from './resolved-settings.js';
 import { loadTlsMaterial } from './tls-material.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../common/version.js';
 
 export interface ServeOptions {
   /** The directory served (default: the working directory). */

@@ -1,4 +1,4 @@
-import { knownKeys, optionsObject, text } from './check.js';
+import { knownKeys, optionsObject, text, trueOrFalse } from '../common/check.js';
 
 export interface SSLOptions {
   /** Check the server's certificate and name. Default true. */
@@ -42,11 +42,7 @@ export class SSL {
   }
 }
 
-function flag(field: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${field} must be true or false, got ${String(value)}`);
-  return value;
-}
+const flag = (field: string, value: unknown, fallback: boolean): boolean => (value === undefined ? fallback : trueOrFalse(field, value));
 
 function pem(field: string, value: unknown): string | Buffer | undefined {
   if (value === undefined || Buffer.isBuffer(value)) return value;

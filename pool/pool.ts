@@ -1,4 +1,4 @@
-import { FtpPyError, TimeoutError } from '../protocol/errors.js';
+import { FtpPyError, TimeoutError } from '../common/errors.js';
 
 /** What the pool needs of the things it pools (FtpConnection, or a fake in tests). */
 export interface Poolable {

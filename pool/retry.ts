@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FtpPyError } from '../protocol/errors.js';
+import { FtpPyError } from '../common/errors.js';
 
 /** The retry settings the runner needs (lib/config.ts `Retry` is one). */
 export interface RetryPolicy {

@@ -1,5 +1,5 @@
 import { isIP, isIPv4, isIPv6 } from 'node:net';
-import { InvalidArgumentError, ProtocolError } from './errors.js';
+import { InvalidArgumentError, ProtocolError } from '../common/errors.js';
 
 /** Where a data connection goes: a host (IPv4 or IPv6 literal) and a port. */
 export interface HostPort {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from '../common/errors.js';
 import { LineSplitter } from './lines.js';
 import { decodeRaw, encodeRaw } from './text.js';
 

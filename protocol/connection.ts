@@ -1,11 +1,11 @@
 import { connect as netConnect, type Server, type Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { withAbort } from './abort.js';
+import { withAbort } from '../common/abort.js';
 import { ControlChannel } from './control-channel.js';
 import { openActive, openPassive, type DataLink, type ServerTraits } from './data-channel.js';
 import { receive, send } from './data-flow.js';
-import { ConnectionError, FtpPyError, ReplyError, TimeoutError } from './errors.js';
+import { ConnectionError, FtpPyError, ReplyError, TimeoutError } from '../common/errors.js';
 import { Features } from './features.js';
 import { logIn } from './login.js';
 import { PhaseTimer, type Phase } from './phase-timer.js';
@@ -89,7 +89,8 @@ export class FtpConnection {
     return withAbort(signal, onAbort, async () => {
       try {
         await connection.#establish();
-        await logIn(connection, options);
+        connection.features = await logIn(connection, options, connection.traits.features);
+        connection.traits.features = connection.features; // the next connection to this server skips FEAT
         return connection;
       } catch (error) {
         connection.destroy(error instanceof Error ? error : new Error(String(error)));

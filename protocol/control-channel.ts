@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { encodeCommand } from './command.js';
-import { ConnectionError, FtpPyError } from './errors.js';
+import { ConnectionError, FtpPyError } from '../common/errors.js';
 import { ReplyParser, type Reply } from './reply.js';
 import { socketFailure } from './socket-errors.js';
 

@@ -2,7 +2,7 @@ import { connect as netConnect, createServer, isIPv4, type Server, type Socket }
 import {
   formatEprtArgument, formatPortArgument, isUnroutable, parseEpsvReply, parsePasvReply, unmapIPv4, type HostPort,
 } from './address.js';
-import { ConnectionError, ReplyError } from './errors.js';
+import { ConnectionError, ReplyError } from '../common/errors.js';
 import type { Phase } from './phase-timer.js';
 import type { Reply } from './reply.js';
 

@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Writable } from 'node:stream';
-import { ConnectionError } from './errors.js';
+import { SinkWriter } from '../common/backpressure.js';
+import { ConnectionError, FtpPyError } from '../common/errors.js';
 import type { PhaseTimer } from './phase-timer.js';
 
 /** Limits of the connection's one timer while data flows, in seconds. */
@@ -9,8 +10,6 @@ export interface FlowTimeouts {
   read: number;
   write: number;
 }
-
-const EMPTY = Buffer.alloc(0);
 
 function isTls(socket: Socket): boolean {
   return (socket as Partial<TLSSocket>).encrypted === true;
@@ -64,7 +63,7 @@ export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limit
     const onError = (error: Error): void => fail(dataError(error, 'failed'));
     const onClose = (): void => fail(new ConnectionError('data connection closed before its end'));
     const onSinkError = (error: Error): void => fail(error);
-    const onSinkClose = (): void => fail(new Error('the destination closed before the transfer ended'));
+    const onSinkClose = (): void => fail(new FtpPyError('FTPPY_ERR_LOCAL', 'the destination closed before the transfer ended'));
     socket.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
     sink.on('drain', onDrain).on('error', onSinkError).on('close', onSinkClose);
     timer.enter('read', limits.read);
@@ -85,70 +84,31 @@ export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limit
  * while the connection closes; waiting for our own source is on hold.
  */
 export async function send(source: AsyncIterable<Buffer | string>, socket: Socket, timer: PhaseTimer, limits: FlowTimeouts, onBytes: (n: number) => void): Promise<void> {
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const onError = (error: Error): void => {
-    failure ??= dataError(error, 'failed');
-    wake?.();
-  };
-  const onClose = (): void => {
-    failure ??= new ConnectionError('data connection closed by the server during the upload');
-    wake?.();
-  };
-  // Waits for `event`, or for the socket to fail meanwhile (onError/onClose call wake).
-  const settle = (event: 'drain' | 'close'): Promise<void> =>
-    new Promise((resolve) => {
-      const done = (): void => {
-        socket.off(event, done);
-        wake = undefined;
-        resolve();
-      };
-      wake = done;
-      socket.on(event, done);
-    });
-  // Waits until the socket has handed on all it holds, TLS's own records included, or fails meanwhile.
-  const flushed = (): Promise<void> =>
-    new Promise((resolve) => {
-      const done = (): void => {
-        if (wake === done) wake = undefined;
-        resolve();
-      };
-      wake = done;
-      socket.write(EMPTY, done);
-    });
+  const upload = new SinkWriter(socket, () => new ConnectionError('data connection closed by the server during the upload'));
+  const onError = (error: Error): void => upload.fail(dataError(error, 'failed'));
+  const onClose = (): void => upload.fail(new ConnectionError('data connection closed by the server during the upload'));
   socket.on('error', onError).on('close', onClose);
   socket.resume(); // the server sends nothing, but its FIN must be read for 'close' to come
   const iterator = source[Symbol.asyncIterator]();
   try {
-    for (;;) {
-      timer.enter('held');
-      const next = iterator.next();
-      next.catch(() => {}); // when the socket fails first, this loses the race; its error is not news
-      const step = await Promise.race([next, new Promise<never>((_, reject) => (wake = () => reject(failure)))]);
-      wake = undefined;
-      if (failure) throw failure;
-      if (step.done) break;
-      const chunk = typeof step.value === 'string' ? Buffer.from(step.value) : step.value;
-      onBytes(chunk.length);
-      if (!socket.write(chunk)) {
-        timer.enter('write', limits.write);
-        await settle('drain');
-        if (failure) throw failure;
-      }
-    }
+    await upload.copy(iterator, {
+      waitingForSource: () => timer.enter('held'),
+      waitingForSink: () => timer.enter('write', limits.write),
+      chunk: onBytes,
+    });
     timer.enter('write', limits.write);
     // Node's TLS socket drops the close_notify of an end() that comes while its own last
     // handshake record is still being written (an empty upload whose 150 came before the
     // handshake ended) and sends a bare FIN. A write, even empty, completes only after it.
     if (isTls(socket)) {
-      await flushed();
-      if (failure) throw failure;
+      await upload.flushed();
+      upload.throwIfFailed();
     }
     socket.off('close', onClose);
-    const closed = settle('close');
+    const closed = upload.until('close');
     socket.end();
     await closed;
-    if (failure) throw failure;
+    upload.throwIfFailed();
   } catch (error) {
     socket.destroy();
     // Not awaited: a generator busy awaiting its own source would hold us until its next chunk.

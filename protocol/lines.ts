@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { ProtocolError } from './errors.js';
+import { ProtocolError } from '../common/errors.js';
 import { decodeRaw } from './text.js';
 
 export type LineHandler = (buf: Buffer, start: number, end: number) => void;

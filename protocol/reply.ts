@@ -1,4 +1,4 @@
-import { ProtocolError } from './errors.js';
+import { ProtocolError } from '../common/errors.js';
 import { LineSplitter } from './lines.js';
 
 /** One complete server reply (RFC 959 §4.2). */

@@ -1,4 +1,4 @@
-import { ConnectionError, FtpPyError } from './errors.js';
+import { ConnectionError, FtpPyError } from '../common/errors.js';
 
 // Codes that say the certificate or the handshake parameters are wrong: trying again will
 // not help, unlike a reset in the middle of a handshake.

@@ -1,6 +1,6 @@
 import { isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { ConnectionError } from './errors.js';
+import { ConnectionError } from '../common/errors.js';
 import { socketFailure } from './socket-errors.js';
 
 /** What both the control and the data connections are secured with: CA, client certificate, ciphers, verification. */

@@ -1,5 +1,5 @@
 import { mlstFeature } from '../protocol/listing/index.js';
-import { HASH_ALGORITHMS, type HashAlgorithm } from './hash.js';
+import { HASH_ALGORITHMS, type HashAlgorithm } from '../common/hash.js';
 import type { ResolvedOptions } from './options.js';
 
 /** What a session has chosen that FEAT marks. */

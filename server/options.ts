@@ -1,4 +1,5 @@
 import { isIPv4 } from 'node:net';
+import { positiveSeconds, text, trueOrFalse, wholeNumber } from '../common/check.js';
 import type { Storage } from './fs/storage.js';
 
 // The server's own option types. They are plain data, independent of lib/ (which maps
@@ -133,38 +134,16 @@ export function resolveRights(field: string, given: Partial<Rights> | undefined,
   if (typeof given !== 'object' || given === null) throw new TypeError(`${field} must be an object of booleans`);
   for (const [key, value] of Object.entries(given)) {
     if (!(key in rights)) throw new TypeError(`${field}: unknown right ${JSON.stringify(key)} (known: ${Object.keys(rights).join(', ')})`);
-    if (typeof value !== 'boolean') throw new TypeError(`${field}.${key} must be true or false`);
-    rights[key as keyof Rights] = value;
+    rights[key as keyof Rights] = trueOrFalse(`${field}.${key}`, value);
   }
   return rights;
 }
 
-function whole(field: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${field} must be a whole number from ${min} to ${max}, got ${String(value)}`);
-  }
-  return value;
-}
-
-function seconds(field: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback * 1000;
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${field} must be a positive number of seconds, got ${String(value)}`);
-  }
-  return value * 1000;
-}
-
-function flag(field: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${field} must be true or false`);
-  return value;
-}
-
-function text(field: string, value: unknown): string {
-  if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new TypeError(`${field} must be a string without CR, LF or NUL`);
-  return value;
-}
+// The common validators, with the server's defaults for what is not given.
+const whole = (field: string, value: unknown, fallback: number, min: number, max: number): number =>
+  value === undefined ? fallback : wholeNumber(field, value, min, max);
+const seconds = (field: string, value: unknown, fallback: number): number => (value === undefined ? fallback : positiveSeconds(field, value)) * 1000;
+const flag = (field: string, value: unknown, fallback: boolean): boolean => (value === undefined ? fallback : trueOrFalse(field, value));
 
 function resolveUsers(users: unknown): UserAccountOptions[] {
   if (users === undefined) return [];

@@ -8,7 +8,7 @@ import { DataSettings } from './data-settings.js';
 import { dispatch } from './dispatch.js';
 import type { TransferEvent } from './events.js';
 import { UserFileSystem } from './fs/user-fs.js';
-import type { HashAlgorithm } from './hash.js';
+import type { HashAlgorithm } from '../common/hash.js';
 import type { ResolvedOptions } from './options.js';
 import type { LoginState } from './session-state.js';
 import type { ServerContext } from './server-context.js';

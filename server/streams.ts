@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { SinkWriter } from '../common/backpressure.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -161,45 +162,29 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
  * finished. For what is made as it is sent (listings), without a Readable in between.
  */
 export async function writeAll(pieces: AsyncIterable<Buffer>, sink: Writable, signal: AbortSignal): Promise<void> {
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  const onFailure = (error?: Error): void => {
-    failure ??= error ?? new Error('the data connection closed before the end of the transfer');
-    wake?.();
-  };
-  const onClose = (): void => onFailure();
-  const onAbort = (): void => onFailure(signal.reason instanceof Error ? signal.reason : new Error('Transfer aborted'));
-  const wait = (event: 'drain' | 'finish'): Promise<void> =>
-    new Promise((resolve) => {
-      const done = (): void => {
-        sink.off(event, done);
-        wake = null;
-        resolve();
-      };
-      wake = done;
-      sink.on(event, done);
-    });
+  const closedEarly = (): Error => new Error('the data connection closed before the end of the transfer');
+  const listing = new SinkWriter(sink, closedEarly);
+  const onError = (error: Error): void => listing.fail(error);
+  const onClose = (): void => listing.fail(closedEarly());
+  const onAbort = (): void => listing.fail(signal.reason instanceof Error ? signal.reason : new Error('Transfer aborted'));
   if (signal.aborted) onAbort();
   signal.addEventListener('abort', onAbort);
-  sink.on('error', onFailure).on('close', onClose);
+  sink.on('error', onError).on('close', onClose);
+  const iterator = pieces[Symbol.asyncIterator]();
   try {
-    for await (const piece of pieces) {
-      if (sink.destroyed) onClose();
-      if (failure) break;
-      if (!sink.write(piece)) await wait('drain');
-    }
-    if (!failure && sink.destroyed) onClose();
-    if (!failure) {
-      const finished = wait('finish');
-      sink.end();
-      await finished;
-    }
-    if (failure) throw failure;
+    await listing.copy(iterator);
+    if (sink.destroyed) onClose();
+    listing.throwIfFailed();
+    const finished = listing.until('finish');
+    sink.end();
+    await finished;
+    listing.throwIfFailed();
   } catch (error) {
     sink.destroy();
+    void Promise.resolve(iterator.return?.()).catch(() => {});
     throw error;
   } finally {
     signal.removeEventListener('abort', onAbort);
-    sink.off('error', onFailure).off('close', onClose).on('error', ignore);
+    sink.off('error', onError).off('close', onClose).on('error', ignore);
   }
 }

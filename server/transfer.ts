@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { DataSetup } from './data/channel.js';
-import { DataConnectionError } from './data/errors.js';
+import { DataConnectionError, DataStallError } from './data/errors.js';
 import { endedByReset } from './data/reset.js';
 import type { TransferEvent } from './events.js';
 import { FileSystemError } from './fs/errors.js';
@@ -112,7 +112,7 @@ function failureReply(error: unknown, transfer: ActiveTransfer, stallMs: number)
   if (error instanceof FileSystemError) {
     return error.code === 'ENOSPC' ? [452, 'Insufficient storage space'] : [451, `Local error: ${error.message}`];
   }
-  if ((error as Error)?.name === 'StallError') return [426, `No data moved for ${stallMs / 1000} s: transfer aborted`];
+  if (error instanceof DataStallError) return [426, `No data moved for ${stallMs / 1000} s: transfer aborted`];
   return [426, 'Data connection closed: transfer aborted'];
 }
 
@@ -178,7 +178,7 @@ export async function runDataTransfer(session: TransferSession, spec: DataTransf
     session.reply(150, spec.opening);
     socket = await session.openData(setup, transfer.signal);
     const data = socket;
-    data.setTimeout(ms.stall, () => data.destroy(Object.assign(new Error('data connection stalled'), { name: 'StallError' })));
+    data.setTimeout(ms.stall, () => data.destroy(new DataStallError('data connection stalled')));
     await spec.run(data, transfer.signal, (n) => (transfer.bytes += n));
     if (spec.direction === 'upload' && endedByReset(data)) throw new DataConnectionError(426, 'The data connection was reset: the upload is incomplete');
     if (spec.direction === 'upload') await clientStayed(session, ms.uploadSettle);

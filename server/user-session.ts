@@ -1,5 +1,5 @@
 import type { UserFileSystem } from './fs/user-fs.js';
-import type { HashAlgorithm } from './hash.js';
+import type { HashAlgorithm } from '../common/hash.js';
 import type { LoginState } from './session-state.js';
 import type { Account } from './users.js';
 

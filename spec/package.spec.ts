@@ -13,7 +13,7 @@ import { tempDir } from './helpers/files.js';
 import { freePort } from './helpers/ports.js';
 
 const repo = join(import.meta.dirname, '..');
-const SOURCES = ['protocol', 'pool', 'lib', 'server', 'http'];
+const SOURCES = ['common', 'protocol', 'pool', 'lib', 'server', 'http'];
 const ENTRY_POINTS = ['ftppy', 'ftppy/auth', 'ftppy/config', 'ftppy/settings'];
 const work = tempDir('ftppy-package-');
 after(() => work.remove());
@@ -69,7 +69,7 @@ describe('the npm package', () => {
   it('ships the build and nothing else: JavaScript, declarations, package.json, README', () => {
     assert.ok(files.includes('dist/lib/index.js') && files.includes('dist/lib/index.d.ts'));
     assert.ok(files.includes('dist/lib/cli/main.js'));
-    const stray = files.filter((path) => !/^dist\/(protocol|pool|lib|server|http)\/.*\.(js|d\.ts)$/.test(path) && !['package.json', 'README.md'].includes(path));
+    const stray = files.filter((path) => !/^dist\/(common|protocol|pool|lib|server|http)\/.*\.(js|d\.ts)$/.test(path) && !['package.json', 'README.md'].includes(path));
     assert.deepEqual(stray, []);
     assert.ok(!files.some((path) => path.startsWith('dist/spec/') || path.startsWith('dist/bench/')));
     const manifest = JSON.parse(readFileSync(join(consumer, 'node_modules/ftppy/package.json'), 'utf8')) as { dependencies?: object };
@@ -127,8 +127,7 @@ describe('the npm package', () => {
     const result = run(process.execPath, ['--import', './observe.mjs', 'client-only.mjs'], consumer);
     const { before, after } = JSON.parse(result.stdout) as { before: string[]; after: string[] };
     assert.ok(before.includes('lib/index.js') && before.includes('lib/client.js'), `the hook saw the client load: ${before.join(' ')}`);
-    // The disk-file and hash helpers, which the client uses too, move to common/ (issue 13).
-    const serverSide = before.filter((path) => /^(server|http)\//.test(path) && !['server/fs/disk-file.js', 'server/hash.js'].includes(path));
+    const serverSide = before.filter((path) => /^(server|http)\//.test(path));
     assert.deepEqual(serverSide.concat(before.filter((path) => path === 'lib/serve.js')), []);
     for (const path of ['lib/serve.js', 'server/index.js', 'http/index.js']) assert.ok(after.includes(path), `ftp.server() loaded ${path}`);
   });

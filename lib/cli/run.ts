@@ -1,4 +1,5 @@
-import { FtpPyError } from '../../protocol/errors.js';
+import { FtpPyError } from '../../common/errors.js';
+import { VERSION } from '../../common/version.js';
 import { parseArgs, UsageError } from './args.js';
 import { clientOptions, helpText } from './command.js';
 import { findCommand, mainHelp } from './commands.js';
@@ -34,7 +35,7 @@ export async function run(argv: readonly string[], { streams = { stdout: process
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version' || name === '-V') {
-    plain.data(`ftppy ${await version()}`);
+    plain.data(`ftppy ${VERSION}`);
     return EXIT.ok;
   }
   const command = findCommand(name);
@@ -80,15 +81,4 @@ export async function run(argv: readonly string[], { streams = { stdout: process
 /** process.emitWarning delivers on the next tick: let the last ones arrive. */
 function warningsDelivered(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-async function version(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  // two folders up in the sources (lib/cli/) and in the build (dist/lib/cli/ → three)
-  for (const up of ['../../package.json', '../../../package.json']) {
-    const text = await readFile(new URL(up, import.meta.url), 'utf8').catch(() => null);
-    const parsed = text === null ? null : (JSON.parse(text) as { name?: string; version?: string });
-    if (parsed?.name === 'ftppy' && parsed.version) return parsed.version;
-  }
-  return 'unknown';
 }

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../protocol/errors.js';
+import { InvalidArgumentError } from '../../common/errors.js';
 import type { ClientCore } from './core.js';
 import type { BatchOptions, TransferOptions } from './options.js';
 import { runQueue } from './work-queue.js';

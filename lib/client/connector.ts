@@ -4,7 +4,7 @@ import type { Features } from '../../protocol/features.js';
 import type { TlsOptions } from '../../protocol/tls.js';
 import { Pool } from '../../pool/pool.js';
 import { credentials } from '../credentials.js';
-import { callHook, type ConnectionInfo } from '../hooks.js';
+import { callHook, type ConnectionInfo } from '../../common/hooks.js';
 import type { Settings } from '../resolved-settings.js';
 import { SSL } from '../settings.js';
 import { loadTlsMaterial } from '../tls-material.js';

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { FtpPyError } from '../../protocol/errors.js';
+import { FtpPyError } from '../../common/errors.js';
 import type { ClientCore } from './core.js';
 import { meter, type TransferOptions } from './options.js';
 import { ensureRemoteDir, remoteExists } from './remote-listing.js';

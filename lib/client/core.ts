@@ -1,12 +1,12 @@
-import { withAbort } from '../../protocol/abort.js';
+import { withAbort } from '../../common/abort.js';
 import type { FtpConnection } from '../../protocol/connection.js';
-import { FtpPyError, TimeoutError } from '../../protocol/errors.js';
+import { FtpPyError, TimeoutError } from '../../common/errors.js';
 import type { Features } from '../../protocol/features.js';
 import type { Pool, ReleaseState } from '../../pool/pool.js';
 import { withRetry } from '../../pool/retry.js';
-import { callHook } from '../hooks.js';
+import { callHook } from '../../common/hooks.js';
 import type { Settings } from '../resolved-settings.js';
-import { warnFailure } from '../warnings.js';
+import { warnFailure } from '../../common/warnings.js';
 import { resolveRemote } from './remote-path.js';
 
 /** One try of an operation: its number (0 first) and a way to lease connections. */

@@ -1,5 +1,5 @@
 import type { FtpConnection } from '../../protocol/connection.js';
-import { ReplyError } from '../../protocol/errors.js';
+import { ReplyError } from '../../common/errors.js';
 import type { ClientCore } from './core.js';
 import type { MkdirOptions, OperationOptions, RmdirOptions } from './options.js';
 import { ensureRemoteDir, listDirectory } from './remote-listing.js';

@@ -3,11 +3,11 @@ import { access, mkdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
-import { ConnectionError } from '../../protocol/errors.js';
+import { ConnectionError, FtpPyError } from '../../common/errors.js';
 import { announcedSize } from '../../protocol/opening.js';
 import { nativePath } from '../../protocol/text.js';
-import { callHook } from '../hooks.js';
-import { describe } from '../warnings.js';
+import { callHook } from '../../common/hooks.js';
+import { describe } from '../../common/warnings.js';
 import type { ClientCore } from './core.js';
 import { meter, type TransferOptions } from './options.js';
 import { partName } from './part-file.js';
@@ -161,7 +161,7 @@ export async function downloadTo(core: ClientCore, remote: string, sink: Writabl
   const done = await core.run({ name: 'download', path: source, fallback: false, signal: options.signal }, (attempt) =>
     attempt.use(async (connection) => {
       if (delivered > 0 && !connection.features.restStream) {
-        throw new Error(`${delivered} bytes were already written and the server cannot resume (no REST STREAM)`);
+        throw new FtpPyError('FTPPY_ERR_UNSUPPORTED', `${delivered} bytes were already written and the server cannot resume (no REST STREAM)`);
       }
       const total = await sizeOf(connection, source);
       const offset = delivered;
@@ -170,7 +170,7 @@ export async function downloadTo(core: ClientCore, remote: string, sink: Writabl
         core.countReceived(n);
       });
       await connection.receive('RETR', source, sink, { offset, onBytes }).catch((error: unknown) => {
-        if (sink.destroyed) throw new Error(`the destination stream failed: ${describe(error)}`, { cause: error });
+        if (sink.destroyed) throw new FtpPyError('FTPPY_ERR_LOCAL', `the destination stream failed: ${describe(error)}`, { cause: error });
         throw error;
       });
       checkLength(source, delivered, total);

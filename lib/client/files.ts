@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ReplyError } from '../../protocol/errors.js';
+import { InvalidArgumentError, ReplyError } from '../../common/errors.js';
 import type { ClientCore } from './core.js';
 import type { OperationOptions } from './options.js';
 

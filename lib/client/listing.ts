@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { FtpPyError } from '../../common/errors.js';
 import type { ListingEntry } from '../../protocol/listing/index.js';
 import type { ClientCore } from './core.js';
 import type { ListOptions, OperationOptions } from './options.js';
@@ -35,7 +36,7 @@ export function metadata(core: ClientCore, path: string, options: OperationOptio
   return core.run<ListingEntry | null>({ name: 'metadata', path: target, fallback: null, signal: options.signal }, (attempt) =>
     attempt.use(async (connection) => {
       const entry = await statRemote(connection, target);
-      if (!entry) throw new Error('no such file or directory');
+      if (!entry) throw new FtpPyError('FTPPY_ERR_MISSING', 'no such file or directory');
       return entry;
     }),
   );
@@ -57,8 +58,8 @@ export function size(core: ClientCore, path: string, options: OperationOptions):
       const bytes = await remoteSize(connection, target);
       if (bytes !== null) return bytes;
       const entry = await statRemote(connection, target);
-      if (!entry) throw new Error('no such file or directory');
-      if (entry.dir) throw new Error('is a directory');
+      if (!entry) throw new FtpPyError('FTPPY_ERR_MISSING', 'no such file or directory');
+      if (entry.dir) throw new FtpPyError('FTPPY_ERR_INVALID_ARGUMENT', 'is a directory');
       return entry.size;
     }),
   );

@@ -1,5 +1,5 @@
-import { knownKeys, optionsObject, wholeNumber } from '../check.js';
-import { describe, warn } from '../warnings.js';
+import { knownKeys, optionsObject, trueOrFalse, wholeNumber } from '../../common/check.js';
+import { describe, warn } from '../../common/warnings.js';
 
 export interface OperationOptions {
   /** Cancels the operation: it then rejects with the signal's reason. */
@@ -42,7 +42,7 @@ export function checkOptions<T extends object>(what: string, value: unknown, key
   const o = optionsObject(what, value);
   knownKeys(what, o, keys);
   for (const flag of ['dirs', 'replace', 'parents', 'recursive', 'deep', 'dryRun', 'force', 'checksum', 'ignoreCase'] as const) {
-    if (o[flag] !== undefined && typeof o[flag] !== 'boolean') throw new TypeError(`${what}: ${flag} must be true or false`);
+    if (o[flag] !== undefined) trueOrFalse(`${what}: ${flag}`, o[flag]);
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`${what}: signal must be an AbortSignal`);
   if (o.progress !== undefined && typeof o.progress !== 'function') throw new TypeError(`${what}: progress must be a function`);
@@ -61,7 +61,7 @@ export function guarded<A extends unknown[]>(callback: ((...args: A) => void) | 
       callback(...args);
     } catch (error) {
       broken = true;
-      warn(`progress callback threw: ${describe(error)}`, 'FTPPY_HOOK_FAILED');
+      warn(`progress callback threw: ${describe(error)}`, 'FTPPY_ERR_HOOK');
     }
   };
 }

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
-import { ReplyError } from '../../protocol/errors.js';
+import { FtpPyError, ReplyError } from '../../common/errors.js';
 import { ListingParser, parseMlstEntry, type ListingEntry } from '../../protocol/listing/index.js';
-import { warn } from '../warnings.js';
+import { warn } from '../../common/warnings.js';
 import { remoteName, remoteParent } from './remote-path.js';
 
 // What one leased connection can find out about remote paths. Paths are absolute.
@@ -113,7 +113,7 @@ async function listedIn(connection: FtpConnection, path: string): Promise<boolea
   const parent = remoteParent(path);
   const name = remoteName(path);
   const undecided = (why: string, cause?: unknown): Error =>
-    new Error(`cannot tell whether ${path} exists: the server answers neither MLST nor SIZE for it, and ${why}`, { cause });
+    new FtpPyError('FTPPY_ERR_UNSUPPORTED', `cannot tell whether ${path} exists: the server answers neither MLST nor SIZE for it, and ${why}`, { cause });
   let listing: Awaited<ReturnType<typeof readDirectory>>;
   try {
     listing = await readDirectory(connection, parent);

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { InvalidArgumentError } from '../../protocol/errors.js';
+import { InvalidArgumentError } from '../../common/errors.js';
 
 // Remote paths are the server's, POSIX-style, and always sent absolute: the client's
 // working directory is its own state, so a pooled connection's CWD never matters.

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { InvalidArgumentError } from '../../protocol/errors.js';
+import { InvalidArgumentError } from '../../common/errors.js';
 
 export type UploadSource = Buffer | Uint8Array | string | Readable | AsyncIterable<Buffer | Uint8Array | string>;
 

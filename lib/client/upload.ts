@@ -1,11 +1,11 @@
 import { openSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { FtpConnection } from '../../protocol/connection.js';
-import { fileReader } from '../../server/fs/disk-file.js';
-import { ConnectionError, ReplyError } from '../../protocol/errors.js';
+import { fileReader } from '../../common/disk-file.js';
+import { ConnectionError, FtpPyError, ReplyError } from '../../common/errors.js';
 import { nativePath } from '../../protocol/text.js';
-import { callHook } from '../hooks.js';
-import { describe } from '../warnings.js';
+import { callHook } from '../../common/hooks.js';
+import { describe } from '../../common/warnings.js';
 import type { Attempt, ClientCore } from './core.js';
 import { meter, type TransferOptions } from './options.js';
 import { ensureRemoteDir, remoteExists, remoteSize } from './remote-listing.js';
@@ -126,7 +126,7 @@ export async function uploadFrom(core: ClientCore, source: UploadSource, remote:
       await verifyStored(connection, target, sent);
     } catch (error) {
       // Bytes taken from a stream are gone: a retry could only send the rest, so it fails here, not later with a hole.
-      if (!body.rewindable && body.taken > 0) throw new Error(`${describe(error)} (after ${body.taken} bytes of a stream, which cannot be sent again)`, { cause: error });
+      if (!body.rewindable && body.taken > 0) throw new FtpPyError('FTPPY_ERR_LOCAL', `${describe(error)} (after ${body.taken} bytes of a stream, which cannot be sent again)`, { cause: error });
       throw error;
     }
     core.countUpload();

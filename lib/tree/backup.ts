@@ -1,14 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { posix } from 'node:path';
-import { InvalidArgumentError, ReplyError } from '../../protocol/errors.js';
+import { FtpPyError, InvalidArgumentError, ReplyError } from '../../common/errors.js';
 import { nativePath } from '../../protocol/text.js';
 import type { ClientCore } from '../client/core.js';
 import { rmdir } from '../client/directories.js';
 import { list } from '../client/listing.js';
 import { ensureRemoteDir } from '../client/remote-listing.js';
 import { upload } from '../client/upload.js';
-import { describe, warn } from '../warnings.js';
+import { describe, warn } from '../../common/warnings.js';
 import type { Backup, BackupOptions } from './options.js';
 import { runContext, syncTrees } from './sync.js';
 
@@ -58,7 +58,7 @@ function createFolder(core: ClientCore, target: string, signal?: AbortSignal): P
         if (made.code < 400) return folder;
         if ((await connection.request('CWD', folder)).code >= 400) throw new ReplyError(`MKD ${folder}`, made);
       }
-      throw new Error('every backup name for the next minute is taken');
+      throw new FtpPyError('FTPPY_ERR_TREE_CONFLICT', 'every backup name for the next minute is taken');
     }),
   );
 }

@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
-import { ReplyError } from '../../protocol/errors.js';
+import { ReplyError } from '../../common/errors.js';
 import type { Features } from '../../protocol/features.js';
 import { nativePath } from '../../protocol/text.js';
-import { HASH_ALGORITHMS, digestStream, hashAlgorithm, type HashAlgorithm } from '../../server/hash.js';
+import { HASH_ALGORITHMS, digestStream, hashAlgorithm, type HashAlgorithm } from '../../common/hash.js';
 import type { ClientCore } from '../client/core.js';
 import { downloadTo } from '../client/download.js';
 

@@ -6,7 +6,7 @@ import { download } from '../client/download.js';
 import { remove } from '../client/files.js';
 import { runQueue } from '../client/work-queue.js';
 import { upload } from '../client/upload.js';
-import { describe, warn } from '../warnings.js';
+import { describe, warn } from '../../common/warnings.js';
 import { byPath, depthOf, isWithin, localPath, parentOf, remotePath } from './nodes.js';
 import type { TreeAction, TreeProgressCallback } from './options.js';
 import type { FileMove, Plan, Removal } from './plan.js';
@@ -96,7 +96,7 @@ export async function execute(ctx: RunContext, plan: Plan): Promise<Record<strin
   }
 
   if (plan.uploads.length > 0 && ctx.core.features && !ctx.core.features.mfmt && !ctx.core.features.mdtm) {
-    warn(`${ctx.name} ${ctx.remote}: the server cannot set modification times (no MFMT), so uploaded files keep the time of their upload`, 'FTPPY_NO_MFMT');
+    warn(`${ctx.name} ${ctx.remote}: the server cannot set modification times (no MFMT), so uploaded files keep the time of their upload`, 'FTPPY_WARN_NO_MFMT');
   }
   await runQueue(transfers, ctx.concurrency, async ([action, move]) => {
     const dir = blocked(move.path);

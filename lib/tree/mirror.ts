@@ -1,5 +1,5 @@
 import type { ClientCore } from '../client/core.js';
-import { warn } from '../warnings.js';
+import { warn } from '../../common/warnings.js';
 import type { MirrorOptions } from './options.js';
 import { runContext, syncTrees } from './sync.js';
 
@@ -17,7 +17,7 @@ export async function mirror(core: ClientCore, local: string, remote: string, op
   const results = await syncTrees(ctx, 'mirror', (found) => {
     if (options.force || (found && [...found.nodes.values()].some((node) => node.kind === 'file'))) return true;
     const why = found ? 'has no files' : 'does not exist';
-    warn(`mirror ${ctx.local} -> ${ctx.remote}: refused: the local folder ${why}, and mirroring it would delete everything there on the server (force: true does it anyway)`, 'FTPPY_MIRROR_REFUSED');
+    warn(`mirror ${ctx.local} -> ${ctx.remote}: refused: the local folder ${why}, and mirroring it would delete everything there on the server (force: true does it anyway)`, 'FTPPY_ERR_MIRROR_REFUSED');
     return false;
   });
   return results ?? {};

@@ -4,7 +4,7 @@ import { unsafeNameReason } from '../../protocol/listing/path.js';
 import { nativePath } from '../../protocol/text.js';
 import type { ClientCore } from '../client/core.js';
 import { ensureRemoteDir } from '../client/remote-listing.js';
-import { describe, warn } from '../warnings.js';
+import { describe, warn } from '../../common/warnings.js';
 import { localPath, type Tree } from './nodes.js';
 
 export type RootState = 'ready' | 'missing';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { InvalidArgumentError } from '../../protocol/errors.js';
+import { InvalidArgumentError } from '../../common/errors.js';
 import type { ClientCore } from '../client/core.js';
-import { warn } from '../warnings.js';
+import { warn } from '../../common/warnings.js';
 import { refineTimes } from './exact-times.js';
 import { execute, type RunContext } from './execute.js';
 import type { Tree } from './nodes.js';

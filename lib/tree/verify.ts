@@ -8,7 +8,7 @@ import type { VerifyOptions } from './options.js';
 import { TreeMeter } from './progress.js';
 import { emptyTree, remoteRoot } from './roots.js';
 import { runContext } from './sync.js';
-import { describe, warn } from '../warnings.js';
+import { describe, warn } from '../../common/warnings.js';
 import { walkLocal } from './walk-local.js';
 import { walkRemote } from './walk-remote.js';
 

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { decodeRaw, nativePath } from '../../protocol/text.js';
-import { describe, warn } from '../warnings.js';
+import { describe, warn } from '../../common/warnings.js';
 import { childOf, localPath, type Tree, type TreeNode } from './nodes.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ProtocolError } from '../errors.js';
+import { ProtocolError } from '../../common/errors.js';
 import { parseTimeVal } from './dates.js';
 import type { EntryType, ListingEntry } from './entry.js';
 import { octalText, parseOctal } from './mode.js';

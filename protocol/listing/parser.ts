@@ -1,4 +1,4 @@
-import { ProtocolError } from '../errors.js';
+import { ProtocolError } from '../../common/errors.js';
 import { LineSplitter } from '../lines.js';
 import { parseDosLine } from './dos.js';
 import type { ListingEntry } from './entry.js';

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { DataSetup } from '../data/channel.js';
 import type { UserFileSystem } from '../fs/user-fs.js';
-import type { HashAlgorithm } from '../hash.js';
+import type { HashAlgorithm } from '../../common/hash.js';
 import type { LoginState } from '../session-state.js';
 import type { TransferSession } from '../transfer.js';
 import type { Account } from '../users.js';

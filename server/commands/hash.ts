@@ -1,4 +1,4 @@
-import { digestStream } from '../hash.js';
+import { digestStream } from '../../common/hash.js';
 import type { CommandGroup } from './types.js';
 
 // HASH (draft-bryan-ftpext-hash-02 §3): `213 SHA-256 0-<size> <hex> <path>`, the

@@ -1,6 +1,6 @@
 import { selectMlstFacts } from '../../protocol/listing/index.js';
 import { featureLines } from '../features.js';
-import { hashAlgorithm } from '../hash.js';
+import { hashAlgorithm } from '../../common/hash.js';
 import { statusListing } from './listing.js';
 import type { CommandContext } from './context.js';
 import type { CommandGroup, CommandHandler } from './types.js';

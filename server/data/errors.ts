@@ -14,3 +14,10 @@ export class DataConnectionError extends Error {
     return 'DataConnectionError';
   }
 }
+
+/** A data connection on which no byte moved for the stall timeout: the transfer gets 426. */
+export class DataStallError extends Error {
+  override get name(): string {
+    return 'DataStallError';
+  }
+}

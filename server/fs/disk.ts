@@ -6,7 +6,7 @@ import { chmod, lstat, mkdir, realpath, rmdir, unlink, utimes } from 'node:fs/pr
 import { join, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { decodeRaw, encodeRaw, hasRawBytes, nativePath } from '../../protocol/text.js';
-import { fileReader, FileWriter } from './disk-file.js';
+import { fileReader, FileWriter } from '../../common/disk-file.js';
 import { FileSystemError, toFileSystemError } from './errors.js';
 import { joinPath, parentOf, baseName } from './path.js';
 import { SortedRuns } from './sorted-runs.js';

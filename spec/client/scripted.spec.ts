@@ -344,8 +344,8 @@ describe('the facade', () => {
     await client.close();
     await settled();
     assert.deepEqual(warnings.list.map((w) => [w.code, w.message]), [
-      ['FTPPY_HOOK_FAILED', 'hook download threw: hook bug'],
-      ['FTPPY_HOOK_FAILED', 'progress callback threw: progress bug'],
+      ['FTPPY_ERR_HOOK', 'hook download threw: hook bug'],
+      ['FTPPY_ERR_HOOK', 'progress callback threw: progress bug'],
     ]);
   });
 

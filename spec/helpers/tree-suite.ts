@@ -202,7 +202,7 @@ export function treeSuite(name: string, open: () => Promise<TreeTarget>): void {
         assert.deepEqual(await client.mirror(join(local.dir, 'missing'), `${t.base}/mirror`), {});
         assert.deepEqual(await client.mirror(empty, `${t.base}/mirror`), {});
         await settled();
-        assert.deepEqual(warnings.list.map((w) => w.code), ['FTPPY_MIRROR_REFUSED', 'FTPPY_MIRROR_REFUSED']);
+        assert.deepEqual(warnings.list.map((w) => w.code), ['FTPPY_ERR_MIRROR_REFUSED', 'FTPPY_ERR_MIRROR_REFUSED']);
       } finally {
         warnings.stop();
       }

@@ -194,7 +194,7 @@ describe('the request hook', () => {
       assert.equal((await ask(w.port, 'GET', '/files/pub/hello.txt')).status, 200);
       await settled();
       await settled();
-      assert.deepEqual(warnings.list.map((x) => x.code), ['FTPPY_HOOK_FAILED', 'FTPPY_HOOK_FAILED']);
+      assert.deepEqual(warnings.list.map((x) => x.code), ['FTPPY_ERR_HOOK', 'FTPPY_ERR_HOOK']);
       assert.match(warnings.list[1]!.message, /hook broke later/);
     } finally {
       throwing = 'no';

@@ -71,7 +71,7 @@ describe('a failing storage', () => {
       await assert.rejects(ask(w.port, 'GET', '/files/broken.bin', { auth: ALICE }), /aborted|socket hang up|ECONNRESET/);
       await until(() => warnings.list.length > 0, 'the warning');
       await settled();
-      assert.deepEqual(warnings.list.map((x) => x.code), ['FTPPY_WEB_ERROR']);
+      assert.deepEqual(warnings.list.map((x) => x.code), ['FTPPY_ERR_WEB']);
       assert.match(warnings.list[0]!.message, /GET \/files\/broken\.bin failed: disk went away/);
       assert.equal((await ask(w.port, 'GET', '/', { auth: ALICE })).status, 200, 'still serving');
     } finally {

@@ -7,7 +7,7 @@ import { request } from 'node:https';
 import { FtpPy, SSL, Timeout } from '../../lib/index.js';
 import { tlsMaterial } from '../helpers/tls-material.js';
 import { serverOptions } from '../../lib/serve.js';
-import { VERSION } from '../../lib/version.js';
+import { VERSION } from '../../common/version.js';
 
 describe('server defaults from the factory', () => {
   it('keeps the server idle timeout (300 s) unless Timeout.read is set', async () => {

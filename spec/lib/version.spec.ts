@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { it } from 'node:test';
-import { VERSION } from '../../lib/version.js';
+import { VERSION } from '../../common/version.js';
 
-it('lib/version.ts says the version package.json says', () => {
+it('common/version.ts says the version package.json says', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   assert.equal(VERSION, pkg.version);
 });

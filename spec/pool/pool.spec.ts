@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type PoolOptions, type Poolable } from '../../pool/pool.js';
-import { TimeoutError } from '../../protocol/errors.js';
+import { TimeoutError } from '../../common/errors.js';
 import { turn, until, within } from '../helpers/wait.js';
 
 class Fake implements Poolable {

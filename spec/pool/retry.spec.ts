@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Retry } from '../../lib/config.js';
-import { ConnectionError, FtpPyError, ProtocolError, ReplyError, TimeoutError } from '../../protocol/errors.js';
+import { ConnectionError, FtpPyError, ProtocolError, ReplyError, TimeoutError } from '../../common/errors.js';
 import { isRetryable, withRetry } from '../../pool/retry.js';
 
 const reply = (code: number) => ({ code, message: 'x', lines: ['x'] });

@@ -4,7 +4,7 @@ import {
   formatEprtArgument, formatEpsvReply, formatPasvReply, formatPortArgument, isUnroutable,
   parseEprtArgument, parseEpsvReply, parsePasvReply, parsePortArgument, unmapIPv4,
 } from '../../protocol/address.js';
-import { InvalidArgumentError, ProtocolError } from '../../protocol/errors.js';
+import { InvalidArgumentError, ProtocolError } from '../../common/errors.js';
 
 describe('PASV replies', () => {
   const good: [string, string, number][] = [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CommandParser, encodeCommand, type Command } from '../../protocol/command.js';
-import { FtpPyError, InvalidArgumentError, ProtocolError } from '../../protocol/errors.js';
+import { FtpPyError, InvalidArgumentError, ProtocolError } from '../../common/errors.js';
 import { mutate, randomBytes, randomChunks, seeded, splits } from '../helpers/chunks.js';
 
 function parseAll(chunks: Buffer[], parser = new CommandParser()): Command[] {

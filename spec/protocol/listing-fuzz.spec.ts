@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ProtocolError } from '../../protocol/errors.js';
+import { ProtocolError } from '../../common/errors.js';
 import { LineSplitter } from '../../protocol/lines.js';
 import { ListingParser, parseMlstEntry, type ListingEntry, type ListingFormat } from '../../protocol/listing/index.js';
 import { unsafeEntryReason } from '../../protocol/listing/path.js';

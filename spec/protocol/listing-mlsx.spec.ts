@@ -2,7 +2,7 @@
 // their capitalised fact names, field by field.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProtocolError } from '../../protocol/errors.js';
+import { ProtocolError } from '../../common/errors.js';
 import { ListingParser, parseListing, parseMlstEntry, type ListingEntry } from '../../protocol/listing/index.js';
 import { splits } from '../helpers/chunks.js';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FtpPyError, ProtocolError } from '../../protocol/errors.js';
+import { FtpPyError, ProtocolError } from '../../common/errors.js';
 import { ListingParser, parseListing, parseMlstEntry, type ListingEntry } from '../../protocol/listing/index.js';
 import { ReplyParser } from '../../protocol/reply.js';
 import { splits } from '../helpers/chunks.js';

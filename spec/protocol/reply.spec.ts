@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ProtocolError, FtpPyError } from '../../protocol/errors.js';
+import { ProtocolError, FtpPyError } from '../../common/errors.js';
 import { ReplyParser, type Reply } from '../../protocol/reply.js';
 import { isPermanent, isPositive, isTransient, replyKind } from '../../protocol/reply-codes.js';
 import { mutate, randomBytes, randomChunks, seeded, splits } from '../helpers/chunks.js';

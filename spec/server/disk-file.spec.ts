@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FileWriter, fileReader, SYNC_BYTES } from '../../server/fs/disk-file.js';
+import { FileWriter, fileReader, SYNC_BYTES } from '../../common/disk-file.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 import { HANG_MS, within } from '../helpers/wait.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FtpPy } from '../../lib/index.js';
 import { parseFeatures } from '../../protocol/features.js';
-import { crc32 } from '../../server/hash.js';
+import { crc32 } from '../../common/hash.js';
 import { remoteHasher } from '../../lib/tree/checksum.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 import { startScriptServer, type ScriptServer } from '../helpers/script-server.js';

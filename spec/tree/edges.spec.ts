@@ -133,7 +133,7 @@ describe('tree operations at their edges', () => {
     const [results, codes] = await warned(() => client.sync(join(local.dir, 'progress'), '/pub', 'down', { progress: () => { calls++; throw new Error('oops'); } }));
     assert.ok(Object.values(results).every(Boolean));
     assert.equal(calls, 1);
-    assert.deepEqual(codes, ['FTPPY_HOOK_FAILED']);
+    assert.deepEqual(codes, ['FTPPY_ERR_HOOK']);
   });
 
   it("the caller's abort rejects the operation", async () => {

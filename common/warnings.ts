@@ -1,12 +1,12 @@
-import { FtpPyError } from '../protocol/errors.js';
+import { FtpPyError, type FtpPyWarningCode } from './errors.js';
 
 // The seed's error style: an operation that fails resolves to false or null and says why
 // in a Node warning, so a batch keeps going past one bad file.
 
 export const WARNING_TYPE = 'FtpPyWarning';
 
-/** Emits an `FtpPyWarning`. `code` is the error's stable code when there is one. */
-export function warn(message: string, code = 'FTPPY_WARNING'): void {
+/** Emits an `FtpPyWarning` with one of the codes of common/errors.ts. */
+export function warn(message: string, code: FtpPyWarningCode): void {
   process.emitWarning(message, { type: WARNING_TYPE, code });
 }
 

@@ -50,12 +50,20 @@ export function checkHooks(value: unknown): Hooks {
  * Calls a hook and waits for it. A hook that throws is the user's bug, not a failed
  * transfer: it becomes a warning and the operation goes on.
  */
-export async function callHook<K extends keyof Hooks>(hooks: Hooks, name: K, ...args: Parameters<NonNullable<Hooks[K]>>): Promise<void> {
-  const hook = hooks[name] as ((...a: unknown[]) => unknown) | undefined;
-  if (!hook) return;
+export function callHook<K extends keyof Hooks>(hooks: Hooks, name: K, ...args: Parameters<NonNullable<Hooks[K]>>): Promise<void> {
+  return callUser(`hook ${name}`, hooks[name] as ((...a: unknown[]) => unknown) | undefined, ...args);
+}
+
+/**
+ * Calls a user's callback, `what` by name, and waits for it: a throw or a rejection is
+ * warned about (FTPPY_ERR_HOOK), never passed on. The client's hooks and the web API's
+ * request hook both go through here.
+ */
+export async function callUser<A extends unknown[]>(what: string, callback: ((...args: A) => unknown) | undefined, ...args: A): Promise<void> {
+  if (!callback) return;
   try {
-    await hook(...args);
+    await callback(...args);
   } catch (error) {
-    warn(`hook ${name} threw: ${describe(error)}`, 'FTPPY_HOOK_FAILED');
+    warn(`${what} threw: ${describe(error)}`, 'FTPPY_ERR_HOOK');
   }
 }

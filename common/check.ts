@@ -1,17 +1,34 @@
-// Validation shared by the option classes: each failure names the field, so a typo in
-// a config object fails at construction with a message that says where.
+// The one option validator: the client's classes, the server's options and the web
+// API's limits all check through here, so they accept and refuse the same values. Each
+// failure names the field, so a typo in a config object fails at construction with a
+// message that says where.
 
+/** A duration: positive and finite (Infinity would reach setTimeout, which fires at once). */
 export function positiveSeconds(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !(value > 0) || Number.isNaN(value)) {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
     throw new RangeError(`${field} must be a positive number of seconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A size or a count where fractions are harmless: positive and finite. */
+export function positiveNumber(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${field} must be a positive number, got ${String(value)}`);
   }
   return value;
 }
 
 export function wholeNumber(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${field} must be a whole number from ${min} to ${max}, got ${String(value)}`);
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new RangeError(`${field} must be a whole number ${range}, got ${String(value)}`);
   }
+  return value;
+}
+
+export function trueOrFalse(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${field} must be true or false, got ${String(value)}`);
   return value;
 }
 
