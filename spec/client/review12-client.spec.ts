@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Basic, FtpPy } from '../../lib/index.js';
 import { tempDir } from '../helpers/files.js';
+import { startScriptServer, type Session } from '../helpers/script-server.js';
 import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
 
 let t: TestServer;
@@ -51,5 +52,40 @@ describe('names that are not UTF-8 (item 13 and the property test of issue 12)',
     assert.ok(Object.values(results).every(Boolean), `sync down: ${JSON.stringify(results)}`);
     const names = readdirSync(dst, { encoding: 'buffer' }).map((name) => name.toString('hex'));
     assert.deepEqual(names, [Buffer.from('caf\xe9.txt', 'latin1').toString('hex')]);
+  });
+});
+
+describe('MLSD pathnames that name another folder (item 1: list({ deep }) and search)', () => {
+  // An MLSD line's pathname is read as a path (lib: splitPathname): `/etc/passwd` in a
+  // listing of /r becomes { name: 'passwd', path: '/etc/passwd' }. unsafeEntryReason only
+  // refuses paths through `.` or `..`, so list({ deep }) and search hand out an entry of
+  // /r whose path lies outside /r. A caller that mirrors what list gave, with
+  // join(root, relative('/r', entry.path)), writes to root/../etc/passwd; rmdir
+  // recursive (lib/client/directories.ts) DELEs entry.path. Every entry of a listing of
+  // a folder should have that folder's path + its name (or be refused with a warning).
+  it('gives entries whose paths all lie inside the folder listed', { timeout: 20_000 }, async () => {
+    const server = await startScriptServer();
+    try {
+      server.dirs.add('/r');
+      server.features = [...server.features, 'MLST type*;size*;modify*;'];
+      server.on('MLSD', async (session: Session) => {
+        const data = await session.data();
+        session.reply('150 Here it comes');
+        const lines = ['type=file;size=5;modify=20240101000000; good.txt', 'type=file;size=5;modify=20240101000000; /etc/passwd'];
+        data.end(lines.map((l) => `${l}\r\n`).join(''), () => session.reply('226 Done'));
+        return true;
+      });
+      const ftp = new FtpPy(`ftp://127.0.0.1:${server.port}`, { auth: new Basic('u', 'p'), retry: { total: 0, backoff: 0.01 } });
+      await ftp.client(async (client) => {
+        const deep = (await client.list('/r', { deep: true }))?.map((entry) => entry.path);
+        const found = (await client.search('*', '/r'))?.map((entry) => entry.path);
+        for (const paths of [deep, found]) {
+          const outside = (paths ?? []).filter((path) => !path.startsWith('/r/'));
+          assert.deepEqual(outside, [], `entries of /r with paths outside it: ${JSON.stringify(paths)}`);
+        }
+      });
+    } finally {
+      await server.close();
+    }
   });
 });
