@@ -83,3 +83,23 @@ describe('temporary upload names (item 12) and a user file of that shape', () =>
     assert.ok(existsSync(join(t.root, 'upload', 'shaped2', name)), `RMD answered ${reply.code} and deleted the user's file`);
   });
 });
+
+describe('STOU next to a long name (item 12)', () => {
+  // #uploadUnique (server/fs/user-fs.ts) appends `.<8 hex>` to the name asked for when it
+  // exists: a 250-byte name gives 259 bytes, ENAMETOOLONG, and the 553 names that
+  // internal candidate (`SSS….e26b1ee7`). STOU should pick a name that fits (shorten the
+  // stem) and store, or at least never show a name the client did not send.
+  it('stores under a unique name when the 250-byte name asked for exists', { timeout: 20_000 }, async () => {
+    const long = 'S'.repeat(250);
+    writeFileSync(join(t.root, 'upload', long), 'old');
+    const ftp = await RawFtp.connect(t.port);
+    assert.equal((await ftp.login(USER, PASSWORD)).code, 230);
+    const data = await connectData(await ftp.epsv());
+    const opening = await ftp.cmd(`STOU /upload/${long}`);
+    if (opening.code !== 150) data.destroy();
+    else data.end('new');
+    const done = opening.code === 150 ? await ftp.reply() : opening;
+    ftp.close();
+    assert.equal(done.code, 226, `${opening.code} ${opening.message.slice(-40)}`);
+  });
+});
