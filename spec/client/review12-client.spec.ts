@@ -89,3 +89,41 @@ describe('MLSD pathnames that name another folder (item 1: list({ deep }) and se
     }
   });
 });
+
+describe('replace: false where the listing cannot say (item 3)', () => {
+  // Without SIZE and MLST, listedIn (lib/client/remote-listing.ts) decides "absent" when
+  // no parsed entry has the name. But a listing whose lines the parser cannot read (a
+  // server whose LIST gives bare names), or whose line for that name it refuses (a Unix
+  // name with a backslash), proves nothing: the issue says to refuse the overwrite
+  // rather than guess. Both cases below store over the existing file.
+  for (const [what, name, listing] of [
+    ['a LIST of bare names', 'old.txt', (names: string[]) => names.join('\r\n')],
+    ['a name the parser refuses (a backslash)', 'back\\slash.txt', null],
+  ] as const) {
+    it(`upload with replace: false does not overwrite: ${what}`, { timeout: 20_000 }, async () => {
+      const server = await startScriptServer();
+      try {
+        server.features = ['EPSV', 'UTF8'];
+        server.on('SIZE', (session) => (session.reply('502 Not implemented'), true));
+        server.dirs.add('/d');
+        server.files.set(`/d/${name}`, Buffer.from('old\n'));
+        if (listing) {
+          server.on('LIST', async (session: Session) => {
+            const data = await session.data();
+            session.reply('150 Here it comes');
+            data.end(`${listing([name])}\r\n`, () => session.reply('226 Done'));
+            return true;
+          });
+        }
+        const source = join(local.dir, 'new.txt');
+        writeFileSync(source, 'NEW\n');
+        const ftp = new FtpPy(`ftp://127.0.0.1:${server.port}`, { auth: new Basic('u', 'p'), retry: { total: 0, backoff: 0.01 } });
+        await ftp.client((client) => client.upload(source, `/d/${name}`, { replace: false }));
+        const stores = server.log.flat().filter((line) => line.startsWith('STOR ') || line.startsWith('RNTO '));
+        assert.equal(server.files.get(`/d/${name}`)?.toString(), 'old\n', `overwritten by ${JSON.stringify(stores)}`);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
