@@ -103,3 +103,21 @@ describe('STOU next to a long name (item 12)', () => {
     assert.equal(done.code, 226, `${opening.code} ${opening.message.slice(-40)}`);
   });
 });
+
+describe('a glob that is no valid pattern (item 14)', () => {
+  // globMatcher copies a bracket set into a RegExp as it is: `[z-a]` is an out-of-order
+  // range, the RegExp constructor throws, and the client gets 451 "Local error in
+  // processing" — a server fault for a client's bad argument. It should match nothing
+  // (226, an empty listing, as ls and vsftpd) or be refused (501).
+  it('NLST [z-a] is answered as a client error or an empty listing, not 451', { timeout: 20_000 }, async () => {
+    const ftp = await RawFtp.connect(t.port);
+    assert.equal((await ftp.login(USER, PASSWORD)).code, 230);
+    const data = await connectData(await ftp.epsv());
+    data.resume();
+    const first = await ftp.cmd('NLST /pub/[z-a]');
+    const last = first.code === 150 ? await ftp.reply() : first;
+    data.destroy();
+    ftp.close();
+    assert.ok(last.code === 226 || last.code === 501 || last.code === 550, `${last.code} ${last.message}`);
+  });
+});
