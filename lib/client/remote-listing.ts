@@ -74,7 +74,8 @@ export async function statRemote(connection: FtpConnection, path: string): Promi
     const reply = await connection.request('MLST', path);
     if (reply.code === 250) {
       const facts = reply.lines.slice(1, -1).find((line) => line.trim() !== '') ?? reply.lines[0] ?? '';
-      return parseMlstEntry(facts, remoteParent(path));
+      // The entry of the path asked about, whatever path the server wrote.
+      return { ...parseMlstEntry(facts, remoteParent(path)), name: remoteName(path), path };
     }
     if (reply.code === 550 || reply.code === 450) return null;
     if (reply.code !== 500 && reply.code !== 502) throw new ReplyError(`MLST ${path}`, reply);
