@@ -25,7 +25,16 @@ export interface ListingParserOptions {
    * `a\\b`, NUL, CR or LF in it), with why; the line is skipped whether or not this is given.
    */
   onRefused?: (line: string, why: string) => void;
+  /**
+   * Told of each line that is no entry in any format, other than those every listing may
+   * hold (`total N`, `.` and `..`, MLSD's cdir and pdir): a caller that must know whether
+   * a name is absent (`replace: false`) cannot trust a listing it could not read whole.
+   */
+  onUnread?: (line: string) => void;
 }
+
+// Lines that are no entry and say so: ls's `total 12`, the folder and its parent.
+const NOT_AN_ENTRY = /^total \d+$|(?:^| )\.\.?$|(?:^|;)type=[cp]dir;/i;
 
 const DEFAULT_MAX_LINE = 16 * 1024;
 
@@ -52,6 +61,7 @@ export class ListingParser {
   readonly #now: number;
   readonly #given: ListingFormat | null;
   readonly #onRefused: ((line: string, why: string) => void) | undefined;
+  readonly #onUnread: ((line: string) => void) | undefined;
   #format: ListingFormat | null;
   #out: ListingEntry[] = [];
   #error: ProtocolError | null = null;
@@ -64,6 +74,7 @@ export class ListingParser {
     this.#given = options.format ?? null;
     this.#format = this.#given;
     this.#onRefused = options.onRefused;
+    this.#onUnread = options.onUnread;
   }
 
   /** The format of the listing being read, once a line has shown it. */
@@ -114,7 +125,10 @@ export class ListingParser {
       default:
         entry = this.#detect(line);
     }
-    if (entry === null) return;
+    if (entry === null) {
+      if (this.#onUnread !== undefined && !NOT_AN_ENTRY.test(line)) this.#onUnread(line);
+      return;
+    }
     const why = unsafeNameReason(entry.name);
     if (why !== null) return this.#onRefused?.(line, `its name ${why}`);
     // The one place a listed entry gets its path: the folder listed and the name, never

@@ -59,6 +59,16 @@ describe('ListingParser refuses names that lead out of the folder', () => {
     assert.deepEqual(heard, Array(3).fill('its name contains "/"'));
   });
 
+  it('tells of lines that are no entry, but not of total, . and .., cdir or pdir', () => {
+    const unread: string[] = [];
+    const lines = ['total 12', unix('.'), unix('..'), unix('kept'), 'bare-name', 'drwxr-xr-x garbage'];
+    parseListing(lines.join('\r\n'), { dir: '/r', onUnread: (line) => unread.push(line) });
+    assert.deepEqual(unread, ['bare-name', 'drwxr-xr-x garbage']);
+    const facts: string[] = [];
+    parseListing('type=cdir; /r\r\ntype=pdir; /\r\ntype=file; ok\r\nno facts here', { format: 'mlsd', onUnread: (line) => facts.push(line) });
+    assert.deepEqual(facts, ['no facts here']);
+  });
+
   it('a link keeps its target, slashes and all', () => {
     const [entry] = parseListing('lrwxrwxrwx    1 0        0               5 Jan 01  2024 up -> ../../etc\r\n');
     assert.deepEqual([entry?.name, entry?.target], ['up', '../../etc']);
