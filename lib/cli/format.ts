@@ -53,6 +53,15 @@ export function formatTime(date: Date | null): string {
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
 }
 
+/**
+ * Text as the terminal may be given it: C0 controls (but tab), DEL and C1 controls as
+ * `\xNN`, so that a hostile server's names and messages cannot move the cursor, retitle
+ * the window or hide lines (terminal escape injection). Output applies it to every line.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** A name as a listing shows it: folders with a trailing `/`, links with their target. */
 export function displayName(entry: ListingEntry, name = entry.name): string {
   if (entry.dir) return `${name}/`;

@@ -4,6 +4,8 @@
 // Status lines and data go to stdout, warnings and progress bars to stderr, so that
 // `ftppy cat … > file` and `ftppy ls … | grep` stay clean.
 
+import { printable } from './format.js';
+
 export type Mode = 'text' | 'quiet' | 'json';
 
 export type OutStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -81,7 +83,7 @@ export class Output {
 
   #print(stream: OutStream, line: string): void {
     this.live?.clear();
-    stream.write(`${line}\n`);
+    stream.write(`${line.split('\n').map(printable).join('\n')}\n`);
     this.live?.draw();
   }
 }
