@@ -11,7 +11,7 @@ import { startScriptServer, type Session } from '../helpers/script-server.js';
 import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
 
 let t: TestServer;
-const local = tempDir('ftppy-review12-');
+const local = tempDir('ftppy-pending-raw-');
 before(async () => {
   t = await startServer();
 });
