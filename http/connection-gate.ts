@@ -14,8 +14,9 @@ export class ConnectionGate {
   readonly #caps: ConnectionCaps;
   readonly #perAddress = new Map<string, number>();
   #open = 0;
-  // Over the cap: kept only long enough to be told so (503), counted nowhere.
+  // Over the cap: kept only long enough to be told so (503), and counted while they live.
   readonly #refused = new WeakSet<Socket>();
+  #refusing = 0;
 
   constructor(caps: ConnectionCaps) {
     this.#caps = caps;
@@ -27,6 +28,8 @@ export class ConnectionGate {
     const from = this.#perAddress.get(address) ?? 0;
     if (this.#open >= this.#caps.connections || from >= this.#caps.perAddress) {
       this.#refused.add(socket);
+      this.#refusing++;
+      socket.once('close', () => this.#refusing--);
       return false;
     }
     this.#open++;
@@ -38,6 +41,14 @@ export class ConnectionGate {
       else this.#perAddress.set(address, left);
     });
     return true;
+  }
+
+  /**
+   * Whether so many refused connections are still closing that one more should be cut
+   * without a word: answering them is bounded like serving them.
+   */
+  get tooManyRefusing(): boolean {
+    return this.#refusing > this.#caps.connections;
   }
 
   /** This request came on a connection over the cap. */

@@ -8,12 +8,24 @@ import { settleUnreadBody } from './body.js';
 import { ConnectionGate, type ConnectionCaps } from './connection-gate.js';
 import type { WebContext } from './context.js';
 import { downloadRoute } from './download.js';
-import { HttpError } from './errors.js';
 import { removeRoute } from './remove.js';
-import { sendError } from './respond.js';
 import { Router } from './router.js';
 import { statusRoute } from './status.js';
 import { multipartUploadRoute, rawUploadRoute } from './upload.js';
+
+// A connection over a cap lives this long from its connect, at most.
+const REFUSED_MS = 1000;
+const REFUSED_BODY = JSON.stringify({ error: 'Too many connections: try again later', status: 503 });
+const REFUSED_ANSWER = [
+  'HTTP/1.1 503 Service Unavailable',
+  'Retry-After: 10',
+  'Content-Type: application/json',
+  `Content-Length: ${Buffer.byteLength(REFUSED_BODY)}`,
+  'Cache-Control: no-store',
+  'Connection: close',
+  '',
+  REFUSED_BODY,
+].join('\r\n');
 
 // The listeners, the request hook and an orderly close. One node:http server per address
 // the host resolves to, all on the same port, as the FTP server does: `localhost` means
@@ -101,9 +113,9 @@ export class WebListeners {
       });
     }
     if (this.#gate?.refused(req.socket)) {
-      res.shouldKeepAlive = false;
-      settleUnreadBody(req, res);
-      sendError(res, new HttpError(503, 'Too many connections: try again later', { 'Retry-After': '10' }));
+      // Answered (503) when it connected; its request is read and dropped until it closes.
+      res.statusCode = 503;
+      req.resume();
       return;
     }
     this.#boundBody(req, res);
@@ -131,12 +143,22 @@ export class WebListeners {
     res.once('finish', restore);
   }
 
-  /** A new connection: counted, or (over a cap) answered 503 on plain HTTP and closed at once on HTTPS. */
+  /**
+   * A new connection: counted, or (over a cap) answered 503 at once on plain HTTP, before
+   * its request, and closed at once on HTTPS. A refused connection lives at most
+   * REFUSED_MS from its connect, whatever it sends: an idle timeout would let a client
+   * that drips a byte a second keep any number of them.
+   */
   #connected(socket: Socket, tls: boolean): void {
-    if (this.#gate!.admit(socket)) return;
+    const gate = this.#gate!;
+    if (gate.admit(socket)) return;
+    const deadline = setTimeout(() => socket.destroy(), REFUSED_MS);
+    socket.once('close', () => clearTimeout(deadline));
     // Before the TLS handshake nothing can be said: as the FTP side does with implicit FTPS.
-    if (tls) socket.destroy();
-    else socket.setTimeout(5000, () => socket.destroy());
+    if (tls || gate.tooManyRefusing) socket.destroy();
+    // Half-closed, not destroyed: the request still arriving is read, so the kernel sends
+    // no reset that could discard the answer before the client reads it.
+    else socket.end(REFUSED_ANSWER);
   }
 
   async listen(options: ListenOptions): Promise<void> {

@@ -1,4 +1,5 @@
 import type { ListingEntry } from '../../protocol/listing/entry.js';
+import { printable as rawBytesShown } from '../../protocol/text.js';
 
 // How the command line shows sizes, rates, durations and listing entries.
 
@@ -51,6 +52,15 @@ export function formatTime(date: Date | null): string {
   if (date === null) return '-'.padEnd(16);
   const two = (n: number): string => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+/**
+ * Text as the terminal may be given it: C0 controls (but tab), DEL and C1 controls as
+ * `\xNN`, so that a hostile server's names and messages cannot move the cursor, retitle
+ * the window or hide lines (terminal escape injection). Output applies it to every line.
+ */
+export function printable(text: string): string {
+  return rawBytesShown(text).replace(/[\x00-\x08\x0a-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** A name as a listing shows it: folders with a trailing `/`, links with their target. */

@@ -4,7 +4,7 @@
 // Status lines and data go to stdout, warnings and progress bars to stderr, so that
 // `ftppy cat … > file` and `ftppy ls … | grep` stay clean.
 
-import { printable } from '../../protocol/text.js';
+import { printable } from './format.js';
 
 export type Mode = 'text' | 'quiet' | 'json';
 
@@ -96,11 +96,11 @@ export class Output {
     this.#document = null;
   }
 
-  // The one place text leaves for people: a name's raw byte (protocol/text.ts) is shown as
-  // `\xE9`, where the terminal would show U+FFFD and hide which byte it was.
+  // The one place text leaves for people, through printable(): a name's raw byte shown as
+  // `\xE9`, and control characters a hostile server sent as `\x1b`, line breaks kept.
   #print(stream: OutStream, line: string): void {
     this.#live?.clear();
-    stream.write(`${printable(line)}\n`);
+    stream.write(`${line.split('\n').map(printable).join('\n')}\n`);
     this.#live?.draw();
   }
 }

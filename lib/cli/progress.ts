@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration, formatRate } from './format.js';
+import { formatBytes, formatDuration, formatRate, printable } from './format.js';
 import type { LiveArea, Output } from './output.js';
 
 // Progress of transfers. On a terminal: a bar per transfer under way (bytes, rate, ETA
@@ -113,7 +113,7 @@ export class Progress implements LiveArea {
     const width = Math.max(40, (this.#output.streams.stderr.columns || 80) - 1);
     const now = this.#now();
     const tasks = [...this.#tasks];
-    const lines = tasks.slice(0, MAX_BARS).map((task) => barLine(task.label, task.bytes, task.total, (now - task.started) / 1000, width));
+    const lines = tasks.slice(0, MAX_BARS).map((task) => barLine(printable(task.label), task.bytes, task.total, (now - task.started) / 1000, width));
     if (tasks.length > MAX_BARS) lines.push(`… and ${tasks.length - MAX_BARS} more`);
     const t = this.#totals;
     if (t) lines.push(barLine(`total ${t.done}/${t.count}`, t.bytes, t.totalBytes, (now - this.#started) / 1000, width));

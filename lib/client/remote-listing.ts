@@ -12,15 +12,22 @@ export async function listDirectory(connection: FtpConnection, dir: string): Pro
   return (await readDirectory(connection, dir)).entries;
 }
 
-/**
- * A directory's entries, whether they are MLSD's (its times are UTC to the second, where
- * LIST's are to the minute or the day, in whatever time zone the server keeps), and
- * whether dot files are among them (MLSD and `LIST -a` show them; a plain LIST may not).
- */
-export async function readDirectory(connection: FtpConnection, dir: string): Promise<{ entries: ListingEntry[]; machine: boolean; dotFiles: boolean }> {
+/** What readDirectory found out about a folder. */
+export interface DirectoryListing {
+  entries: ListingEntry[];
+  /** MLSD's entries: times in UTC to the second, where LIST's are to the minute or the day, in the server's time zone. */
+  machine: boolean;
+  /** Whether dot files are among them (MLSD and `LIST -a` show them; a plain LIST may not). */
+  dotFiles: boolean;
+  /** Lines that were not read as entries (no known format) or were refused (unsafe names): the entries may not be all. */
+  unread: number;
+}
+
+/** A directory's entries, and how far they can be trusted to be all of them. */
+export async function readDirectory(connection: FtpConnection, dir: string): Promise<DirectoryListing> {
   if (connection.features.mlst) {
     try {
-      return { entries: await readListing(connection, 'MLSD', dir), machine: true, dotFiles: true };
+      return { ...(await readListing(connection, 'MLSD', dir)), machine: true, dotFiles: true };
     } catch (error) {
       // MLST listed but MLSD not understood: LIST still works.
       if (!(error instanceof ReplyError) || (error.status !== 500 && error.status !== 502)) throw error;
@@ -29,11 +36,11 @@ export async function readDirectory(connection: FtpConnection, dir: string): Pro
   // vsftpd, pure-ftpd and proftpd hide dot files from a plain LIST (MLSD shows them): -a
   // shows them. A server that does not know -a refuses it or (pyftpdlib) lists nothing.
   const all = await readListing(connection, 'LIST', dir, '-a ').catch((error: unknown) => {
-    if (error instanceof ReplyError && (error.status ?? 0) >= 500) return [];
+    if (error instanceof ReplyError && (error.status ?? 0) >= 500) return { entries: [], unread: 0 };
     throw error;
   });
-  if (all.length > 0) return { entries: all, machine: false, dotFiles: true };
-  return { entries: await readListing(connection, 'LIST', dir), machine: false, dotFiles: false };
+  if (all.entries.length > 0 || all.unread > 0) return { ...all, machine: false, dotFiles: true };
+  return { ...(await readListing(connection, 'LIST', dir)), machine: false, dotFiles: false };
 }
 
 /**
@@ -41,10 +48,12 @@ export async function readDirectory(connection: FtpConnection, dir: string): Pro
  * the parser and warned about once the listing has arrived (a listing cut short and
  * retried does not warn twice for its first lines).
  */
-async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir: string, flags = ''): Promise<ListingEntry[]> {
+async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir: string, flags = ''): Promise<{ entries: ListingEntry[]; unread: number }> {
   const refused: string[] = [];
+  let unread = 0;
   const onRefused = (line: string, why: string): void => void refused.push(`${JSON.stringify(line)}: ${why}`);
-  const parser = new ListingParser({ dir, onRefused, ...(verb === 'MLSD' ? { format: 'mlsd' as const } : {}) });
+  const onUnread = (): void => void unread++;
+  const parser = new ListingParser({ dir, onRefused, onUnread, ...(verb === 'MLSD' ? { format: 'mlsd' as const } : {}) });
   const entries: ListingEntry[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -59,7 +68,7 @@ async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir
   await connection.receive(verb, flags + dir, sink);
   for (const entry of parser.end()) entries.push(entry);
   for (const line of refused) warn(`list ${dir}: skipped the entry ${line}`, 'FTPPY_ERR_UNSAFE_NAME');
-  return entries;
+  return { entries, unread: unread + refused.length };
 }
 
 const root: ListingEntry = { name: '/', path: '/', size: 0, dir: true, modified: null, permissions: null, type: 'dir' };
@@ -74,7 +83,8 @@ export async function statRemote(connection: FtpConnection, path: string): Promi
     const reply = await connection.request('MLST', path);
     if (reply.code === 250) {
       const facts = reply.lines.slice(1, -1).find((line) => line.trim() !== '') ?? reply.lines[0] ?? '';
-      return parseMlstEntry(facts, remoteParent(path));
+      // The entry of the path asked about, whatever path the server wrote.
+      return { ...parseMlstEntry(facts, remoteParent(path)), name: remoteName(path), path };
     }
     if (reply.code === 550 || reply.code === 450) return null;
     if (reply.code !== 500 && reply.code !== 502) throw new ReplyError(`MLST ${path}`, reply);
@@ -114,7 +124,7 @@ async function listedIn(connection: FtpConnection, path: string): Promise<boolea
   const name = remoteName(path);
   const undecided = (why: string, cause?: unknown): Error =>
     new FtpPyError('FTPPY_ERR_UNSUPPORTED', `cannot tell whether ${path} exists: the server answers neither MLST nor SIZE for it, and ${why}`, { cause });
-  let listing: Awaited<ReturnType<typeof readDirectory>>;
+  let listing: DirectoryListing;
   try {
     listing = await readDirectory(connection, parent);
   } catch (error) {
@@ -125,6 +135,8 @@ async function listedIn(connection: FtpConnection, path: string): Promise<boolea
   }
   if (listing.entries.some((entry) => entry.name === name)) return true;
   if (name.startsWith('.') && !listing.dotFiles) throw undecided(`the listing of ${parent} may hide dot files`);
+  // A line not read, or refused, may be the one that names it.
+  if (listing.unread > 0) throw undecided(`${listing.unread} line(s) of the listing of ${parent} could not be read as entries`);
   return false;
 }
 

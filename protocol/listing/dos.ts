@@ -23,7 +23,7 @@ function fullYear(text: string): number {
 }
 
 /** One DOS/IIS line as an entry, or null when it is not one (or is `.`/`..`). */
-export function parseDosLine(line: string, prefix: string): ListingEntry | null {
+export function parseDosLine(line: string): ListingEntry | null {
   const m = DOS_LINE.exec(line);
   if (m === null) return null;
   // The groups without `?` in the pattern always match; only the seconds and AM/PM may not.
@@ -43,7 +43,7 @@ export function parseDosLine(line: string, prefix: string): ListingEntry | null 
   if (!Number.isSafeInteger(size)) return null; // no file is that large: not a size
   return {
     name,
-    path: prefix + name,
+    path: name, // ListingParser puts the listed folder before it
     size,
     dir,
     modified: Number.isNaN(time) ? null : new Date(time),

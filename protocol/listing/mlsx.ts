@@ -92,7 +92,7 @@ function kindOf(line: string, start: number, end: number): Kind {
  * `dir` instead of being skipped), or null when the line is not facts (or is skipped).
  * Without a type fact the entry is taken for a file, the commonest thing to be listed.
  */
-export function parseFactsLine(line: string, prefix: string, keepDirs = false): ListingEntry | null {
+export function parseFactsLine(line: string, keepDirs = false): ListingEntry | null {
   const space = line.indexOf(' ');
   if (space < 0 || space === line.length - 1) return null;
   let kind: Kind = 'file';
@@ -153,9 +153,14 @@ export function parseFactsLine(line: string, prefix: string, keepDirs = false): 
   if ((kind === 'cdir' || kind === 'pdir') && !keepDirs) return null;
   const pathname = line.slice(space + 1);
   let name = pathname;
-  let path = prefix + pathname;
+  let path = pathname; // as written: ListingParser replaces it, parseMlstEntry resolves it
   // Names are relative to the listed folder; a few servers write paths, and MLST always does.
-  if (pathname.indexOf('/') >= 0) ({ name, path } = splitPathname(pathname, prefix));
+  if (pathname.indexOf('/') >= 0) {
+    ({ name, path } = splitPathname(pathname, ''));
+    // A pathname through `.` or `..` may lie anywhere: kept whole, the name check refuses it.
+    const slashed = `/${path}/`;
+    if (slashed.includes('/../') || slashed.includes('/./')) name = pathname;
+  }
   if (name === '' || (!keepDirs && isDotName(name))) return null;
   const type: EntryType = kind === 'cdir' || kind === 'pdir' ? 'dir' : kind;
   const entry: ListingEntry = {
@@ -181,7 +186,8 @@ export function parseFactsLine(line: string, prefix: string, keepDirs = false): 
  */
 export function parseMlstEntry(factsLine: string, dir = ''): ListingEntry {
   const line = factsLine.charCodeAt(0) === 0x20 ? factsLine.slice(1) : factsLine;
-  const entry = parseFactsLine(line, pathPrefix(dir), true);
+  const entry = parseFactsLine(line, true);
   if (entry === null) throw new ProtocolError(`Malformed MLST fact line: ${JSON.stringify(factsLine.slice(0, 200))}`);
+  if (entry.path.charCodeAt(0) !== 0x2f) entry.path = pathPrefix(dir) + entry.path;
   return entry;
 }

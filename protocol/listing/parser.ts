@@ -3,7 +3,7 @@ import { LineSplitter } from '../lines.js';
 import { parseDosLine } from './dos.js';
 import type { ListingEntry } from './entry.js';
 import { parseFactsLine } from './mlsx.js';
-import { pathPrefix, unsafeEntryReason } from './path.js';
+import { pathPrefix, unsafeNameReason } from './path.js';
 import { parseUnixLine } from './unix.js';
 
 export type ListingFormat = 'unix' | 'dos' | 'mlsd';
@@ -25,7 +25,16 @@ export interface ListingParserOptions {
    * `a\\b`, NUL, CR or LF in it), with why; the line is skipped whether or not this is given.
    */
   onRefused?: (line: string, why: string) => void;
+  /**
+   * Told of each line that is no entry in any format, other than those every listing may
+   * hold (`total N`, `.` and `..`, MLSD's cdir and pdir): a caller that must know whether
+   * a name is absent (`replace: false`) cannot trust a listing it could not read whole.
+   */
+  onUnread?: (line: string) => void;
 }
+
+// Lines that are no entry and say so: ls's `total 12`, the folder and its parent.
+const NOT_AN_ENTRY = /^total \d+$|(?:^| )\.\.?$|(?:^|;)type=[cp]dir;/i;
 
 const DEFAULT_MAX_LINE = 16 * 1024;
 
@@ -52,6 +61,7 @@ export class ListingParser {
   readonly #now: number;
   readonly #given: ListingFormat | null;
   readonly #onRefused: ((line: string, why: string) => void) | undefined;
+  readonly #onUnread: ((line: string) => void) | undefined;
   #format: ListingFormat | null;
   #out: ListingEntry[] = [];
   #error: ProtocolError | null = null;
@@ -64,6 +74,7 @@ export class ListingParser {
     this.#given = options.format ?? null;
     this.#format = this.#given;
     this.#onRefused = options.onRefused;
+    this.#onUnread = options.onUnread;
   }
 
   /** The format of the listing being read, once a line has shown it. */
@@ -103,21 +114,27 @@ export class ListingParser {
     let entry: ListingEntry | null;
     switch (this.#format) {
       case 'unix':
-        entry = parseUnixLine(line, this.#prefix, this.#now);
+        entry = parseUnixLine(line, this.#now);
         break;
       case 'mlsd':
-        entry = parseFactsLine(line, this.#prefix);
+        entry = parseFactsLine(line);
         break;
       case 'dos':
-        entry = parseDosLine(line, this.#prefix);
+        entry = parseDosLine(line);
         break;
       default:
         entry = this.#detect(line);
     }
-    if (entry === null) return;
-    const why = unsafeEntryReason(entry);
-    if (why === null) this.#out.push(entry);
-    else this.#onRefused?.(line, why);
+    if (entry === null) {
+      if (this.#onUnread !== undefined && !NOT_AN_ENTRY.test(line)) this.#onUnread(line);
+      return;
+    }
+    const why = unsafeNameReason(entry.name);
+    if (why !== null) return this.#onRefused?.(line, `its name ${why}`);
+    // The one place a listed entry gets its path: the folder listed and the name, never
+    // a path the server wrote (an MLSD `/etc/passwd` in a listing of /r is /r/passwd).
+    entry.path = this.#prefix + entry.name;
+    this.#out.push(entry);
   }
 
   // The three formats cannot be mistaken for each other: ls -l lines begin with a mode
@@ -125,17 +142,17 @@ export class ListingParser {
   // first blank, which neither of the others has. An MLSD line without facts (` name`) is
   // valid but says nothing of its format, so it does not decide one.
   #detect(line: string): ListingEntry | null {
-    let entry = parseUnixLine(line, this.#prefix, this.#now);
+    let entry = parseUnixLine(line, this.#now);
     if (entry !== null) {
       this.#format = 'unix';
       return entry;
     }
-    entry = line.charCodeAt(0) === 0x20 ? null : parseFactsLine(line, this.#prefix);
+    entry = line.charCodeAt(0) === 0x20 ? null : parseFactsLine(line);
     if (entry !== null) {
       this.#format = 'mlsd';
       return entry;
     }
-    entry = parseDosLine(line, this.#prefix);
+    entry = parseDosLine(line);
     if (entry !== null) this.#format = 'dos';
     return entry;
   }

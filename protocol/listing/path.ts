@@ -15,7 +15,8 @@ export function pathPrefix(dir: string): string {
 /**
  * Splits a pathname as MLST (and a few MLSD servers) write it, absolute or relative, into
  * the entry's name (its last segment) and path (absolute as given, relative under
- * `prefix`). Trailing slashes are dropped; `/` itself is its own name.
+ * `prefix`). Trailing slashes are dropped; `/` itself is its own name. Only MLST's path
+ * is kept: an entry of a listing is always the listed folder and its name.
  */
 export function splitPathname(pathname: string, prefix: string): { name: string; path: string } {
   let end = pathname.length;
@@ -55,15 +56,4 @@ export function unsafeNameReason(name: string): string | null {
     }
   }
   return null;
-}
-
-/**
- * Why a listing entry cannot be taken, or null: an unsafe name, or (MLSD servers that
- * write paths) a path that goes through `.` or `..` and so may lie anywhere.
- */
-export function unsafeEntryReason(entry: { name: string; path: string }): string | null {
-  const why = unsafeNameReason(entry.name);
-  if (why !== null) return `its name ${why}`;
-  const path = `/${entry.path}/`;
-  return path.includes('/../') || path.includes('/./') ? 'its path goes through "." or ".."' : null;
 }

@@ -63,10 +63,10 @@ function isDeviceNumber(line: string, start: number, end: number): boolean {
 }
 
 /**
- * One `ls -l` line as an entry, or null when it is not one (or is `.`/`..`). `prefix` is
- * put before the name to make the path; `now` (ms) places dates written without a year.
+ * One `ls -l` line as an entry, or null when it is not one (or is `.`/`..`). `now` (ms)
+ * places dates written without a year.
  */
-export function parseUnixLine(line: string, prefix: string, now: number): ListingEntry | null {
+export function parseUnixLine(line: string, now: number): ListingEntry | null {
   if (line.length < 11) return null;
   const type = typeOfLetter(line.charCodeAt(0));
   if (type === null) return null;
@@ -128,7 +128,7 @@ export function parseUnixLine(line: string, prefix: string, now: number): Listin
 
   const entry: ListingEntry = {
     name,
-    path: prefix + name,
+    path: name, // ListingParser puts the listed folder before it
     size,
     dir: type === 'dir',
     modified: modifiedAt(line, month, now),

@@ -3,6 +3,8 @@
 // tnftp's `NLST *.txt` for `mget *.txt`), so refusing them breaks those clients. Pure:
 // no file system here.
 
+import { globMatcher as nameGlob } from '../../protocol/glob.js';
+
 export interface LsArgs {
   /** -a: dot files too. */
   all: boolean;
@@ -43,30 +45,13 @@ export function hasGlob(name: string): boolean {
 }
 
 /**
- * A matcher for a shell glob on one name: `*` (any run), `?` (one character), `[abc]`,
- * `[a-z]`, `[!a]` / `[^a]`; a `[` without its `]` stands for itself. As in the shell,
- * a leading dot is matched only by a pattern that begins with one.
+ * A matcher for a shell glob on one name: `*`, `?`, `[abc]`, `[a-z]`, `[!a]` / `[^a]`
+ * (protocol/glob.ts). A `[` without its `]` stands for itself and a range out of order
+ * (`[z-a]`) matches nothing, so a bad pattern lists nothing (226), as ls and vsftpd do.
+ * As in the shell, a leading dot is matched only by a pattern that begins with one.
  */
 export function globMatcher(pattern: string): (name: string) => boolean {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') source += '.*';
-    else if (c === '?') source += '.';
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2);
-      if (close === -1) {
-        source += '\\[';
-        continue;
-      }
-      let set = pattern.slice(i + 1, close);
-      const negate = set.startsWith('!') || set.startsWith('^');
-      if (negate) set = set.slice(1);
-      source += `[${negate ? '^' : ''}${set.replace(/[\\\]^]/g, '\\$&')}]`;
-      i = close;
-    } else source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  const re = new RegExp(`^${source}$`, 'su');
+  const matches = nameGlob(pattern);
   const dotted = pattern.startsWith('.');
-  return (name) => (dotted || !name.startsWith('.')) && re.test(name);
+  return (name) => (dotted || !name.startsWith('.')) && matches(name);
 }

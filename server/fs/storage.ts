@@ -49,7 +49,10 @@ export interface Storage {
   realpath(path: string): Promise<string | null>;
   /**
    * The entries of a directory, one at a time, sorted by name as `Array.prototype.sort`
-   * sorts strings (code unit order: byte order for ASCII, as `LC_ALL=C ls`).
+   * sorts strings (code unit order: byte order for ASCII, as `LC_ALL=C ls`). The server
+   * sends them in the order given and does not sort again (that would hold every entry,
+   * stats too, per listing): a storage that yields another order gives listings in that
+   * order, and nothing else depends on it.
    */
   list(path: string): AsyncIterable<StorageEntry>;
   /** A stream of the file's bytes from `start`. Opening fails before any byte is read. */

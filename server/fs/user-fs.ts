@@ -61,6 +61,33 @@ export function isTemporaryUpload(name: string): boolean {
   return TEMPORARY_NAME.test(name);
 }
 
+/**
+ * Temporary names belong to the server: a user's file of that shape would never be listed
+ * and would be taken for a crash's leftover (RMD removes those), so none can be made.
+ */
+function refuseReservedName(path: string): void {
+  if (isTemporaryUpload(baseName(path))) throw new FileSystemError('EINVAL', path, `Name reserved for the server's uploads in progress: ${path}`);
+}
+
+// The longest name most file systems take, in bytes (NAME_MAX).
+const NAME_MAX = 255;
+
+/**
+ * STOU's name when `stem` is taken: `stem.<8 hex>`, the stem cut (at a character) so
+ * that the whole fits in NAME_MAX bytes.
+ */
+function uniqueName(stem: string): string {
+  const suffix = `.${randomBytes(4).toString('hex')}`;
+  let room = NAME_MAX - suffix.length;
+  let cut = '';
+  for (const char of stem) {
+    room -= Buffer.byteLength(char);
+    if (room < 0) break;
+    cut += char;
+  }
+  return cut + suffix;
+}
+
 /** A failure on the temporary file, told about the target: its name is the server's business. */
 function asTarget(error: unknown, path: string): FileSystemError {
   const failure = toFileSystemError(error, path);
@@ -207,6 +234,7 @@ export class UserFileSystem {
   upload(path: string, mode: UploadMode = {}): Promise<Upload> {
     return this.#call(path, async () => {
       this.#need('write', path);
+      refuseReservedName(path);
       if (mode.unique) return this.#uploadUnique(path);
       const real = await this.#real(path);
       const existing = await this.#storage.stat(real).catch(() => null);
@@ -250,7 +278,7 @@ export class UserFileSystem {
     const [dir, stem] = stat?.kind === 'dir' ? [real, 'ftppy'] : [parentOf(real), baseName(real) || 'ftppy'];
     const virtualDir = stat?.kind === 'dir' ? path : parentOf(path);
     for (let attempt = 0; attempt < 20; attempt++) {
-      const name = attempt === 0 && stat === null ? stem : `${stem}.${randomBytes(4).toString('hex')}`;
+      const name = attempt === 0 && stat === null ? stem : uniqueName(stem);
       try {
         const stream = await this.#storage.write(joinPath(dir, name), { exclusive: true });
         const storage = this.#storage;
@@ -261,7 +289,8 @@ export class UserFileSystem {
           discard: () => storage.remove(joinPath(dir, name)).catch(() => {}),
         };
       } catch (error) {
-        if (toFileSystemError(error, path).code !== 'EEXIST') throw error;
+        // About the name asked for: the candidates are the server's business.
+        if (toFileSystemError(error, path).code !== 'EEXIST') throw asTarget(error, path);
       }
     }
     throw new FileSystemError('EEXIST', path, `No unique name found next to ${path}`);
@@ -270,6 +299,7 @@ export class UserFileSystem {
   mkdir(path: string): Promise<void> {
     return this.#call(path, async () => {
       this.#need('mkdir', path);
+      refuseReservedName(path);
       await this.#storage.mkdir(await this.#real(path));
     });
   }
@@ -313,6 +343,7 @@ export class UserFileSystem {
       await this.#storage.stat(source).catch((error: unknown) => {
         throw toFileSystemError(error, from);
       });
+      refuseReservedName(to);
       const target = await this.#call(to, () => this.#realEntry(to));
       if (target === source) return; // a name renamed to itself: nothing to do, as rename(2)
       if (target.startsWith(`${source}/`)) throw new FileSystemError('EINVAL', to, `Cannot move ${from} into itself`);

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { ProtocolError } from '../../common/errors.js';
 import { LineSplitter } from '../../protocol/lines.js';
 import { ListingParser, parseMlstEntry, type ListingEntry, type ListingFormat } from '../../protocol/listing/index.js';
-import { unsafeEntryReason } from '../../protocol/listing/path.js';
+import { unsafeNameReason } from '../../protocol/listing/path.js';
 import { decodeRaw } from '../../protocol/text.js';
 import { mutate, randomBytes, randomChunks, seeded } from '../helpers/chunks.js';
 
@@ -66,7 +66,8 @@ describe('listing fuzz', () => {
       const parser = new ListingParser({ dir: '/d', maxLineBytes: 200, now: new Date(0x5eed0000000), format, onRefused: () => entries++ });
       const check = (entry: ListingEntry): void => {
         checkEntry(entry, `case ${n}`);
-        assert.equal(unsafeEntryReason(entry), null, `case ${n}: ${JSON.stringify(entry.path)}`);
+        assert.equal(unsafeNameReason(entry.name), null, `case ${n}: ${JSON.stringify(entry.name)}`);
+        assert.equal(entry.path, `/d/${entry.name}`, `case ${n}: an entry of /d outside it`);
         entries++;
       };
       allowOnlyProtocolErrors(n, () => {

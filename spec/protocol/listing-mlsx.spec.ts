@@ -48,8 +48,9 @@ const samples: [string, string, ListingEntry | null][] = [
   ['a name with a leading space', 'type=file;size=1;  lead', entry(' lead', { size: 1 })],
   ['no type fact: a file', 'size=2; untyped', entry('untyped', { size: 2 })],
   ['values that are not numbers or times are dropped', 'type=file;size=abc;modify=2024;unix.mode=999; junk-values', entry('junk-values', {})],
-  ['a relative path in place of a name', 'type=file;size=1; sub/x', entry('x', { path: 'sub/x', size: 1 })],
-  ['an absolute path in place of a name', 'type=file;size=1; /abs/y', entry('y', { path: '/abs/y', size: 1 })],
+  // an entry of a listing is the folder listed and its name, never a path the server wrote
+  ['a relative path in place of a name: its name', 'type=file;size=1; sub/x', entry('x', { size: 1 })],
+  ['an absolute path in place of a name: its name', 'type=file;size=1; /abs/y', entry('y', { size: 1 })],
   ['no name', 'type=file;size=1;', null],
   ['an empty name', 'type=file;size=1; ', null],
   ['facts that do not end with ;', 'type=file;size=1 name', null],

@@ -48,15 +48,25 @@ describe('ListingParser refuses names that lead out of the folder', () => {
     assert.deepEqual(parseListing(`${unix('../x')}\r\n${unix('ok')}\r\n`).map((e) => e.name), ['ok']);
   });
 
-  it('MLSD: a pathname with a slash stands for its last name, unless it goes through . or ..', () => {
+  it('MLSD: a pathname with a slash stands for its last name in the folder listed, unless it goes through . or ..', () => {
     const heard: string[] = [];
     const entries = parseListing(['type=file; sl/ash', 'type=file; /abs/y', 'type=file; /abs/../y', 'type=dir; ./z', 'type=file; a/./b'].join('\r\n'), {
       dir: '/r',
       format: 'mlsd',
       onRefused: (_line, why) => heard.push(why),
     });
-    assert.deepEqual(entries.map((e) => [e.name, e.path]), [['ash', '/r/sl/ash'], ['y', '/abs/y']]);
-    assert.deepEqual(heard, Array(3).fill('its path goes through "." or ".."'));
+    assert.deepEqual(entries.map((e) => [e.name, e.path]), [['ash', '/r/ash'], ['y', '/r/y']]);
+    assert.deepEqual(heard, Array(3).fill('its name contains "/"'));
+  });
+
+  it('tells of lines that are no entry, but not of total, . and .., cdir or pdir', () => {
+    const unread: string[] = [];
+    const lines = ['total 12', unix('.'), unix('..'), unix('kept'), 'bare-name', 'drwxr-xr-x garbage'];
+    parseListing(lines.join('\r\n'), { dir: '/r', onUnread: (line) => unread.push(line) });
+    assert.deepEqual(unread, ['bare-name', 'drwxr-xr-x garbage']);
+    const facts: string[] = [];
+    parseListing('type=cdir; /r\r\ntype=pdir; /\r\ntype=file; ok\r\nno facts here', { format: 'mlsd', onUnread: (line) => facts.push(line) });
+    assert.deepEqual(facts, ['no facts here']);
   });
 
   it('a link keeps its target, slashes and all', () => {

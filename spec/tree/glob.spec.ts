@@ -14,6 +14,8 @@ describe('glob patterns', () => {
     ['file[0-9].bin', ['file1.bin', 'file9.bin'], ['filea.bin', 'file10.bin']],
     ['[]]x', [']x'], ['x', 'ax']],
     ['[a-]x', ['ax', '-x'], ['bx']],
+    ['[a\\-c]', ['a', '-', 'c'], ['b']],
+    ['*a*b', ['ab', 'xaxxb', 'aab'], ['ba', 'a']],
     ['a\\*b', ['a*b'], ['ab', 'axb']],
     ['name with spaces.txt', ['name with spaces.txt'], ['name_with_spaces.txt']],
     ['(x)+.txt', ['(x)+.txt'], ['x.txt', 'xx.txt']],
@@ -32,5 +34,6 @@ describe('glob patterns', () => {
   it('refuses an empty pattern and an unclosed class', () => {
     assert.throws(() => globMatcher(''), TypeError);
     assert.throws(() => globMatcher('[abc'), /unclosed/);
+    assert.throws(() => globMatcher('[z-a]'), /out-of-order range/);
   });
 });
