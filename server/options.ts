@@ -85,7 +85,7 @@ export interface ServerTimeouts {
   /**
    * How long an upload, once its data connection has ended, waits for the control
    * connection to end too before it takes the file as complete: a client killed mid-upload
-   * closes both at once, and its cut file must not replace the good one (default 0.05; 0: no wait).
+   * closes both at once, and its cut file must not replace the good one (default 0.01; 0: no wait).
    */
   uploadSettle?: number;
 }
@@ -215,7 +215,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
       data: seconds('timeouts.data', timeouts.data, 30),
       stall: seconds('timeouts.stall', timeouts.stall, 60),
       grace: seconds('timeouts.grace', timeouts.grace, 10),
-      uploadSettle: timeouts.uploadSettle === 0 ? 0 : seconds('timeouts.uploadSettle', timeouts.uploadSettle, 0.05),
+      uploadSettle: timeouts.uploadSettle === 0 ? 0 : seconds('timeouts.uploadSettle', timeouts.uploadSettle, 0.01),
     },
     greeting: o.greeting === undefined ? 'FtpPy server ready' : text('greeting', o.greeting),
   };
