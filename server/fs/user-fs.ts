@@ -161,6 +161,16 @@ export class UserFileSystem {
     return this.#realHome === '/' ? real : real.slice(this.#realHome.length) || '/';
   }
 
+  /**
+   * A storage failure as the user sees it: the storage names its own paths, and for a user
+   * whose home is a folder of the root those say where the home lies (`/home/bob/x`).
+   */
+  #asSeen(failure: FileSystemError): FileSystemError {
+    if (this.#realHome === '/' || !isWithin(this.#realHome, failure.path)) return failure;
+    const seen = this.#virtual(failure.path);
+    return new FileSystemError(failure.code, seen, failure.message.split(failure.path).join(seen), { cause: failure });
+  }
+
   /** The real storage path of `path`, links followed. */
   async #real(path: string): Promise<string> {
     return this.#inside(await this.#storage.realpath(this.#storagePath(path)), path);
@@ -176,7 +186,7 @@ export class UserFileSystem {
     try {
       return await fn();
     } catch (error) {
-      throw toFileSystemError(error, path);
+      throw this.#asSeen(toFileSystemError(error, path));
     }
   }
 
