@@ -116,9 +116,8 @@ describe('explicit FTPS', () => {
     ftp.close();
   });
 
-  it('another user’s TLS session does not count: a data connection resuming it gets 522', async () => {
-    const victim = await secureLogin(t, BOB.name, BOB.password);
-    const other = await secureLogin(t);
+  /** A data connection of `victim` that offers `other`'s TLS session resumes nothing and gets 522. */
+  async function refusesOthersSession(victim: Awaited<ReturnType<typeof secureLogin>>, other: Awaited<ReturnType<typeof secureLogin>>): Promise<void> {
     await other.ftp.cmd('NOOP'); // let the tickets arrive
     const port = await victim.ftp.epsv();
     const data = await tlsData(port, other.session()).catch(() => null);
@@ -128,20 +127,14 @@ describe('explicit FTPS', () => {
     data?.destroy();
     victim.ftp.close();
     other.ftp.close();
+  }
+
+  it('another user’s TLS session does not count: a data connection resuming it gets 522', async () => {
+    await refusesOthersSession(await secureLogin(t, BOB.name, BOB.password), await secureLogin(t));
   });
 
   it('an anonymous session’s TLS session does not count for another anonymous session', async () => {
-    const victim = await secureLogin(t, 'anonymous', 'guest@');
-    const other = await secureLogin(t, 'anonymous', 'guest@');
-    await other.ftp.cmd('NOOP');
-    const port = await victim.ftp.epsv();
-    const data = await tlsData(port, other.session()).catch(() => null);
-    assert.equal(data?.isSessionReused() ?? false, false);
-    assert.equal((await victim.ftp.cmd('RETR pub/hello.txt')).code, 150);
-    assert.equal((await victim.ftp.reply()).code, 522);
-    data?.destroy();
-    victim.ftp.close();
-    other.ftp.close();
+    await refusesOthersSession(await secureLogin(t, 'anonymous', 'guest@'), await secureLogin(t, 'anonymous', 'guest@'));
   });
 
   it('a TLS session of another control connection of the same user counts (Go shares one session cache)', async () => {
