@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type AddressInfo, type Socket } from 'node:net';
-import { callUser } from '../common/hooks.js';
+import { callUser, type HookRequest, type HookResponse } from '../common/hooks.js';
 import { describe, warn } from '../common/warnings.js';
 import { settleUnreadBody } from './body.js';
 import { ConnectionGate, type ConnectionCaps } from './connection-gate.js';
@@ -31,21 +31,14 @@ const REFUSED_ANSWER = [
 // the host resolves to, all on the same port, as the FTP server does: `localhost` means
 // both 127.0.0.1 and ::1.
 
-/** What the request hook sees of a request (the seed's `request.method`, `request.path`). */
-export interface WebHookRequest {
-  method: string;
-  /** The path as sent (still percent-encoded), without the query. */
-  path: string;
+/** What the request hook sees of a request (the seed's `request.method`, `request.path`, the path as sent, still percent-encoded, without the query), and the whole request target. */
+export interface WebHookRequest extends HookRequest {
   /** The whole request target, query included. */
   url: string;
-  headers: Record<string, string | string[] | undefined>;
 }
 
 /** What the request hook sees of the answer (the seed's `response.status`). */
-export interface WebHookResponse {
-  status: number;
-  headers: Record<string, string | number | string[] | undefined>;
-}
+export type WebHookResponse = HookResponse;
 
 /** Called once per request when its answer is complete (or the client left); `duration` in seconds. */
 export type RequestHook = (request: WebHookRequest, response: WebHookResponse, duration: number) => unknown;
