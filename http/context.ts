@@ -12,6 +12,8 @@ import { identify, type Caller, type WebUsers } from './auth.js';
 export interface WebBackend extends WebUsers {
   filesystem(account: Account): Promise<UserFileSystem>;
   stats(): ServerStats;
+  /** True while the FTP server drains before it stops (GET /healthz answers 503). */
+  readonly draining: boolean;
   readonly port: number;
   readonly options: WebUsers['options'] & { readonly tls: { readonly implicit: boolean } | null };
 }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ConnectionCaps } from './connection-gate.js';
 import type { WebBackend, WebContext, WebLimits } from './context.js';
 import { WebListeners, type RequestHook } from './web-server.js';
-import { positiveNumber, wholeNumber } from '../common/check.js';
+import { positiveNumber, trueOrFalse, wholeNumber } from '../common/check.js';
 
 // The web API of an FTP server (the seed's "Web Interface API"): status, file downloads,
 // uploads and deletes over HTTP, for the same users, rights and files as the FTP side.
@@ -42,6 +42,10 @@ export interface WebServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer | undefined } | null;
   /** The version `GET /` reports. */
   version?: string;
+  /** Serve `GET /metrics` (Prometheus text format, no login). Default true. */
+  metrics?: boolean;
+  /** Serve `GET /healthz` (200 serving, 503 draining, no login). Default true. */
+  health?: boolean;
 }
 
 export interface WebServer {
@@ -96,7 +100,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
   const hook = options.hooks?.request ?? null;
   if (hook !== null && typeof hook !== 'function') throw new TypeError('web hooks.request must be a function');
-  listeners = new WebListeners(context, hook);
+  listeners = new WebListeners(context, hook, {
+    metrics: options.metrics === undefined ? true : trueOrFalse('web metrics', options.metrics),
+    health: options.health === undefined ? true : trueOrFalse('web health', options.health),
+  });
   const graceMs = positive('grace', options.grace, 10) * 1000;
   await listeners.listen({
     host: options.host ?? server.options.host,

@@ -8,6 +8,7 @@ import { settleUnreadBody } from './body.js';
 import { ConnectionGate, type ConnectionCaps } from './connection-gate.js';
 import type { WebContext } from './context.js';
 import { downloadRoute } from './download.js';
+import { healthRoute, metricsRoute } from './metrics.js';
 import { removeRoute } from './remove.js';
 import { Router } from './router.js';
 import { statusRoute } from './status.js';
@@ -66,7 +67,7 @@ export class WebListeners {
   #idleMs = 0;
   #bodyMs = 0;
 
-  constructor(context: WebContext, hook: RequestHook | null) {
+  constructor(context: WebContext, hook: RequestHook | null, endpoints: { metrics: boolean; health: boolean } = { metrics: true, health: true }) {
     this.#context = context;
     this.#hook = hook;
     const files = {
@@ -79,6 +80,8 @@ export class WebListeners {
       [
         { segment: null, methods: { GET: statusRoute(context) } },
         { segment: 'files', methods: files },
+        ...(endpoints.metrics ? [{ segment: 'metrics', methods: { GET: metricsRoute(context) } }] : []),
+        ...(endpoints.health ? [{ segment: 'healthz', methods: { GET: healthRoute(context) } }] : []),
       ],
       (error, req) => warn(`web API: ${req.method} ${req.url} failed: ${describe(error)}`, 'FTPPY_ERR_WEB'),
     );

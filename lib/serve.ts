@@ -2,7 +2,7 @@ import { startWebServer, type WebServer } from '../http/index.js';
 import { FtpServer, type AnonymousOptions, type PassiveOptions, type Storage, type UserAccountOptions } from '../server/index.js';
 import type { ServerOptions, ServerTlsOptions } from '../server/index.js';
 import { Basic } from './auth.js';
-import { knownKeys, optionsObject, wholeNumber } from '../common/check.js';
+import { knownKeys, optionsObject, trueOrFalse, wholeNumber } from '../common/check.js';
 import type { Settings } from './resolved-settings.js';
 import { loadTlsMaterial } from './tls-material.js';
 import { VERSION } from '../common/version.js';
@@ -19,8 +19,12 @@ export interface ServeOptions {
   anonymous?: boolean | AnonymousOptions;
   /** Passive ports (`min`, `max`) and the address named in 227 replies (`address`, behind NAT). */
   pasv?: PassiveOptions;
-  /** The web API's port: the FTP port + 1 by default; false turns it off. */
-  web?: number | false;
+  /**
+   * The web API: its port (the FTP port + 1 by default), false to turn it off, or
+   * `{ port, metrics, health }` where `metrics: false` / `health: false` turn off
+   * `GET /metrics` and `GET /healthz` (both on by default).
+   */
+  web?: number | false | WebOptions;
   /**
    * With TLS: refuse logins before AUTH TLS (`login`) and transfers without PROT P
    * (`data`). Default true for `ftps://`; `ftp://` with `ssl` certificates offers TLS
@@ -35,6 +39,17 @@ export interface ServeOptions {
   greeting?: string;
 }
 
+export interface WebOptions {
+  /** Default: the FTP port + 1. */
+  port?: number;
+  /** Serve `GET /metrics`, Prometheus text format, without login. Default true. */
+  metrics?: boolean;
+  /** Serve `GET /healthz`, 200 serving and 503 draining, without login. Default true. */
+  health?: boolean;
+}
+
+const webKeys = ['port', 'metrics', 'health'];
+
 const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting'];
 
 /** What `ftp.server()` resolves to: the FTP server, listening, and its web API. */
@@ -42,8 +57,16 @@ export class RunningServer extends FtpServer {
   /** The web API, or null when it is off (`web: false`). */
   web: WebServer | null = null;
 
-  override async close(): Promise<void> {
-    await Promise.all([this.web?.close(), super.close()]);
+  /**
+   * Drains the FTP server (see FtpServer.close) while the web API goes on answering, so
+   * that `GET /healthz` says 503 through the drain; then closes the web API.
+   */
+  override async close(options: { grace?: number } = {}): Promise<void> {
+    try {
+      await super.close(options);
+    } finally {
+      await this.web?.close();
+    }
   }
 }
 
@@ -106,12 +129,25 @@ export async function serverOptions(ftp: Settings, options: ServeOptions = {}): 
 
 /** The web API's port for these options, or null when it is off. */
 export function webPort(ftp: Settings, options: ServeOptions): number | null {
-  if (options.web === false) return null;
-  if (options.web === undefined) {
-    const { port } = ftp.endpoint;
-    return port === 0 ? 0 : port < 65535 ? port + 1 : null; // beside "any free port" goes any free port
+  const web = options.web;
+  if (web === false) return null;
+  const port = typeof web === 'object' && web !== null ? web.port : web;
+  if (port === undefined) {
+    const { port: ftpPort } = ftp.endpoint;
+    return ftpPort === 0 ? 0 : ftpPort < 65535 ? ftpPort + 1 : null; // beside "any free port" goes any free port
   }
-  return wholeNumber('server web port', options.web, 0, 65535);
+  return wholeNumber('server web port', port, 0, 65535);
+}
+
+/** Which of the unauthenticated endpoints the web API serves. */
+function webEndpoints(options: ServeOptions): { metrics: boolean; health: boolean } {
+  const web = options.web;
+  if (typeof web !== 'object' || web === null) return { metrics: true, health: true };
+  knownKeys('server web', web, webKeys);
+  return {
+    metrics: web.metrics === undefined ? true : trueOrFalse('server web.metrics', web.metrics),
+    health: web.health === undefined ? true : trueOrFalse('server web.health', web.health),
+  };
 }
 
 /**
@@ -120,11 +156,12 @@ export function webPort(ftp: Settings, options: ServeOptions): number | null {
  * seed has it, but HTTPS with the server's certificate when it has one: a server that
  * protects FTP logins must not take the same passwords in clear through Basic auth.
  */
-function startWeb(server: RunningServer, port: number, ftp: Settings): Promise<WebServer> {
+function startWeb(server: RunningServer, port: number, ftp: Settings, options: ServeOptions): Promise<WebServer> {
   const tls = server.options.tls;
   return startWebServer({
     server,
     port,
+    ...webEndpoints(options),
     hooks: { request: ftp.hooks.request },
     tls: tls ? { cert: tls.cert, key: tls.key, ca: tls.ca } : null,
     version: VERSION,
@@ -134,11 +171,12 @@ function startWeb(server: RunningServer, port: number, ftp: Settings): Promise<W
 
 export async function startServer(ftp: Settings, options: ServeOptions): Promise<RunningServer> {
   const port = webPort(ftp, options);
+  webEndpoints(options); // a mistake there fails before anything listens
   const server = new RunningServer(await serverOptions(ftp, options));
   await server.listen();
   if (port !== null) {
     try {
-      server.web = await startWeb(server, port, ftp);
+      server.web = await startWeb(server, port, ftp, options);
     } catch (error) {
       await server.close();
       throw error;

@@ -19,10 +19,33 @@ export interface ServerStats {
   bytesIn: number;
   /** Bytes sent on data connections (downloads and listings). */
   bytesOut: number;
+  /** The transfers and bytes above, by direction. */
+  byDirection: Record<TransferDirection, DirectionStats>;
+  /** Passive ports open now: listening for their data connection, or carrying its transfer. */
+  passivePorts: number;
+  /** Addresses banned now: 0 unless a ban list reports to the counters (`ServerCounters.bansNow`). */
+  bans: number;
+}
+
+export type TransferDirection = 'download' | 'upload' | 'list';
+
+export interface DirectionStats {
+  /** Completed. */
+  transfers: number;
+  /** Failed or aborted. */
+  failed: number;
+  /** Moved over the data connection, failed transfers' bytes included. */
+  bytes: number;
 }
 
 export function emptyStats(): ServerStats {
-  return { connections: 0, sessions: 0, refused: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesIn: 0, bytesOut: 0 };
+  const direction = (): DirectionStats => ({ transfers: 0, failed: 0, bytes: 0 });
+  return {
+    connections: 0, sessions: 0, refused: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesIn: 0, bytesOut: 0,
+    byDirection: { download: direction(), upload: direction(), list: direction() },
+    passivePorts: 0,
+    bans: 0,
+  };
 }
 
 export interface SessionEvent {

@@ -13,7 +13,8 @@ export type {
   ServerTlsOptions,
   UserAccountOptions,
 } from './options.js';
-export type { ServerStats, ServerEvents, SessionEvent, LoginEvent, TransferEvent } from './events.js';
+export type { ServerStats, ServerEvents, SessionEvent, LoginEvent, TransferEvent, DirectionStats, TransferDirection } from './events.js';
+export type { ServerCounters } from './stats.js';
 export { UserDirectory, type Account } from './users.js';
 export { UserFileSystem, type FileInfo, type Upload, type UploadMode } from './fs/user-fs.js';
 export { FileSystemError, type FileSystemErrorCode } from './fs/errors.js';

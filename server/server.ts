@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import { createServer as createNetServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
+import { nonNegative } from '../common/check.js';
 import { unmapIPv4 } from '../protocol/address.js';
 import type { ServerEvents, ServerStats } from './events.js';
 import { DiskStorage } from './fs/disk.js';
@@ -97,6 +98,19 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     return this.#counters.snapshot();
   }
 
+  /**
+   * The counters themselves, for what runs beside the sessions and reports to them (a
+   * ban list calls `bansNow(count)`).
+   */
+  get counters(): ServerCounters {
+    return this.#counters;
+  }
+
+  /** True from `close()` on: the server takes no new connection and lets the running ones end. */
+  get draining(): boolean {
+    return this.#closing !== null;
+  }
+
   /** The account for these credentials, or null: the same decision as PASS makes. */
   authenticate(name: string, password: string): Account | null {
     return this.users.authenticate(name, password);
@@ -143,14 +157,16 @@ export class FtpServer extends EventEmitter<ServerEvents> {
   }
 
   /**
-   * Stops accepting, closes idle sessions, lets running transfers finish within the grace
-   * period (`timeouts.grace`), then cuts what is left. Resolves once every connection and
-   * listener is closed.
+   * Stops accepting, closes idle sessions (421), lets running transfers finish within the
+   * grace period (`grace` seconds, default `timeouts.grace`), then cuts what is left: a cut
+   * upload is discarded like any failed one. Resolves once every connection and listener
+   * is closed. A second call returns the first one's promise.
    */
-  close(): Promise<void> {
+  close(options: { grace?: number } = {}): Promise<void> {
+    const graceMs = options.grace === undefined ? this.options.ms.grace : nonNegative('close grace', options.grace) * 1000;
     this.#closing ??= (async () => {
       const listening = this.#listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
-      for (const session of this.#sessions) session.shutdown(this.options.ms.grace);
+      for (const session of this.#sessions) session.shutdown(graceMs);
       await Promise.all([...this.#sessions].map((s) => s.closed));
       await Promise.all(listening);
     })();

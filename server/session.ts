@@ -4,6 +4,7 @@ import type { Command } from '../protocol/command.js';
 import type { CommandContext, TransferStatus } from './commands/context.js';
 import { ControlConnection } from './control-connection.js';
 import type { DataSetup } from './data/channel.js';
+import type { PassivePortTally } from './data/passive.js';
 import { DataSettings } from './data-settings.js';
 import { dispatch } from './dispatch.js';
 import type { TransferEvent } from './events.js';
@@ -158,6 +159,7 @@ export class Session implements CommandContext {
   takeData(): DataSetup | null { return this.#data.takeData(); }
   openData(setup: DataSetup, signal: AbortSignal): Promise<Socket | TLSSocket> { return this.#data.openData(setup, signal); }
   prepareData(socket: Socket): Promise<Socket> { return this.#data.prepareData(socket); }
+  get passivePorts(): PassivePortTally { return this.#server.counters; }
   linger(socket: Socket, ms: number): void { this.#data.linger(socket, ms); }
 
   /** AUTH TLS: what the client pipelined behind it in plain text is dropped, not run as if protected. */

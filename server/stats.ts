@@ -1,4 +1,4 @@
-import { emptyStats, type ServerStats } from './events.js';
+import { emptyStats, type ServerStats, type TransferDirection } from './events.js';
 
 /**
  * The server's counters, behind one method per thing that happened: the sessions and
@@ -9,7 +9,8 @@ export class ServerCounters {
 
   /** A copy: what `FtpServer.stats()` hands out. */
   snapshot(): ServerStats {
-    return { ...this.#stats };
+    const { byDirection: d } = this.#stats;
+    return { ...this.#stats, byDirection: { download: { ...d.download }, upload: { ...d.upload }, list: { ...d.list } } };
   }
 
   sessionOpened(): void {
@@ -35,10 +36,32 @@ export class ServerCounters {
   }
 
   /** A transfer ended, done or failed, after moving `bytes` in its direction. */
-  transferred(direction: 'download' | 'upload' | 'list', bytes: number, ok: boolean): void {
-    if (ok) this.#stats.transfers++;
-    else this.#stats.failedTransfers++;
+  transferred(direction: TransferDirection, bytes: number, ok: boolean): void {
+    const each = this.#stats.byDirection[direction];
+    if (ok) {
+      this.#stats.transfers++;
+      each.transfers++;
+    } else {
+      this.#stats.failedTransfers++;
+      each.failed++;
+    }
+    each.bytes += bytes;
     if (direction === 'upload') this.#stats.bytesIn += bytes;
     else this.#stats.bytesOut += bytes;
+  }
+
+  /** A passive port started listening (PASV/EPSV). */
+  passiveOpened(): void {
+    this.#stats.passivePorts++;
+  }
+
+  /** A passive port is done with: its transfer ended, or it was replaced or never used. */
+  passiveClosed(): void {
+    this.#stats.passivePorts--;
+  }
+
+  /** How many addresses are banned now: the ban list reports each change here. */
+  bansNow(count: number): void {
+    this.#stats.bans = count;
   }
 }

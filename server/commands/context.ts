@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { DataSetup } from '../data/channel.js';
+import type { PassivePortTally } from '../data/passive.js';
 import type { UserFileSystem } from '../fs/user-fs.js';
 import type { HashAlgorithm } from '../../common/hash.js';
 import type { LoginState } from '../session-state.js';
@@ -77,6 +78,8 @@ export interface CommandContext extends TransferSession {
   setData(setup: DataSetup | null): void;
   /** A passive data connection just arrived: its TLS handshake starts now when data is protected. */
   prepareData(socket: Socket): Promise<Socket>;
+  /** Where passive ports report opening and closing (the server's counters). */
+  readonly passivePorts: PassivePortTally;
 
   // ── TLS ──
   /** The server has TLS configured. */

@@ -30,6 +30,7 @@ async function openPassive(session: CommandContext): Promise<number> {
     max: pasv.max,
     peer: session.remoteAddress,
     prepare: (socket) => session.prepareData(socket),
+    tally: session.passivePorts,
   });
   session.setData({ mode: 'passive', port });
   return port.port;

@@ -17,6 +17,13 @@ export interface PassivePortOptions {
    * before they send the transfer command, so it cannot wait for that command.
    */
   prepare?: (socket: Socket) => Promise<Socket>;
+  /** Told when the port opens and when it is done with: the server's count of ports in use. */
+  tally?: PassivePortTally;
+}
+
+export interface PassivePortTally {
+  passiveOpened(): void;
+  passiveClosed(): void;
 }
 
 // Random picks before giving up on a crowded range.
@@ -51,6 +58,7 @@ export class PassivePort {
   readonly #server: Server;
   readonly #peer: string;
   readonly #prepare: (socket: Socket) => Promise<Socket>;
+  readonly #tally: PassivePortTally | undefined;
   #socket: Promise<Socket> | null = null;
   #raw: Socket | null = null;
   #failure: DataConnectionError | null = null;
@@ -63,6 +71,8 @@ export class PassivePort {
     this.port = port;
     this.#peer = unmapIPv4(options.peer);
     this.#prepare = options.prepare ?? ((socket) => Promise.resolve(socket));
+    this.#tally = options.tally;
+    this.#tally?.passiveOpened();
     server.on('connection', (socket) => this.#arrived(socket));
   }
 
@@ -158,6 +168,7 @@ export class PassivePort {
   /** Stops listening and drops a connection that was never handed out. */
   close(): void {
     // Every transfer ends here: the error for a later accept() is made only if one comes.
+    if (!this.#closed) this.#tally?.passiveClosed();
     this.#closed = true;
     this.#server.close();
     this.#raw?.destroy();
