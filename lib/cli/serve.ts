@@ -27,6 +27,10 @@ Serves a folder over FTP (and FTPS) with the web API beside it.
                           control connection's TLS session (Python's ftplib);
                           by default they get 522
   --pasv MIN-MAX          passive port range
+  --grace SECONDS         on SIGTERM or SIGINT: /healthz answers 503, new
+                          connections are refused, idle sessions get 421, and
+                          running transfers get this long to finish before
+                          they are cut (default 30); then exit 0
   -h, --help              this help
 `;
 
@@ -42,13 +46,18 @@ const specs: OptionSpec[] = [
   { name: 'implicit', kind: 'flag' },
   { name: 'no-tls-reuse', kind: 'flag' },
   { name: 'pasv', kind: 'string' },
+  { name: 'grace', kind: 'number' },
   { name: 'help', short: 'h', kind: 'flag' },
 ];
+
+// A rolling restart waits this long for transfers by default: longer than the library's
+// 10 s, since a process manager's stop timeout (systemd: 90 s) is the real bound.
+const DEFAULT_GRACE = 30;
 
 const loopback = new Set(['localhost', '127.0.0.1', '::1']);
 
 /** The factory and server options that `ftppy serve`'s arguments stand for. */
-export function serveConfig({ positionals, options: o }: ParsedArgs): { ftp: FtpPy; options: ServeOptions; root: string; anonymous: string } {
+export function serveConfig({ positionals, options: o }: ParsedArgs): { ftp: FtpPy; options: ServeOptions; root: string; anonymous: string; grace: number } {
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${positionals.join(' ')}`);
   const host = (o.host as string | undefined) ?? 'localhost';
   const port = (o.port as number | undefined) ?? 2121;
@@ -86,7 +95,9 @@ export function serveConfig({ positionals, options: o }: ParsedArgs): { ftp: Ftp
     if (!m) throw new UsageError(`--pasv wants MIN-MAX, got ${pasv}`);
     options.pasv = { min: Number(m[1]), max: Number(m[2]) };
   }
-  return { ftp, options, root, anonymous };
+  const grace = (o.grace as number | undefined) ?? DEFAULT_GRACE;
+  if (!(grace >= 0) || !Number.isFinite(grace)) throw new UsageError(`--grace wants seconds (0 or more), got ${grace}`);
+  return { ftp, options, root, anonymous, grace };
 }
 
 export const serve: Command = {
@@ -96,7 +107,7 @@ export const serve: Command = {
   options: specs,
   client: false,
   async run({ args, output, signal }) {
-    const { ftp, options, root, anonymous } = serveConfig(args);
+    const { ftp, options, root, anonymous, grace } = serveConfig(args);
     await mkdir(root, { recursive: true });
     const server = await ftp.server(options);
     const { host, port, scheme } = ftp.endpoint;
@@ -113,7 +124,8 @@ export const serve: Command = {
       if (signal.aborted) resolveStop();
       signal.addEventListener('abort', () => resolveStop(), { once: true });
     });
-    await server.close();
+    out(`Stopping: new connections are refused, running transfers get up to ${grace} s`);
+    await server.close({ grace });
     return true;
   },
 };

@@ -1,47 +1,16 @@
 // `ftppy serve` as a child process (what `npm start` runs): what it prints, whom it lets
 // in, FTPS, and that a signal stops it cleanly; then the client commands against it.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { python } from '../helpers/external-clients.js';
 import { tlsMaterial } from '../helpers/tls-material.js';
-import { ftppy, HOME, localFolder, MAIN } from './support/cli.js';
+import { ftppy, localFolder } from './support/cli.js';
+import { serve } from './support/serve-process.js';
 import { freePort } from '../helpers/ports.js';
 
-
-interface Serving {
-  child: ChildProcess;
-  banner: string;
-  /** Sends SIGTERM and resolves with the exit code. */
-  stop(): Promise<number | null>;
-}
-
-/** Starts `ftppy serve ARGS` and waits for its banner. */
-async function serve(args: string[], cwd = localFolder()): Promise<Serving> {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, 'serve', ...args], { cwd, env: { ...process.env, HOME }, stdio: 'pipe' });
-  let banner = '';
-  let errors = '';
-  child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      banner += chunk.toString();
-      if (banner.includes('Ctrl-C stops it.')) resolve();
-    });
-    void exited.then((code) => reject(new Error(`serve exited with ${code}: ${errors}`)));
-  });
-  return {
-    child,
-    banner,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
 
 describe('ftppy serve', () => {
   it('with no options: ./ftproot (made) on localhost, anonymous may write there, web API on port + 1', async () => {
