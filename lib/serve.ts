@@ -1,5 +1,5 @@
 import { startWebServer, type WebServer } from '../http/index.js';
-import { FtpServer, type AnonymousOptions, type PassiveOptions, type Storage, type UserAccountOptions } from '../server/index.js';
+import { followEvents, FtpServer, type AnonymousOptions, type LogRecord, type PassiveOptions, type ServerLimits, type ServerTimeouts, type Storage, type UserAccountOptions } from '../server/index.js';
 import type { ServerOptions, ServerTlsOptions } from '../server/index.js';
 import { Basic } from './auth.js';
 import { knownKeys, optionsObject, trueOrFalse, wholeNumber } from '../common/check.js';
@@ -37,6 +37,12 @@ export interface ServeOptions {
   storage?: Storage;
   /** The text of the 220 greeting. */
   greeting?: string;
+  /** The server's limits (ServerLimits), over those the factory's `Limits` and `login` give. */
+  limits?: ServerLimits;
+  /** The server's timeouts in seconds (ServerTimeouts), over those the factory's `Timeout` gives. */
+  timeouts?: ServerTimeouts;
+  /** Called with a record per event (connect, login, login-failed, transfer, disconnect, error). */
+  log?: (record: LogRecord) => void;
 }
 
 export interface WebOptions {
@@ -49,8 +55,10 @@ export interface WebOptions {
 }
 
 const webKeys = ['port', 'metrics', 'health'];
+const limitKeys = ['connections', 'perAddress', 'lineBytes', 'loginAttempts', 'loginDelay'];
+const timeoutKeys = ['idle', 'data', 'stall', 'grace', 'uploadSettle'];
 
-const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting'];
+const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting', 'limits', 'timeouts', 'log'];
 
 /** What `ftp.server()` resolves to: the FTP server, listening, and its web API. */
 export class RunningServer extends FtpServer {
@@ -96,6 +104,8 @@ async function tlsOptions(ftp: Settings, options: ServeOptions): Promise<ServerT
 export async function serverOptions(ftp: Settings, options: ServeOptions = {}): Promise<ServerOptions> {
   const o = optionsObject('server', options) as ServeOptions;
   knownKeys('server', o, serveKeys);
+  if (o.limits !== undefined) knownKeys('server limits', optionsObject('server limits', o.limits), limitKeys);
+  if (o.timeouts !== undefined) knownKeys('server timeouts', optionsObject('server timeouts', o.timeouts), timeoutKeys);
   const users = [...(o.users ?? [])];
   if (ftp.auth instanceof Basic) users.unshift({ name: ftp.auth.username, password: ftp.auth.password });
   const { limits, timeout } = ftp;
@@ -111,12 +121,14 @@ export async function serverOptions(ftp: Settings, options: ServeOptions = {}): 
       ...(limits.given.has('host') ? { perAddress: limits.host } : {}),
       ...(o.login?.attempts !== undefined ? { loginAttempts: o.login.attempts } : {}),
       ...(o.login?.delay !== undefined ? { loginDelay: o.login.delay } : {}),
+      ...o.limits,
     },
     // The client's 30 s read default would make a server drop idle clients ten times
     // sooner than vsftpd's 300 s: the server keeps its own defaults unless they are set.
     timeouts: {
       ...(timeout.given.has('read') ? { idle: timeout.read, stall: timeout.read } : {}),
       ...(timeout.given.has('connect') ? { data: timeout.connect } : {}),
+      ...o.timeouts,
     },
   };
   const tls = await tlsOptions(ftp, o);
@@ -172,7 +184,9 @@ function startWeb(server: RunningServer, port: number, ftp: Settings, options: S
 export async function startServer(ftp: Settings, options: ServeOptions): Promise<RunningServer> {
   const port = webPort(ftp, options);
   webEndpoints(options); // a mistake there fails before anything listens
+  if (options.log !== undefined && typeof options.log !== 'function') throw new TypeError('server log must be a function (record) => void');
   const server = new RunningServer(await serverOptions(ftp, options));
+  if (options.log) followEvents(server, options.log);
   await server.listen();
   if (port !== null) {
     try {

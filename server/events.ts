@@ -62,7 +62,13 @@ export interface LoginEvent extends SessionEvent {
 
 export interface TransferEvent extends SessionEvent {
   user: string;
-  direction: 'download' | 'upload' | 'list';
+  /** The user logged in anonymously. */
+  anonymous: boolean;
+  direction: TransferDirection;
+  /** TYPE A (ascii) or TYPE I (binary) when the transfer ran. */
+  type: 'ascii' | 'binary';
+  /** The data connection was protected by TLS (PROT P). */
+  secure: boolean;
   /** The virtual path (as the user sees it). */
   path: string;
   bytes: number;

@@ -15,6 +15,7 @@ export type {
 } from './options.js';
 export type { ServerStats, ServerEvents, SessionEvent, LoginEvent, TransferEvent, DirectionStats, TransferDirection } from './events.js';
 export type { ServerCounters } from './stats.js';
+export { followEvents, type LogRecord } from './event-log.js';
 export { UserDirectory, type Account } from './users.js';
 export { UserFileSystem, type FileInfo, type Upload, type UploadMode } from './fs/user-fs.js';
 export { FileSystemError, type FileSystemErrorCode } from './fs/errors.js';

@@ -50,8 +50,10 @@ export class ActiveTransfer {
 export interface TransferSession {
   readonly id: number;
   readonly remoteAddress: string;
-  readonly account: { readonly name: string } | null;
+  readonly account: { readonly name: string; readonly anonymous: boolean } | null;
   readonly options: ResolvedOptions;
+  /** TYPE: A (ascii) or I (binary). */
+  readonly type: 'A' | 'I';
   /** A data connection has been set up (PASV/EPSV/PORT/EPRT) and not yet used. */
   readonly hasData: boolean;
   readonly protection: 'C' | 'P';
@@ -199,11 +201,14 @@ export async function runDataTransfer(session: TransferSession, spec: DataTransf
     const [code, text] = failureReply(failure, transfer, ms.stall);
     session.reply(code, text);
   }
-  const event = {
+  const event: TransferEvent = {
     session: session.id,
     address: session.remoteAddress,
     user: session.account?.name ?? '',
+    anonymous: session.account?.anonymous ?? false,
     direction: spec.direction,
+    type: session.type === 'I' ? 'binary' : 'ascii',
+    secure: session.protection === 'P' && session.options.tls !== null,
     path: spec.path,
     bytes: transfer.bytes,
     ok: failure === null,

@@ -27,6 +27,9 @@ Serves a folder over FTP (and FTPS) with the web API beside it.
                           control connection's TLS session (Python's ftplib);
                           by default they get 522
   --pasv MIN-MAX          passive port range
+  --log json|off          json: one JSON line per event (connect, login,
+                          login-failed, transfer, disconnect, error) on stdout,
+                          the banner on stderr (default off)
   --grace SECONDS         on SIGTERM or SIGINT: /healthz answers 503, new
                           connections are refused, idle sessions get 421, and
                           running transfers get this long to finish before
@@ -47,6 +50,7 @@ const specs: OptionSpec[] = [
   { name: 'no-tls-reuse', kind: 'flag' },
   { name: 'pasv', kind: 'string' },
   { name: 'grace', kind: 'number' },
+  { name: 'log', kind: 'string' },
   { name: 'help', short: 'h', kind: 'flag' },
 ];
 
@@ -57,7 +61,7 @@ const DEFAULT_GRACE = 30;
 const loopback = new Set(['localhost', '127.0.0.1', '::1']);
 
 /** The factory and server options that `ftppy serve`'s arguments stand for. */
-export function serveConfig({ positionals, options: o }: ParsedArgs): { ftp: FtpPy; options: ServeOptions; root: string; anonymous: string; grace: number } {
+export function serveConfig({ positionals, options: o }: ParsedArgs): { ftp: FtpPy; options: ServeOptions; root: string; anonymous: string; grace: number; log: 'json' | 'off' } {
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${positionals.join(' ')}`);
   const host = (o.host as string | undefined) ?? 'localhost';
   const port = (o.port as number | undefined) ?? 2121;
@@ -97,7 +101,9 @@ export function serveConfig({ positionals, options: o }: ParsedArgs): { ftp: Ftp
   }
   const grace = (o.grace as number | undefined) ?? DEFAULT_GRACE;
   if (!(grace >= 0) || !Number.isFinite(grace)) throw new UsageError(`--grace wants seconds (0 or more), got ${grace}`);
-  return { ftp, options, root, anonymous, grace };
+  const log = (o.log as string | undefined) ?? 'off';
+  if (log !== 'json' && log !== 'off') throw new UsageError(`--log wants json or off, got ${log}`);
+  return { ftp, options, root, anonymous, grace, log };
 }
 
 export const serve: Command = {
@@ -107,12 +113,15 @@ export const serve: Command = {
   options: specs,
   client: false,
   async run({ args, output, signal }) {
-    const { ftp, options, root, anonymous, grace } = serveConfig(args);
+    const { ftp, options, root, anonymous, grace, log } = serveConfig(args);
     await mkdir(root, { recursive: true });
+    const { stdout, stderr } = output.streams;
+    if (log === 'json') options.log = (record) => stdout.write(`${JSON.stringify(record)}\n`);
     const server = await ftp.server(options);
     const { host, port, scheme } = ftp.endpoint;
     const shown = host.includes(':') ? `[${host}]` : host;
-    const out = (line: string): void => output.data(line);
+    // With --log json, stdout holds only the log's lines.
+    const out = (line: string): void => (log === 'json' ? void stderr.write(`${line}\n`) : output.data(line));
     out(`FtpPy serving ${root}`);
     out(`  FTP      ${scheme}://${shown}:${server.port ?? port}`);
     // the web API speaks HTTPS when the server has a certificate (lib/serve.ts)
