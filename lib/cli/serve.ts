@@ -1,16 +1,20 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Basic } from '../auth.js';
 import { FtpPy } from '../ftppy.js';
 import { SSL } from '../settings.js';
 import type { ServeOptions } from '../serve.js';
 import { UsageError, type OptionSpec, type ParsedArgs } from './args.js';
 import type { Command } from './command.js';
+import { readServeFile, type ServeFile } from './serve-config.js';
 
 const help = `Usage: ftppy serve [options]
 
 Serves a folder over FTP (and FTPS) with the web API beside it.
 
+  --config FILE           a JSON config file with every server option (users
+                          with homes and rights, TLS files, passive range,
+                          limits, timeouts, web, log: see the README); the
+                          flags below win over its keys
   --root DIR              folder to serve (default ./ftproot, created when missing)
   --host HOST             address to listen on (default localhost)
   --port N                FTP port (default 2121)
@@ -51,6 +55,7 @@ const specs: OptionSpec[] = [
   { name: 'pasv', kind: 'string' },
   { name: 'grace', kind: 'number' },
   { name: 'log', kind: 'string' },
+  { name: 'config', kind: 'string' },
   { name: 'help', short: 'h', kind: 'flag' },
 ];
 
@@ -60,50 +65,103 @@ const DEFAULT_GRACE = 30;
 
 const loopback = new Set(['localhost', '127.0.0.1', '::1']);
 
-/** The factory and server options that `ftppy serve`'s arguments stand for. */
-export function serveConfig({ positionals, options: o }: ParsedArgs): { ftp: FtpPy; options: ServeOptions; root: string; anonymous: string; grace: number; log: 'json' | 'off' } {
-  if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${positionals.join(' ')}`);
-  const host = (o.host as string | undefined) ?? 'localhost';
-  const port = (o.port as number | undefined) ?? 2121;
-  const tls = o['tls-cert'] !== undefined || o['tls-key'] !== undefined;
-  if (tls && (o['tls-cert'] === undefined || o['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
-  if (o.implicit && !tls) throw new UsageError('--implicit needs --tls-cert and --tls-key');
-  if (o['no-tls-reuse'] && !tls) throw new UsageError('--no-tls-reuse needs --tls-cert and --tls-key');
-  const users = ((o.user as string[] | undefined) ?? []).map((spec) => {
+const ALL_RIGHTS = { read: true, write: true, delete: true, mkdir: true, rename: true };
+
+export interface ServeSetup {
+  ftp: FtpPy;
+  options: ServeOptions;
+  root: string;
+  /** The banner's words for anonymous access: read, write or off. */
+  anonymous: string;
+  grace: number;
+  log: 'json' | 'off';
+}
+
+/** The flags as given, checked: undefined where a flag is absent, so that the file's value stands. */
+function flagValues(o: ParsedArgs['options']) {
+  const users = o.user === undefined ? undefined : (o.user as string[]).map((spec) => {
     const colon = spec.indexOf(':');
     if (colon <= 0) throw new UsageError(`--user wants NAME:PASS, got ${JSON.stringify(spec)}`);
     return { name: spec.slice(0, colon), password: spec.slice(colon + 1) };
   });
-  const anonymous = (o.anonymous as string | undefined) ?? (users.length > 0 ? 'off' : loopback.has(host) ? 'write' : 'read');
-  if (!['read', 'write', 'off'].includes(anonymous)) throw new UsageError(`--anonymous wants read, write or off, got ${anonymous}`);
-  const root = resolve((o.root as string | undefined) ?? 'ftproot');
-  const url = `${tls ? 'ftps' : 'ftp'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const ftp = new FtpPy(url, {
-    ...(users[0] ? { auth: new Basic(users[0].name, users[0].password) } : {}),
-    ...(tls ? { ssl: new SSL({ cert: o['tls-cert'] as string, key: o['tls-key'] as string, implicit: o.implicit === true, reuse: o['no-tls-reuse'] !== true }) } : {}),
-  });
-  const options: ServeOptions = {
-    root,
-    users: users.slice(1),
-    anonymous: anonymous === 'off' ? false : anonymous === 'read' ? true : { rights: { read: true, write: true, delete: true, mkdir: true, rename: true } },
-  };
+  const anonymous = o.anonymous as string | undefined;
+  if (anonymous !== undefined && !['read', 'write', 'off'].includes(anonymous)) throw new UsageError(`--anonymous wants read, write or off, got ${anonymous}`);
   const web = o.web as string | undefined;
-  if (web !== undefined) {
-    if (web === 'off') options.web = false;
-    else if (/^\d+$/.test(web)) options.web = Number(web);
-    else throw new UsageError(`--web wants a port or off, got ${web}`);
-  }
+  if (web !== undefined && web !== 'off' && !/^\d+$/.test(web)) throw new UsageError(`--web wants a port or off, got ${web}`);
   const pasv = o.pasv as string | undefined;
-  if (pasv !== undefined) {
-    const m = /^(\d+)-(\d+)$/.exec(pasv);
-    if (!m) throw new UsageError(`--pasv wants MIN-MAX, got ${pasv}`);
-    options.pasv = { min: Number(m[1]), max: Number(m[2]) };
+  const range = pasv === undefined ? undefined : /^(\d+)-(\d+)$/.exec(pasv);
+  if (range === null) throw new UsageError(`--pasv wants MIN-MAX, got ${pasv}`);
+  const grace = o.grace as number | undefined;
+  if (grace !== undefined && (!(grace >= 0) || !Number.isFinite(grace))) throw new UsageError(`--grace wants seconds (0 or more), got ${grace}`);
+  const log = o.log as string | undefined;
+  if (log !== undefined && log !== 'json' && log !== 'off') throw new UsageError(`--log wants json or off, got ${log}`);
+  return {
+    host: o.host as string | undefined,
+    port: o.port as number | undefined,
+    root: o.root as string | undefined,
+    users,
+    anonymous: anonymous as 'read' | 'write' | 'off' | undefined,
+    web: web === undefined ? undefined : web === 'off' ? (false as const) : Number(web),
+    pasv: range ? { min: Number(range[1]), max: Number(range[2]) } : undefined,
+    cert: o['tls-cert'] as string | undefined,
+    key: o['tls-key'] as string | undefined,
+    grace,
+    log: log as 'json' | 'off' | undefined,
+  };
+}
+
+/**
+ * The factory and server options that `ftppy serve`'s arguments stand for, over those of
+ * its config file (`--config`, lib/cli/serve-config.ts): a flag given wins over the
+ * file's key, and a list flag (`--user`) replaces the file's list.
+ */
+export function serveConfig({ positionals, options: o }: ParsedArgs, file: ServeFile = {}): ServeSetup {
+  if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${positionals.join(' ')}`);
+  const flags = flagValues(o);
+  const host = flags.host ?? file.host ?? 'localhost';
+  const port = flags.port ?? file.port ?? 2121;
+  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  const cert = flags.cert ?? file.tls?.cert;
+  const key = flags.key ?? file.tls?.key;
+  const tls = cert !== undefined || key !== undefined;
+  if (tls && (cert === undefined || key === undefined)) throw new UsageError('tls needs both cert and key');
+  if (o.implicit && !tls) throw new UsageError('--implicit needs --tls-cert and --tls-key');
+  if (o['no-tls-reuse'] && !tls) throw new UsageError('--no-tls-reuse needs --tls-cert and --tls-key');
+  const users = flags.users ?? file.users ?? [];
+  const root = resolve(flags.root ?? file.root ?? 'ftproot');
+  const url = `${tls ? 'ftps' : 'ftp'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const ssl = tls
+    ? new SSL({
+        cert: cert!,
+        key: key!,
+        implicit: o.implicit === true || file.tls?.implicit === true,
+        reuse: o['no-tls-reuse'] !== true && (file.tls?.reuse ?? true),
+        ...(file.tls?.ca !== undefined ? { bundle: file.tls.ca } : {}),
+        ...(file.tls?.ciphers !== undefined ? { ciphers: file.tls.ciphers } : {}),
+      })
+    : undefined;
+  const ftp = new FtpPy(url, ssl ? { ssl } : {});
+  const options: ServeOptions = { root, users: users.map((u) => ({ ...u })) };
+  let anonymous: string;
+  if (flags.anonymous !== undefined || file.anonymous === undefined) {
+    anonymous = flags.anonymous ?? (users.length > 0 ? 'off' : loopback.has(host) ? 'write' : 'read');
+    options.anonymous = anonymous === 'off' ? false : anonymous === 'read' ? true : { rights: ALL_RIGHTS };
+  } else {
+    options.anonymous = file.anonymous;
+    anonymous = file.anonymous === false ? 'off' : file.anonymous !== true && file.anonymous.rights?.write ? 'write' : 'read';
   }
-  const grace = (o.grace as number | undefined) ?? DEFAULT_GRACE;
-  if (!(grace >= 0) || !Number.isFinite(grace)) throw new UsageError(`--grace wants seconds (0 or more), got ${grace}`);
-  const log = (o.log as string | undefined) ?? 'off';
-  if (log !== 'json' && log !== 'off') throw new UsageError(`--log wants json or off, got ${log}`);
-  return { ftp, options, root, anonymous, grace, log };
+  if (tls) options.requireTls = { login: file.tls?.requireLogin ?? true, data: file.tls?.requireData ?? true };
+  const web = flags.web ?? file.web;
+  if (typeof file.web === 'object' && flags.web !== undefined) options.web = flags.web === false ? false : { ...file.web, port: flags.web };
+  else if (web !== undefined) options.web = web;
+  if (flags.pasv || file.pasv) options.pasv = { ...file.pasv, ...flags.pasv };
+  if (file.limits) options.limits = file.limits;
+  if (file.timeouts) options.timeouts = file.timeouts;
+  if (file.greeting !== undefined) options.greeting = file.greeting;
+  // Taken by the server once it speaks the PROXY protocol; until then ftp.server() names it as unknown.
+  if (file.proxyProtocol) (options as Record<string, unknown>).proxyProtocol = file.proxyProtocol;
+  const grace = flags.grace ?? file.timeouts?.grace ?? DEFAULT_GRACE;
+  return { ftp, options, root, anonymous, grace, log: flags.log ?? file.log ?? 'off' };
 }
 
 export const serve: Command = {
@@ -113,7 +171,8 @@ export const serve: Command = {
   options: specs,
   client: false,
   async run({ args, output, signal }) {
-    const { ftp, options, root, anonymous, grace, log } = serveConfig(args);
+    const configFile = args.options.config as string | undefined;
+    const { ftp, options, root, anonymous, grace, log } = serveConfig(args, configFile === undefined ? {} : await readServeFile(configFile));
     await mkdir(root, { recursive: true });
     const { stdout, stderr } = output.streams;
     if (log === 'json') options.log = (record) => stdout.write(`${JSON.stringify(record)}\n`);
@@ -126,7 +185,8 @@ export const serve: Command = {
     out(`  FTP      ${scheme}://${shown}:${server.port ?? port}`);
     // the web API speaks HTTPS when the server has a certificate (lib/serve.ts)
     out(server.web ? `  web API  ${server.options.tls ? 'https' : 'http'}://${shown}:${server.web.port}/` : '  web API  off');
-    if (ftp.auth instanceof Basic) out(`  login    ${ftp.auth.username} (password as given)${options.users?.length ? ` and ${options.users.length} more` : ''}`);
+    const [first, ...more] = options.users ?? [];
+    if (first) out(`  login    ${first.name} (password as given)${more.length ? ` and ${more.length} more` : ''}`);
     if (anonymous !== 'off') out(`  login    anonymous, any password, may ${anonymous === 'write' ? 'read and write' : 'read'}`);
     out('Ctrl-C stops it.');
     await new Promise<void>((resolveStop) => {
