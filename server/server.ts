@@ -167,7 +167,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     this.#closing ??= (async () => {
       const listening = this.#listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
       for (const session of this.#sessions) session.shutdown(graceMs);
-      await Promise.all([...this.#sessions].map((s) => s.closed));
+      await Promise.all([...this.#sessions].map((s) => s.settled()));
       await Promise.all(listening);
     })();
     return this.#closing;

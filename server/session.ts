@@ -86,6 +86,14 @@ export class Session implements CommandContext {
   get clientGone(): AbortSignal { return this.#control.clientGone; }
   /** Resolves once the control connection has closed. */
   get closed(): Promise<void> { return this.#control.closed; }
+  /**
+   * Resolves once the control connection has closed and the transfer it cut (if any) has
+   * cleaned up: a server that closes waits for this, so no half-written upload outlives it.
+   */
+  async settled(): Promise<void> {
+    await this.#control.closed;
+    await this.#transfer?.done;
+  }
   get secure(): boolean { return this.#control.secure; }
   get tlsAvailable(): boolean { return this.#sessionTls() !== null; }
 

@@ -29,6 +29,11 @@ export class ActiveTransfer {
     return this.#controller.signal;
   }
 
+  /** Resolves once the transfer has answered and cleaned up (a failed upload's file discarded). */
+  get done(): Promise<void> {
+    return this.#done;
+  }
+
   /** Stops the transfer; resolves once it has answered (426) and cleaned up. */
   abort(): Promise<void> {
     this.aborted = true;
