@@ -96,6 +96,9 @@ describe('GET /metrics', { timeout: 60_000 }, () => {
       assert.equal(sampleValue(m, 'ftppy_transfers_total', { direction: 'list' }), stats.transfers - 4);
       assert.ok(sampleValue(m, 'ftppy_transfer_bytes_total', { direction: 'list' }) >= Buffer.byteLength(listing));
       assert.equal(sampleValue(m, 'ftppy_draining'), 0);
+      // What a ban list reports is what the gauge reads.
+      w.ftp.server.counters.bansNow(3);
+      assert.equal(sampleValue(await metrics(w.port), 'ftppy_bans'), 3);
     } finally {
       await w.close();
     }
