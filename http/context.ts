@@ -52,6 +52,6 @@ export interface SignedIn {
 
 /** Who is calling, and the filesystem they see (their root, their rights). */
 export async function signIn(context: WebContext, req: IncomingMessage): Promise<SignedIn> {
-  const caller = await identify(context.backend, req.headers.authorization);
+  const caller = await identify(context.backend, req);
   return { caller, fs: await context.backend.filesystem(caller.account) };
 }

@@ -19,10 +19,14 @@ export interface ServerStats {
   bytesIn: number;
   /** Bytes sent on data connections (downloads and listings). */
   bytesOut: number;
+  /** Client addresses banned now (too many failed logins). */
+  bannedAddresses: number;
+  /** Connections refused because their address was banned (FTP; the web API counts its own refusals in `requests`). */
+  bannedRefused: number;
 }
 
 export function emptyStats(): ServerStats {
-  return { connections: 0, sessions: 0, refused: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesIn: 0, bytesOut: 0 };
+  return { connections: 0, sessions: 0, refused: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesIn: 0, bytesOut: 0, bannedAddresses: 0, bannedRefused: 0 };
 }
 
 export interface SessionEvent {
@@ -55,6 +59,10 @@ export interface ServerEvents {
   'login-failed': [SessionEvent & { user: string }];
   transfer: [TransferEvent];
   'session-end': [SessionEvent];
+  /** The `authenticate` function threw, timed out or returned no account; that login failed (530, or 401 on the web). */
+  'authenticate-error': [{ address: string; user: string; error: unknown }];
+  /** An address passed `ban.failures` failed logins within `ban.window`: refused for `seconds`. */
+  ban: [{ address: string; failures: number; seconds: number }];
   /** A command failed in a way no client should be able to cause (a bug, or a broken storage). */
   'session-error': [SessionEvent & { error: unknown }];
 }

@@ -5,6 +5,10 @@
 export { createServer, FtpServer } from './server.js';
 export type {
   AnonymousOptions,
+  AuthenticatedAccount,
+  Authenticator,
+  BanOptions,
+  LoginContext,
   PassiveOptions,
   Rights,
   ServerLimits,
@@ -15,6 +19,8 @@ export type {
 } from './options.js';
 export type { ServerStats, ServerEvents, SessionEvent, LoginEvent, TransferEvent } from './events.js';
 export { UserDirectory, type Account } from './users.js';
+export { loginDeadline, type LoginRequest } from './authentication.js';
+export { verifiedCertificate, type CertificateRule, type ClientCertificate } from './client-certificate.js';
 export { UserFileSystem, type FileInfo, type Upload, type UploadMode } from './fs/user-fs.js';
 export { FileSystemError, type FileSystemErrorCode } from './fs/errors.js';
 export type { Storage, StorageEntry, StorageStat, StorageKind, WriteMode } from './fs/storage.js';

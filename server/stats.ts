@@ -21,6 +21,11 @@ export class ServerCounters {
     this.#stats.connections--;
   }
 
+  /** A connection turned away because its address is banned. */
+  refusedBanned(): void {
+    this.#stats.bannedRefused++;
+  }
+
   /** A connection turned away by the limits. */
   refused(): void {
     this.#stats.refused++;

@@ -67,21 +67,21 @@ describe('events, statistics and the web API’s seam', () => {
     await within(ended, 'session-end');
     assert.deepEqual(seen, ['session 127.0.0.1', `failed ${USER}`, `login ${USER}`, 'download /pub/hello.txt 12 true', 'end']);
     assert.deepEqual(t.server.stats(), {
-      connections: 0, sessions: 1, refused: 0, logins: 1, failedLogins: 1, transfers: 1, failedTransfers: 0, bytesIn: 0, bytesOut: 12,
+      connections: 0, sessions: 1, refused: 0, logins: 1, failedLogins: 1, transfers: 1, failedTransfers: 0, bytesIn: 0, bytesOut: 12, bannedAddresses: 0, bannedRefused: 0,
     });
   });
 
   it('authenticates and opens a user’s filesystem the way FTP logins do', async () => {
     await using t = await startServer({ users: [{ name: 'web', password: 'pw', home: '/pub', rights: { delete: false } }] });
-    assert.equal(t.server.authenticate('web', 'nope'), null);
-    assert.equal(t.server.authenticate('nobody', 'pw'), null);
-    const account = t.server.authenticate('web', 'pw')!;
+    assert.equal(await t.server.authenticate('web', 'nope'), null);
+    assert.equal(await t.server.authenticate('nobody', 'pw'), null);
+    const account = (await t.server.authenticate('web', 'pw'))!;
     assert.equal(account.home, '/pub');
     assert.equal(account.rights.delete, false);
     const fs = await t.server.filesystem(account);
     assert.equal((await fs.stat('/hello.txt')).size, 12);
     await assert.rejects(fs.remove('/hello.txt'), /no delete right/);
-    const anonymous = t.server.authenticate('FTP', 'anything')!;
+    const anonymous = (await t.server.authenticate('FTP', 'anything'))!;
     assert.equal(anonymous.anonymous, true);
   });
 
