@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type AddressInfo, type Socket } from 'node:net';
 import { callUser, type HookRequest, type HookResponse } from '../common/hooks.js';
 import { describe, warn } from '../common/warnings.js';
+import { refuseBanned } from './banned.js';
 import { settleUnreadBody } from './body.js';
 import { ConnectionGate, type ConnectionCaps } from './connection-gate.js';
 import type { WebContext } from './context.js';
@@ -111,6 +112,7 @@ export class WebListeners {
       req.resume();
       return;
     }
+    if (refuseBanned(this.#context.backend, req, res)) return;
     this.#boundBody(req, res);
     const handled = this.#router.handle(req, res);
     this.#inFlight.add(handled);
