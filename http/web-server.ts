@@ -57,6 +57,10 @@ export interface ListenOptions {
   tls: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer | undefined } | null;
 }
 
+/** With a CA bundle, a client certificate is asked for (never required: the login decides what it proves), as on FTP. */
+const clientCertificates = (tls: { ca?: unknown }): { requestCert?: boolean; rejectUnauthorized?: boolean } =>
+  tls.ca === undefined ? {} : { requestCert: true, rejectUnauthorized: false };
+
 export class WebListeners {
   readonly #servers: Server[] = [];
   readonly #inFlight = new Set<Promise<void>>();
@@ -169,7 +173,7 @@ export class WebListeners {
       for (const address of addresses) {
         const serve = (req: IncomingMessage, res: ServerResponse): void => this.#serve(req, res);
         const server = tls
-          ? createHttpsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, connectionsCheckingInterval, handshakeTimeout: options.headersMs }, serve)
+          ? createHttpsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, connectionsCheckingInterval, handshakeTimeout: options.headersMs, ...clientCertificates(tls) }, serve)
           : createHttpServer({ connectionsCheckingInterval }, serve);
         server.on('connection', (socket: Socket) => this.#connected(socket, tls !== null));
         // An upload of many gigabytes takes longer than any fixed request deadline; a

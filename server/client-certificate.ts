@@ -23,10 +23,24 @@ type Attributes = Map<string, string>;
 
 /** The client's certificate when it chains to the server's CA bundle; null when none was sent or it does not. */
 export function verifiedCertificate(socket: TLSSocket): ClientCertificate | null {
-  if (!socket.authorized) return null;
+  if (!chainVerified(socket)) return null;
   const cert = socket.getPeerCertificate();
   if (!cert || Object.keys(cert).length === 0) return null;
   return { subject: formatName(cert.subject), issuer: formatName(cert.issuer), fingerprint: cert.fingerprint256 };
+}
+
+/**
+ * Whether OpenSSL verified the client's chain against the CA bundle. A `tls.Server`
+ * (the web API's) sets `authorized` itself; the FTP server makes its TLSSockets by hand
+ * (a secure context per FTP session), and for those Node leaves `authorized` false on
+ * the server side, so the verification result is read where Node's own servers read it
+ * (`verifyError()`, OpenSSL's SSL_get_verify_result, an error when no certificate came).
+ * Should that ever be missing, no certificate counts: closed, not open.
+ */
+function chainVerified(socket: TLSSocket): boolean {
+  if (socket.authorized) return true;
+  const handle = (socket as unknown as { _handle?: { verifyError?: () => Error | null } })._handle;
+  return typeof handle?.verifyError === 'function' && handle.verifyError() === null;
 }
 
 function formatName(name: PeerCertificate['subject'] | undefined): string {
