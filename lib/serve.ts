@@ -1,6 +1,7 @@
 import { startWebServer, type WebServer } from '../http/index.js';
 import { FtpServer, type AnonymousOptions, type PassiveOptions, type Storage, type UserAccountOptions } from '../server/index.js';
-import type { ServerOptions, ServerTlsOptions } from '../server/index.js';
+import type { Authenticator, BanOptions, ServerOptions, ServerTlsOptions } from '../server/index.js';
+export type { AuthenticatedAccount, Authenticator, BanOptions, ClientCertificate, LoginContext, UserAccountOptions } from '../server/index.js';
 import { Basic } from './auth.js';
 import { knownKeys, optionsObject, wholeNumber } from '../common/check.js';
 import type { Settings } from './resolved-settings.js';
@@ -10,8 +11,12 @@ import { VERSION } from '../common/version.js';
 export interface ServeOptions {
   /** The directory served (default: the working directory). */
   root?: string;
-  /** Accounts, each with its own home and rights, besides the one of `auth: Basic`. */
+  /** Accounts, each with its own home and rights (and `addresses`, `certificate`), besides the one of `auth: Basic`. */
   users?: UserAccountOptions[];
+  /** Decides logins of names `users` does not know: `(name, password, { address, secure, certificate, signal }) => account | null`. */
+  authenticate?: Authenticator;
+  /** The ban list: `{ failures, window, duration }` (default 10 failed logins within 600 s ban the address for 600 s); false turns it off. */
+  ban?: BanOptions | false;
   /**
    * Anonymous logins: true (read only), false, or `{ home, rights, names }`. Default: on
    * when `auth` is `Guest` or absent, off when it is `Basic`.
@@ -27,15 +32,18 @@ export interface ServeOptions {
    * without requiring it.
    */
   requireTls?: boolean | { login?: boolean; data?: boolean };
-  /** Failed logins before the connection is closed (default 3), and the delay step in seconds (default 1). */
-  login?: { attempts?: number; delay?: number };
+  /**
+   * Failed logins before the connection is closed (default 3), the delay step in seconds
+   * (default 1), and how long `authenticate` may take in seconds (default 10).
+   */
+  login?: { attempts?: number; delay?: number; timeout?: number };
   /** A storage backend instead of the disk under `root`. */
   storage?: Storage;
   /** The text of the 220 greeting. */
   greeting?: string;
 }
 
-const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting'];
+const serveKeys = ['root', 'users', 'authenticate', 'ban', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting'];
 
 /** What `ftp.server()` resolves to: the FTP server, listening, and its web API. */
 export class RunningServer extends FtpServer {
@@ -94,8 +102,11 @@ export async function serverOptions(ftp: Settings, options: ServeOptions = {}): 
     timeouts: {
       ...(timeout.given.has('read') ? { idle: timeout.read, stall: timeout.read } : {}),
       ...(timeout.given.has('connect') ? { data: timeout.connect } : {}),
+      ...(o.login?.timeout !== undefined ? { authenticate: o.login.timeout } : {}),
     },
   };
+  if (o.authenticate !== undefined) result.authenticate = o.authenticate;
+  if (o.ban !== undefined) result.ban = o.ban;
   const tls = await tlsOptions(ftp, o);
   if (tls) result.tls = tls;
   if (o.pasv) result.pasv = o.pasv;

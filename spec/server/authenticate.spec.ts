@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import { FtpPy } from '../../lib/index.js';
+import { serverOptions } from '../../lib/serve.js';
 import type { Authenticator, LoginContext } from '../../server/index.js';
 import { expectSuccess, python, run, skipUnless } from '../helpers/external-clients.js';
 import { RawFtp } from '../helpers/raw-ftp.js';
@@ -169,5 +171,16 @@ describe('an authenticator with real clients', { timeout: 60_000 }, () => {
     assert.equal((await run('curl', ['-sS', '--max-time', '20', '-u', 'bob:wrong', url])).code, 67); // CURLE_LOGIN_DENIED
     const script = 'import ftplib, sys\nf = ftplib.FTP()\nf.connect("127.0.0.1", int(sys.argv[1]))\nprint(f.login("bob", "builder"))\nprint(f.size("hello.txt"))\nf.quit()';
     assert.match(expectSuccess(await python(script, [t.port]), 'ftplib'), /^230 .*\n12\n$/);
+  });
+});
+
+describe('ftp.server() options', () => {
+  it('carry authenticate, ban and login.timeout to the server, checked', async () => {
+    const options = await serverOptions(new FtpPy('ftp://localhost'), { authenticate: directory, ban: { failures: 5 }, login: { timeout: 2 } });
+    assert.equal(options.authenticate, directory);
+    assert.deepEqual(options.ban, { failures: 5 });
+    assert.equal(options.timeouts?.authenticate, 2);
+    await assert.rejects(new FtpPy('ftp://127.0.0.1:0').server({ web: false, authenticate: 'nope' as never }), /authenticate must be a function/);
+    await assert.rejects(new FtpPy('ftp://127.0.0.1:0').server({ web: false, login: { timeout: 0 } }), /timeouts\.authenticate must be a positive number of seconds/);
   });
 });
