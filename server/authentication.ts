@@ -56,6 +56,7 @@ export class Authentication {
     if (this.#bans && this.#bans.remaining(request.address) > 0) return null;
     let account = this.#users.decides(request.name) || !this.#authenticator ? this.#users.authenticate(request.name, request.password) : await this.#ask(request, signal);
     if (account && !permits(account, request)) account = null;
+    if (signal?.aborted) return null; // the client left while it was decided: no failure of its to count
     if (!account && request.password !== null && this.#bans?.failed(request.address)) {
       const ban = this.#options.ban!;
       this.#events.banned(request.address, ban.failures, ban.duration);

@@ -78,6 +78,7 @@ export interface AnonymousOptions {
 export interface ServerTlsOptions {
   cert: Buffer | string;
   key: Buffer | string;
+  /** CA certificates: with them, control connections ask for a client certificate (never require one) and trust those these issued. */
   ca?: Buffer | string;
   ciphers?: string;
   /** TLS from the first byte (implicit FTPS) instead of `AUTH TLS` (explicit). Default false. */

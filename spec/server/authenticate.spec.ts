@@ -164,6 +164,16 @@ describe('an authenticator', { timeout: 60_000 }, () => {
 });
 
 describe('an authenticator with real clients', { timeout: 60_000 }, () => {
+  it('lftp logs in through it', { skip: skipUnless('lftp') }, async () => {
+    await using t = await startServer({ authenticate: directory });
+    const commands = 'set net:max-retries 1; set net:timeout 10; set cmd:fail-exit yes; set ftp:ssl-allow no; cat hello.txt; quit';
+    const login = (password: string): ReturnType<typeof run> => run('lftp', ['-u', `bob,${password}`, '-e', commands, `ftp://127.0.0.1:${t.port}`], { timeoutMs: 30_000 });
+    assert.equal(expectSuccess(await login('builder'), 'lftp'), 'hello world\n');
+    const refused = await login('wrong');
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /530 Login incorrect/);
+  });
+
   it('curl and ftplib log in through it', { skip: skipUnless('curl') || skipUnless('python3') }, async () => {
     await using t = await startServer({ authenticate: directory });
     const url = `ftp://127.0.0.1:${t.port}/hello.txt`;
