@@ -13,8 +13,12 @@ export interface ServeOptions {
   root?: string;
   /** Accounts, each with its own home and rights (and `addresses`, `certificate`), besides the one of `auth: Basic`. */
   users?: UserAccountOptions[];
-  /** Decides logins of names `users` does not know: `(name, password, { address, secure, certificate, signal }) => account | null`. */
-  authenticate?: Authenticator;
+  /**
+   * Decides logins of names `users` does not know: `(name, password, { address, secure,
+   * certificate, signal }) => account | null`; or the path of a module whose default
+   * export is that function (what a config file can name).
+   */
+  authenticate?: Authenticator | string;
   /** The ban list: `{ failures, window, duration }` (default 10 failed logins within 600 s ban the address for 600 s); false turns it off. */
   ban?: BanOptions | false;
   /**
@@ -105,7 +109,7 @@ export async function serverOptions(ftp: Settings, options: ServeOptions = {}): 
       ...(o.login?.timeout !== undefined ? { authenticate: o.login.timeout } : {}),
     },
   };
-  if (o.authenticate !== undefined) result.authenticate = o.authenticate;
+  if (o.authenticate !== undefined) result.authenticate = typeof o.authenticate === 'string' ? await loadAuthenticator(o.authenticate) : o.authenticate;
   if (o.ban !== undefined) result.ban = o.ban;
   const tls = await tlsOptions(ftp, o);
   if (tls) result.tls = tls;
@@ -113,6 +117,19 @@ export async function serverOptions(ftp: Settings, options: ServeOptions = {}): 
   if (o.storage) result.storage = o.storage;
   if (o.greeting !== undefined) result.greeting = o.greeting;
   return result;
+}
+
+/** The default export of the module at `path` (relative to the working directory), which must be an authenticator. */
+async function loadAuthenticator(path: string): Promise<Authenticator> {
+  const [{ resolve }, { pathToFileURL }] = await Promise.all([import('node:path'), import('node:url')]);
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(resolve(path)).href)) as { default?: unknown };
+  } catch (error) {
+    throw new TypeError(`authenticate: cannot load ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof module.default !== 'function') throw new TypeError(`authenticate: ${path} must export a function as its default export`);
+  return module.default as Authenticator;
 }
 
 /** The web API's port for these options, or null when it is off. */

@@ -5,11 +5,14 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FtpPy } from '../../lib/index.js';
 import { serverOptions } from '../../lib/serve.js';
 import type { Authenticator, LoginContext } from '../../server/index.js';
 import { expectSuccess, python, run, skipUnless } from '../helpers/external-clients.js';
+import { tempDir } from '../helpers/files.js';
 import { RawFtp } from '../helpers/raw-ftp.js';
 import { PASSWORD, startServer, USER } from '../helpers/test-server.js';
 import { within } from '../helpers/wait.js';
@@ -190,7 +193,23 @@ describe('ftp.server() options', () => {
     assert.equal(options.authenticate, directory);
     assert.deepEqual(options.ban, { failures: 5 });
     assert.equal(options.timeouts?.authenticate, 2);
-    await assert.rejects(new FtpPy('ftp://127.0.0.1:0').server({ web: false, authenticate: 'nope' as never }), /authenticate must be a function/);
+    await assert.rejects(new FtpPy('ftp://127.0.0.1:0').server({ web: false, authenticate: 42 as never }), /authenticate must be a function/);
+  });
+
+  it('take authenticate as the path of a module exporting it, as a config file can', async () => {
+    const folder = tempDir('ftppy-authenticator-');
+    try {
+      const module = join(folder.dir, 'authenticator.mjs');
+      writeFileSync(module, 'export default async (name, password) => (password === "sesame" ? { name, home: "/pub" } : null);\n');
+      writeFileSync(join(folder.dir, 'none.mjs'), 'export const x = 1;\n');
+      await using server = await new FtpPy('ftp://127.0.0.1:0').server({ root: folder.dir, web: false, authenticate: module });
+      assert.equal((await server.authenticate('ali', 'sesame'))?.home, '/pub');
+      assert.equal(await server.authenticate('ali', 'nope'), null);
+      await assert.rejects(new FtpPy('ftp://127.0.0.1:0').server({ web: false, authenticate: join(folder.dir, 'none.mjs') }), /none\.mjs must export a function as its default export/);
+      await assert.rejects(new FtpPy('ftp://127.0.0.1:0').server({ web: false, authenticate: join(folder.dir, 'missing.mjs') }), /authenticate: cannot load .*missing\.mjs/);
+    } finally {
+      folder.remove();
+    }
     await assert.rejects(new FtpPy('ftp://127.0.0.1:0').server({ web: false, login: { timeout: 0 } }), /timeouts\.authenticate must be a positive number of seconds/);
   });
 });
