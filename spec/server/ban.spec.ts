@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { BanList } from '../../server/ban-list.js';
 import { resolveOptions } from '../../server/options.js';
+import { run, skipUnless } from '../helpers/external-clients.js';
 import { RawFtp } from '../helpers/raw-ftp.js';
 import { PASSWORD, startServer, USER } from '../helpers/test-server.js';
 import { untilAsync } from '../helpers/wait.js';
@@ -74,6 +75,8 @@ describe('banning over the network', { timeout: 60_000 }, () => {
     const events: unknown[] = [];
     t.server.on('ban', (e) => events.push(e));
     const banned = once(t.server, 'ban');
+    let bannedAt = 0;
+    t.server.on('ban', () => (bannedAt = performance.now())); // in this process, as the server bans
     for (let i = 0; i < 10; i++) {
       const ftp = await RawFtp.connect(t.port);
       assert.equal(ftp.greeting.code, 220, `connection ${i + 1}`);
@@ -81,7 +84,6 @@ describe('banning over the network', { timeout: 60_000 }, () => {
       ftp.close();
     }
     await banned;
-    const bannedAt = performance.now();
     const refused = await RawFtp.connect(t.port);
     assert.equal(refused.greeting.code, 421);
     assert.match(refused.greeting.message, /^Too many failed logins from your address: try again in 1 s$/);
@@ -100,7 +102,7 @@ describe('banning over the network', { timeout: 60_000 }, () => {
       ftp.close();
       return ftp.greeting.code === 220;
     }, 'the ban lifted');
-    assert.ok(performance.now() - bannedAt >= 950, `lifted after ${performance.now() - bannedAt} ms`);
+    assert.ok(performance.now() - bannedAt >= 995, `lifted after ${performance.now() - bannedAt} ms`);
     assert.equal(t.server.stats().bannedAddresses, 0);
     const again = await RawFtp.connect(t.port);
     assert.equal((await again.login(USER, PASSWORD)).code, 230);
@@ -126,6 +128,15 @@ describe('banning over the network', { timeout: 60_000 }, () => {
     } finally {
       await w.close();
     }
+  });
+
+  it('curl: ten failed logins, then the eleventh connection is turned away with 421', { skip: skipUnless('curl') }, async () => {
+    await using t = await startServer({ ban: { failures: 10, window: 60, duration: 30 } });
+    const curl = (password: string): ReturnType<typeof run> => run('curl', ['-sS', '--max-time', '20', '-u', `${USER}:${password}`, `ftp://127.0.0.1:${t.port}/pub/hello.txt`]);
+    for (let i = 0; i < 10; i++) assert.equal((await curl('wrong')).code, 67, `attempt ${i + 1}`); // CURLE_LOGIN_DENIED
+    const refused = await run('curl', ['-sS', '-v', '--max-time', '20', '-u', `${USER}:${PASSWORD}`, `ftp://127.0.0.1:${t.port}/pub/hello.txt`]);
+    assert.equal(refused.code, 28); // curl reports any 421 as CURLE_OPERATION_TIMEDOUT (servers send 421 on idle timeouts)
+    assert.match(refused.stderr, /< 421 Too many failed logins from your address/);
   });
 
   it('ban: false never bans', async () => {

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import type { ConnectionOptions } from 'node:tls';
 import { FtpPy } from '../../lib/index.js';
 import { SSL } from '../../lib/settings.js';
+import { certificateMatches, parseCertificateRule } from '../../server/client-certificate.js';
 import type { ClientCertificate, ServerOptions, ServerTlsOptions } from '../../server/index.js';
 import { clientCerts } from '../helpers/client-certs.js';
 import { expectSuccess, run, skipUnless } from '../helpers/external-clients.js';
@@ -128,5 +129,29 @@ describe('client certificates', { timeout: 60_000 }, () => {
     } finally {
       await w.close();
     }
+  });
+});
+
+describe('certificate rules', () => {
+  const alice: ClientCertificate = { subject: 'C=FR, O=Example, CN=alice', issuer: 'CN=CA', fingerprint: 'AB:'.repeat(31) + 'AB' };
+
+  it('a subject matches the whole subject, attributes in any order, commas or slashes', () => {
+    assert.equal(certificateMatches({ subject: 'CN=alice, O=Example, C=FR' }, alice), true);
+    assert.equal(certificateMatches({ subject: '/C=FR/O=Example/CN=alice' }, alice), true);
+    assert.equal(certificateMatches({ subject: 'CN=alice' }, alice), false); // part of it is not it
+    assert.equal(certificateMatches({ subject: 'CN=alice, O=Example, C=DE' }, alice), false);
+    assert.equal(certificateMatches({ subject: 'CN=alice' }, null), false);
+  });
+
+  it('a fingerprint matches whatever its case and colons', () => {
+    assert.equal(certificateMatches({ fingerprint: 'ab'.repeat(32) }, alice), true);
+    assert.equal(certificateMatches({ fingerprint: 'AC'.repeat(32) }, alice), false);
+  });
+
+  it('bad rules are refused when the server starts, naming the account', () => {
+    assert.throws(() => parseCertificateRule('users[0].certificate', { subject: 'alice' }), /users\[0\]\.certificate\.subject must be a name like 'CN=alice'/);
+    assert.throws(() => parseCertificateRule('c', { fingerprint: 'AB:CD' }), /c\.fingerprint must be a SHA-256 fingerprint \(64 hex digits/);
+    assert.throws(() => parseCertificateRule('c', { subject: 'CN=a', fingerprint: 'AB' }), /c must be \{ subject: 'CN=…' \} or \{ fingerprint: 'AB:CD:…' \}/);
+    assert.throws(() => parseCertificateRule('c', 'CN=alice'), /c must be \{ subject/);
   });
 });
