@@ -9,13 +9,13 @@ import { sendJson } from './respond.js';
 
 /** What the web API asks the FTP server about a client address. */
 export interface BanCheck {
-  /** Seconds left of the address's ban; 0 when it is not banned. */
-  bannedFor(address: string): number;
+  /** Seconds left of the address's ban; 0 when it is not banned. (An `FtpServer` has it; a backend without one bans nobody.) */
+  bannedFor?(address: string): number;
 }
 
 /** Answers 429 and returns true when the request's address is banned. */
 export function refuseBanned(bans: BanCheck, req: IncomingMessage, res: ServerResponse): boolean {
-  const seconds = bans.bannedFor(unmapIPv4(req.socket.remoteAddress ?? ''));
+  const seconds = bans.bannedFor?.(unmapIPv4(req.socket.remoteAddress ?? '')) ?? 0;
   if (seconds <= 0) return false;
   req.resume(); // the body is dropped, so that the answer can be read
   res.shouldKeepAlive = false;
