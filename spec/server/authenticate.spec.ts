@@ -103,10 +103,11 @@ describe('an authenticator', { timeout: 60_000 }, () => {
     ftp.close();
   });
 
-  it('unknown user, wrong password, a throwing authenticator, a slow check: the same 530 at the same time', async () => {
+  it('unknown user, wrong password, wrong address, a throwing authenticator, a slow check: the same 530 at the same time', async () => {
     const delay = 0.4;
     await using t = await startServer({
-      users: [{ name: 'listed', password: 'right' }],
+      // 'fenced' is given its right password, from an address it may not log in from.
+      users: [{ name: 'listed', password: 'right' }, { name: 'fenced', password: 'wrong', addresses: ['127.0.0.2'] }],
       limits: { loginDelay: delay },
       authenticate: async (name, password) => {
         if (name === 'thrower') throw new Error('boom');
@@ -129,7 +130,7 @@ describe('an authenticator', { timeout: 60_000 }, () => {
     };
     const median = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const times: Record<string, number> = {};
-    for (const name of ['nobody', 'listed', 'thrower', 'hashed']) {
+    for (const name of ['nobody', 'listed', 'fenced', 'thrower', 'hashed']) {
       const runs = [await attempt(name), await attempt(name), await attempt(name)];
       for (const r of runs) assert.deepEqual(r.reply, INCORRECT, name);
       times[name] = median(runs.map((r) => r.ms));
