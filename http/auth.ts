@@ -1,5 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Account } from '../server/index.js';
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { unmapIPv4 } from '../protocol/address.js';
+import { loginDeadline, verifiedCertificate, type Account, type LoginRequest } from '../server/index.js';
 import { HttpError } from './errors.js';
 
 // HTTP Basic authentication (RFC 7617) against the FTP server's own users. The decision
@@ -8,7 +10,7 @@ import { HttpError } from './errors.js';
 
 /** What the web API needs from the users side of the FTP server. */
 export interface WebUsers {
-  authenticate(name: string, password: string): Account | null;
+  authenticate(name: string, password: string | null, from: Omit<LoginRequest, 'name' | 'password'>, signal?: AbortSignal): Promise<Account | null>;
   /** The resolved server options: whether and under which names anonymous logins work, the failed-login delay. */
   readonly options: {
     readonly anonymous: { readonly names?: string[] | undefined } | null;
@@ -44,21 +46,31 @@ export function basicCredentials(header: string | undefined): { name: string; pa
 
 /**
  * Who is calling. Without an Authorization header: anonymous, when the server allows it.
- * Wrong credentials wait as long as a first failed PASS does on FTP, the same for an
- * unknown name as for a wrong password (`authenticate` itself takes the same time for
- * both), so neither the answer nor its timing tells which names exist.
+ * Wrong credentials are answered as long after the request as a first failed PASS is on
+ * FTP, whatever was wrong and however long the check took, so neither the answer nor
+ * its timing tells which names exist. The decision is the FTP server's, given the
+ * client's address, whether it came over HTTPS, and its verified client certificate.
  */
-export async function identify(users: WebUsers, authorization: string | undefined): Promise<Caller> {
+export async function identify(users: WebUsers, req: IncomingMessage): Promise<Caller> {
+  const started = performance.now();
+  const authorization = req.headers.authorization;
+  const socket = req.socket as Partial<TLSSocket>;
+  const secure = socket.encrypted === true;
+  const from = {
+    address: unmapIPv4(req.socket.remoteAddress ?? ''),
+    secure,
+    certificate: secure ? verifiedCertificate(req.socket as TLSSocket) : null,
+  };
   if (authorization === undefined) {
     const anonymousName = users.options.anonymous?.names?.[0];
-    const account = anonymousName === undefined ? null : users.authenticate(anonymousName, '');
+    const account = anonymousName === undefined ? null : await users.authenticate(anonymousName, '', from);
     if (!account) throw challenge('Authentication required');
     return { account, implicit: true };
   }
   const credentials = basicCredentials(authorization);
-  const account = credentials ? users.authenticate(credentials.name, credentials.password) : null;
+  const account = credentials ? await users.authenticate(credentials.name, credentials.password, from) : null;
   if (!account) {
-    await sleep(users.options.ms.loginDelay);
+    await loginDeadline(started, users.options.ms.loginDelay);
     throw challenge('Login incorrect');
   }
   return { account, implicit: false };

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Account, ServerStats, UserFileSystem } from '../server/index.js';
 import { identify, type Caller, type WebUsers } from './auth.js';
+import type { BanCheck } from './banned.js';
 
 // What every route shares: the FTP server it fronts, the bounds, the web side's own
 // counters, and signing a request in.
@@ -9,7 +10,7 @@ import { identify, type Caller, type WebUsers } from './auth.js';
  * What the web API needs from the FTP server: its users (and their rights), each user's
  * filesystem, its counters and where it listens. An `FtpServer` is one.
  */
-export interface WebBackend extends WebUsers {
+export interface WebBackend extends WebUsers, BanCheck {
   filesystem(account: Account): Promise<UserFileSystem>;
   stats(): ServerStats;
   /** True while the FTP server drains before it stops (GET /healthz answers 503). */
@@ -54,6 +55,6 @@ export interface SignedIn {
 
 /** Who is calling, and the filesystem they see (their root, their rights). */
 export async function signIn(context: WebContext, req: IncomingMessage): Promise<SignedIn> {
-  const caller = await identify(context.backend, req.headers.authorization);
+  const caller = await identify(context.backend, req);
   return { caller, fs: await context.backend.filesystem(caller.account) };
 }

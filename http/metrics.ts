@@ -29,7 +29,8 @@ export function serverMetrics(context: WebContext): MetricFamily[] {
     { name: 'ftppy_transfer_errors_total', type: 'counter', help: 'FTP transfers that failed or were aborted, by direction.', samples: byDirection((d) => d.failed) },
     { name: 'ftppy_transfer_bytes_total', type: 'counter', help: 'Bytes moved over FTP data connections, by direction, failed transfers included.', samples: byDirection((d) => d.bytes) },
     { name: 'ftppy_passive_ports', type: 'gauge', help: 'Passive ports open now (listening, or carrying their transfer).', samples: [{ value: ftp.passivePorts }] },
-    { name: 'ftppy_bans', type: 'gauge', help: 'Addresses banned now.', samples: [{ value: ftp.bans }] },
+    { name: 'ftppy_bans', type: 'gauge', help: 'Addresses banned now (too many failed logins).', samples: [{ value: ftp.bannedAddresses }] },
+    { name: 'ftppy_connections_banned_total', type: 'counter', help: 'FTP connections turned away because their address was banned.', samples: [{ value: ftp.bannedRefused }] },
     { name: 'ftppy_draining', type: 'gauge', help: '1 while the server drains before it stops, else 0.', samples: [{ value: context.backend.draining ? 1 : 0 }] },
     { name: 'ftppy_web_requests_total', type: 'counter', help: 'Requests to the web port, these included.', samples: [{ value: context.stats.requests }] },
   ];

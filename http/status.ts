@@ -21,7 +21,7 @@ function wantsPage(req: IncomingMessage): boolean {
 
 export function statusRoute(context: WebContext): Handler {
   return async (req, res, target) => {
-    const caller = await identify(context.backend, req.headers.authorization);
+    const caller = await identify(context.backend, req);
     // The page's "log in" link: an anonymous visitor asks to be challenged.
     if (caller.implicit && queryFlag(target.query, 'login')) throw challenge('Log in');
     if (wantsPage(req)) {

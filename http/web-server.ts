@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type AddressInfo, type Socket } from 'node:net';
 import { callUser, type HookRequest, type HookResponse } from '../common/hooks.js';
 import { describe, warn } from '../common/warnings.js';
+import { refuseBanned } from './banned.js';
 import { settleUnreadBody } from './body.js';
 import { ConnectionGate, type ConnectionCaps } from './connection-gate.js';
 import type { WebContext } from './context.js';
@@ -56,6 +57,10 @@ export interface ListenOptions {
   caps: ConnectionCaps;
   tls: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer | undefined } | null;
 }
+
+/** With a CA bundle, a client certificate is asked for (never required: the login decides what it proves), as on FTP. */
+const clientCertificates = (tls: { ca?: unknown }): { requestCert?: boolean; rejectUnauthorized?: boolean } =>
+  tls.ca === undefined ? {} : { requestCert: true, rejectUnauthorized: false };
 
 export class WebListeners {
   readonly #servers: Server[] = [];
@@ -114,6 +119,7 @@ export class WebListeners {
       req.resume();
       return;
     }
+    if (refuseBanned(this.#context.backend, req, res)) return;
     this.#boundBody(req, res);
     const handled = this.#router.handle(req, res);
     this.#inFlight.add(handled);
@@ -170,7 +176,7 @@ export class WebListeners {
       for (const address of addresses) {
         const serve = (req: IncomingMessage, res: ServerResponse): void => this.#serve(req, res);
         const server = tls
-          ? createHttpsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, connectionsCheckingInterval, handshakeTimeout: options.headersMs }, serve)
+          ? createHttpsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, connectionsCheckingInterval, handshakeTimeout: options.headersMs, ...clientCertificates(tls) }, serve)
           : createHttpServer({ connectionsCheckingInterval }, serve);
         server.on('connection', (socket: Socket) => this.#connected(socket, tls !== null));
         // An upload of many gigabytes takes longer than any fixed request deadline; a

@@ -10,7 +10,7 @@ export type {
   Direction, SyncOptions, VerifyOptions, MirrorOptions, BackupOptions, RestoreOptions, SearchOptions, TreeOptions, TreeProgress, TreeProgressCallback,
   TreeAction, Backup,
 } from './client.js';
-export type { ServeOptions, RunningServer } from './serve.js';
+export type { ServeOptions, RunningServer, AuthenticatedAccount, Authenticator, BanOptions, ClientCertificate, LoginContext, UserAccountOptions } from './serve.js';
 export type { ListingEntry, EntryType } from '../protocol/listing/entry.js';
 export type { Reply } from '../protocol/reply.js';
 export {

@@ -1,6 +1,7 @@
 import { startWebServer, type WebServer } from '../http/index.js';
 import { followEvents, FtpServer, type AnonymousOptions, type LogRecord, type PassiveOptions, type ServerLimits, type ServerTimeouts, type Storage, type UserAccountOptions } from '../server/index.js';
-import type { ServerOptions, ServerTlsOptions } from '../server/index.js';
+import type { Authenticator, BanOptions, ServerOptions, ServerTlsOptions } from '../server/index.js';
+export type { AuthenticatedAccount, Authenticator, BanOptions, ClientCertificate, LoginContext, UserAccountOptions } from '../server/index.js';
 import { Basic } from './auth.js';
 import { knownKeys, optionsObject, trueOrFalse, wholeNumber } from '../common/check.js';
 import type { Settings } from './resolved-settings.js';
@@ -10,8 +11,16 @@ import { VERSION } from '../common/version.js';
 export interface ServeOptions {
   /** The directory served (default: the working directory). */
   root?: string;
-  /** Accounts, each with its own home and rights, besides the one of `auth: Basic`. */
+  /** Accounts, each with its own home and rights (and `addresses`, `certificate`), besides the one of `auth: Basic`. */
   users?: UserAccountOptions[];
+  /**
+   * Decides logins of names `users` does not know: `(name, password, { address, secure,
+   * certificate, signal }) => account | null`; or the path of a module whose default
+   * export is that function (what a config file can name).
+   */
+  authenticate?: Authenticator | string;
+  /** The ban list: `{ failures, window, duration }` (default 10 failed logins within 600 s ban the address for 600 s); false turns it off. */
+  ban?: BanOptions | false;
   /**
    * Anonymous logins: true (read only), false, or `{ home, rights, names }`. Default: on
    * when `auth` is `Guest` or absent, off when it is `Basic`.
@@ -31,8 +40,11 @@ export interface ServeOptions {
    * without requiring it.
    */
   requireTls?: boolean | { login?: boolean; data?: boolean };
-  /** Failed logins before the connection is closed (default 3), and the delay step in seconds (default 1). */
-  login?: { attempts?: number; delay?: number };
+  /**
+   * Failed logins before the connection is closed (default 3), the delay step in seconds
+   * (default 1), and how long `authenticate` may take in seconds (default 10).
+   */
+  login?: { attempts?: number; delay?: number; timeout?: number };
   /** A storage backend instead of the disk under `root`. */
   storage?: Storage;
   /** The text of the 220 greeting. */
@@ -58,7 +70,7 @@ const webKeys = ['port', 'metrics', 'health'];
 const limitKeys = ['connections', 'perAddress', 'lineBytes', 'loginAttempts', 'loginDelay'];
 const timeoutKeys = ['idle', 'data', 'stall', 'grace', 'uploadSettle'];
 
-const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting', 'limits', 'timeouts', 'log'];
+const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting', 'limits', 'timeouts', 'log', 'authenticate', 'ban'];
 
 /** What `ftp.server()` resolves to: the FTP server, listening, and its web API. */
 export class RunningServer extends FtpServer {
@@ -128,15 +140,31 @@ export async function serverOptions(ftp: Settings, options: ServeOptions = {}): 
     timeouts: {
       ...(timeout.given.has('read') ? { idle: timeout.read, stall: timeout.read } : {}),
       ...(timeout.given.has('connect') ? { data: timeout.connect } : {}),
+      ...(o.login?.timeout !== undefined ? { authenticate: o.login.timeout } : {}),
       ...o.timeouts,
     },
   };
+  if (o.authenticate !== undefined) result.authenticate = typeof o.authenticate === 'string' ? await loadAuthenticator(o.authenticate) : o.authenticate;
+  if (o.ban !== undefined) result.ban = o.ban;
   const tls = await tlsOptions(ftp, o);
   if (tls) result.tls = tls;
   if (o.pasv) result.pasv = o.pasv;
   if (o.storage) result.storage = o.storage;
   if (o.greeting !== undefined) result.greeting = o.greeting;
   return result;
+}
+
+/** The default export of the module at `path` (relative to the working directory), which must be an authenticator. */
+async function loadAuthenticator(path: string): Promise<Authenticator> {
+  const [{ resolve }, { pathToFileURL }] = await Promise.all([import('node:path'), import('node:url')]);
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(resolve(path)).href)) as { default?: unknown };
+  } catch (error) {
+    throw new TypeError(`authenticate: cannot load ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof module.default !== 'function') throw new TypeError(`authenticate: ${path} must export a function as its default export`);
+  return module.default as Authenticator;
 }
 
 /** The web API's port for these options, or null when it is off. */

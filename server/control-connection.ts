@@ -6,6 +6,7 @@ import { encodeRaw } from '../protocol/text.js';
 import { UrgentDataRepair } from './control-input.js';
 import { formatReply } from './reply-format.js';
 import type { SessionTls } from './tls.js';
+import { verifiedCertificate, type ClientCertificate } from './client-certificate.js';
 
 /** What the control connection tells its session. */
 export interface ControlEvents {
@@ -31,6 +32,7 @@ export class ControlConnection {
   readonly #events: ControlEvents;
   #upgrading = false;
   #secure = false;
+  #certificate: ClientCertificate | null = null;
   readonly #closed: Promise<void>;
   // Aborted as soon as the client ends or breaks the control connection, before the
   // session has finished closing: what tells a cut upload from a complete one.
@@ -59,6 +61,11 @@ export class ControlConnection {
     return this.#secure;
   }
 
+  /** The client's certificate, when it sent one that the server's CA bundle vouches for. */
+  get certificate(): ClientCertificate | null {
+    return this.#certificate;
+  }
+
   /** Aborted once the client has ended or broken the connection (its FIN, a reset). */
   get clientGone(): AbortSignal {
     return this.#client.signal;
@@ -82,7 +89,7 @@ export class ControlConnection {
       this.#raw.destroy();
       return false;
     }
-    this.#secure = true;
+    this.#secured();
     return true;
   }
 
@@ -102,10 +109,15 @@ export class ControlConnection {
     } catch {
       return false;
     }
-    this.#secure = true;
+    this.#secured();
     this.#upgrading = false;
     this.listen();
     return true;
+  }
+
+  #secured(): void {
+    this.#secure = true;
+    this.#certificate = verifiedCertificate(this.#socket as TLSSocket);
   }
 
   /** Starts reading commands (again, after a TLS handshake). */

@@ -23,8 +23,10 @@ export interface ServerStats {
   byDirection: Record<TransferDirection, DirectionStats>;
   /** Passive ports open now: listening for their data connection, or carrying its transfer. */
   passivePorts: number;
-  /** Addresses banned now: 0 unless a ban list reports to the counters (`ServerCounters.bansNow`). */
-  bans: number;
+  /** Client addresses banned now (too many failed logins). */
+  bannedAddresses: number;
+  /** Connections refused because their address was banned (FTP; the web API counts its own refusals in `requests`). */
+  bannedRefused: number;
 }
 
 export type TransferDirection = 'download' | 'upload' | 'list';
@@ -44,7 +46,8 @@ export function emptyStats(): ServerStats {
     connections: 0, sessions: 0, refused: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesIn: 0, bytesOut: 0,
     byDirection: { download: direction(), upload: direction(), list: direction() },
     passivePorts: 0,
-    bans: 0,
+    bannedAddresses: 0,
+    bannedRefused: 0,
   };
 }
 
@@ -84,6 +87,10 @@ export interface ServerEvents {
   'login-failed': [SessionEvent & { user: string }];
   transfer: [TransferEvent];
   'session-end': [SessionEvent];
+  /** The `authenticate` function threw, timed out or returned no account; that login failed (530, or 401 on the web). */
+  'authenticate-error': [{ address: string; user: string; error: unknown }];
+  /** An address passed `ban.failures` failed logins within `ban.window`: refused for `seconds`. */
+  ban: [{ address: string; failures: number; seconds: number }];
   /** A command failed in a way no client should be able to cause (a bug, or a broken storage). */
   'session-error': [SessionEvent & { error: unknown }];
 }

@@ -5,6 +5,10 @@
 export { createServer, FtpServer } from './server.js';
 export type {
   AnonymousOptions,
+  AuthenticatedAccount,
+  Authenticator,
+  BanOptions,
+  LoginContext,
   PassiveOptions,
   Rights,
   ServerLimits,
@@ -17,6 +21,8 @@ export type { ServerStats, ServerEvents, SessionEvent, LoginEvent, TransferEvent
 export type { ServerCounters } from './stats.js';
 export { followEvents, type LogRecord } from './event-log.js';
 export { UserDirectory, type Account } from './users.js';
+export { loginDeadline, type LoginRequest } from './authentication.js';
+export { verifiedCertificate, type CertificateRule, type ClientCertificate } from './client-certificate.js';
 export { UserFileSystem, type FileInfo, type Upload, type UploadMode } from './fs/user-fs.js';
 export { FileSystemError, type FileSystemErrorCode } from './fs/errors.js';
 export type { Storage, StorageEntry, StorageStat, StorageKind, WriteMode } from './fs/storage.js';

@@ -1,6 +1,8 @@
 import { isIPv4 } from 'node:net';
 import { positiveSeconds, text, trueOrFalse, wholeNumber } from '../common/check.js';
 import type { Storage } from './fs/storage.js';
+import { parseCidrList } from '../common/cidr.js';
+import { parseCertificateRule, type CertificateRule, type ClientCertificate } from './client-certificate.js';
 
 // The server's own option types. They are plain data, independent of lib/ (which maps
 // the FtpPy factory onto them), so that the server can be used and tested on its own.
@@ -19,11 +21,50 @@ export interface Rights {
 
 export interface UserAccountOptions {
   name: string;
-  password: string;
+  /** Optional with a `certificate`: without one, the certificate alone logs the account in. */
+  password?: string;
   /** The user's root, a path inside the server's root (default `/`). Created at first login. */
   home?: string;
   /** Default: every right. */
   rights?: Partial<Rights>;
+  /** Client addresses the account may log in from (CIDR, IPv4 and IPv6). Default: any. */
+  addresses?: string[];
+  /** The client certificate the account must present (mutual TLS; the server needs a CA bundle). */
+  certificate?: CertificateRule;
+}
+
+/** What an authenticator returns for a login it accepts: a `users` entry without the password (the name defaults to the one given). */
+export type AuthenticatedAccount = Partial<Omit<UserAccountOptions, 'password'>>;
+
+/** What an authenticator is told about the login besides the name and password. */
+export interface LoginContext {
+  /** The client's address (IPv4-mapped addresses unmapped). */
+  address: string;
+  /** The login came over TLS (FTPS, or the web API over HTTPS). */
+  secure: boolean;
+  /** The client's certificate, when it sent one that chains to the server's CA bundle. */
+  certificate: ClientCertificate | null;
+  /** Aborted when the answer is no longer awaited (`timeouts.authenticate` passed, the client left). */
+  signal: AbortSignal;
+}
+
+/**
+ * Decides logins the `users` list does not know, for FTP and the web API alike: the
+ * account, or null to refuse. `password` is null for a login by client certificate
+ * alone (USER after AUTH TLS): only an account whose `certificate` matches is accepted then.
+ */
+export type Authenticator = (name: string, password: string | null, context: LoginContext) => Promise<AuthenticatedAccount | null> | AuthenticatedAccount | null;
+
+/** The ban list: addresses with too many failed logins are refused for a while. */
+export interface BanOptions {
+  /** Failed logins from one address that ban it (default 10). */
+  failures?: number;
+  /** Seconds within which they must fall (default 600). */
+  window?: number;
+  /** Seconds the address stays banned (default 600). */
+  duration?: number;
+  /** Addresses tracked at most (default 10000): past it, the least recently seen unbanned ones are forgotten. */
+  capacity?: number;
 }
 
 export interface AnonymousOptions {
@@ -37,6 +78,7 @@ export interface AnonymousOptions {
 export interface ServerTlsOptions {
   cert: Buffer | string;
   key: Buffer | string;
+  /** CA certificates: with them, control connections ask for a client certificate (never require one) and trust those these issued. */
   ca?: Buffer | string;
   ciphers?: string;
   /** TLS from the first byte (implicit FTPS) instead of `AUTH TLS` (explicit). Default false. */
@@ -69,7 +111,7 @@ export interface ServerLimits {
   lineBytes?: number;
   /** Failed logins before the connection is closed (default 3). */
   loginAttempts?: number;
-  /** Seconds added to the delay before answering each failed login (default 1: 1 s, 2 s, …). */
+  /** Seconds added to the delay before answering each failed login (default 1: 1 s, 2 s, …), counted from the login's start. */
   loginDelay?: number;
 }
 
@@ -88,6 +130,8 @@ export interface ServerTimeouts {
    * closes both at once, and its cut file must not replace the good one (default 0.01; 0: no wait).
    */
   uploadSettle?: number;
+  /** Longest wait for the `authenticate` function; then the login fails (default 10). */
+  authenticate?: number;
 }
 
 export interface ServerOptions {
@@ -100,6 +144,10 @@ export interface ServerOptions {
   /** A storage backend instead of the disk under `root`. */
   storage?: Storage;
   users?: UserAccountOptions[];
+  /** Decides logins of names the `users` list does not know. */
+  authenticate?: Authenticator;
+  /** The ban list (default on: 10 failures within 600 s ban an address for 600 s); false turns it off. */
+  ban?: BanOptions | false;
   /** Anonymous logins: false (default), true (read only), or their options. */
   anonymous?: boolean | AnonymousOptions;
   tls?: ServerTlsOptions;
@@ -116,6 +164,8 @@ export interface ResolvedOptions {
   root: string;
   storage: Storage | undefined;
   users: UserAccountOptions[];
+  authenticate: Authenticator | null;
+  ban: Required<BanOptions> | null;
   anonymous: AnonymousOptions | null;
   tls: (ServerTlsOptions & { implicit: boolean; requireLogin: boolean; requireData: boolean; reuse: boolean }) | null;
   pasv: { min: number; max: number; address: string | null };
@@ -145,19 +195,40 @@ const whole = (field: string, value: unknown, fallback: number, min: number, max
 const seconds = (field: string, value: unknown, fallback: number): number => (value === undefined ? fallback : positiveSeconds(field, value)) * 1000;
 const flag = (field: string, value: unknown, fallback: boolean): boolean => (value === undefined ? fallback : trueOrFalse(field, value));
 
+/** An account's options checked: the same for a `users` entry and for what an authenticator returns. */
+export function resolveAccount(field: string, u: AuthenticatedAccount & { password?: string }, name: string): UserAccountOptions & { rights: Rights } {
+  if (typeof u !== 'object' || u === null) throw new TypeError(`${field} must be an object like { name, home, rights }`);
+  const account: UserAccountOptions & { rights: Rights } = { name, rights: resolveRights(`${field}.rights`, u.rights, 'all') };
+  if (u.password !== undefined) account.password = text(`${field}.password`, u.password);
+  if (u.home !== undefined) account.home = text(`${field}.home`, u.home);
+  if (u.addresses !== undefined) account.addresses = parseCidrList(`${field}.addresses`, u.addresses).map((range) => range.text);
+  if (u.certificate !== undefined) account.certificate = parseCertificateRule(`${field}.certificate`, u.certificate);
+  return account;
+}
+
 function resolveUsers(users: unknown): UserAccountOptions[] {
   if (users === undefined) return [];
-  if (!Array.isArray(users)) throw new TypeError('users must be an array of { name, password, home?, rights? }');
+  if (!Array.isArray(users)) throw new TypeError('users must be an array of { name, password, home?, rights?, addresses?, certificate? }');
   const seen = new Set<string>();
   return users.map((u: UserAccountOptions, i) => {
     const name = text(`users[${i}].name`, u?.name);
     if (name === '' || seen.has(name)) throw new TypeError(`users[${i}].name is empty or repeated`);
     seen.add(name);
-    const account: UserAccountOptions = { name, password: text(`users[${i}].password`, u.password) };
-    if (u.home !== undefined) account.home = text(`users[${i}].home`, u.home);
-    account.rights = resolveRights(`users[${i}].rights`, u.rights, 'all');
-    return account;
+    if (u.password === undefined && u.certificate === undefined) throw new TypeError(`users[${i}] needs a password, a certificate, or both`);
+    return resolveAccount(`users[${i}]`, u, name);
   });
+}
+
+function resolveBan(value: unknown): Required<BanOptions> | null {
+  if (value === false) return null;
+  const o = (value ?? {}) as BanOptions;
+  if (typeof o !== 'object' || o === null) throw new TypeError('ban must be false or { failures, window, duration, capacity }');
+  return {
+    failures: whole('ban.failures', o.failures, 10, 1, 1_000_000),
+    window: o.window === undefined ? 600 : positiveSeconds('ban.window', o.window),
+    duration: o.duration === undefined ? 600 : positiveSeconds('ban.duration', o.duration),
+    capacity: whole('ban.capacity', o.capacity, 10_000, 1, 10_000_000),
+  };
 }
 
 function resolveAnonymous(value: unknown): AnonymousOptions | null {
@@ -172,6 +243,12 @@ function resolveAnonymous(value: unknown): AnonymousOptions | null {
   };
   if (o.home !== undefined) resolved.home = text('anonymous.home', o.home);
   return resolved;
+}
+
+function resolveAuthenticator(value: unknown): Authenticator | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'function') throw new TypeError(`authenticate must be a function (name, password, context) => account | null, got ${typeof value}`);
+  return value as Authenticator;
 }
 
 export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
@@ -200,6 +277,8 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     root: o.root === undefined ? process.cwd() : text('root', o.root),
     storage: o.storage,
     users: resolveUsers(o.users),
+    authenticate: resolveAuthenticator(o.authenticate),
+    ban: resolveBan(o.ban),
     anonymous: resolveAnonymous(o.anonymous),
     tls,
     pasv: { min, max, address: pasv.address ?? null },
@@ -216,6 +295,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
       stall: seconds('timeouts.stall', timeouts.stall, 60),
       grace: seconds('timeouts.grace', timeouts.grace, 10),
       uploadSettle: timeouts.uploadSettle === 0 ? 0 : seconds('timeouts.uploadSettle', timeouts.uploadSettle, 0.01),
+      authenticate: seconds('timeouts.authenticate', timeouts.authenticate, 10),
     },
     greeting: o.greeting === undefined ? 'FtpPy server ready' : text('greeting', o.greeting),
   };

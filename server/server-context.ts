@@ -1,14 +1,15 @@
+import type { Authentication } from './authentication.js';
 import type { ServerEvents } from './events.js';
 import type { Storage } from './fs/storage.js';
 import type { ResolvedOptions } from './options.js';
 import type { ServerCounters } from './stats.js';
 import type { SessionTls } from './tls.js';
-import type { UserDirectory } from './users.js';
 
 /** What a session needs from its server. */
 export interface ServerContext {
   readonly options: ResolvedOptions;
-  readonly users: UserDirectory;
+  /** Decides logins (users, authenticator, account rules, bans). */
+  readonly authentication: Authentication;
   readonly storage: Storage;
   readonly counters: ServerCounters;
   /** A fresh TLS context for a new session, or null when TLS is not configured. */

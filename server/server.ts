@@ -14,6 +14,8 @@ import { ServerCounters } from './stats.js';
 import { SessionTls } from './tls.js';
 import { TicketOwners } from './tls-owners.js';
 import { UserDirectory, type Account } from './users.js';
+import { Authentication, type LoginRequest } from './authentication.js';
+import { BanList } from './ban-list.js';
 
 /** Starts an FTP server and resolves once it listens. */
 export async function createServer(options: ServerOptions = {}): Promise<FtpServer> {
@@ -36,6 +38,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
   readonly #sessions = new Set<Session>();
   readonly #perAddress = new Map<string, number>();
   readonly #context: ServerContext;
+  readonly #authentication: Authentication;
   #closing: Promise<void> | null = null;
 
   constructor(options: ServerOptions = {}) {
@@ -45,9 +48,14 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     this.storage = this.options.storage ?? new DiskStorage(this.options.root);
     const tls = this.options.tls;
     const ticketOwners = new TicketOwners<SessionTls>();
+    const bans = this.options.ban ? new BanList(this.options.ban) : null;
+    this.#authentication = new Authentication(this.options, this.users, bans, {
+      error: (error, request) => this.emit('authenticate-error', { address: request.address, user: request.name, error }),
+      banned: (address, failures, seconds) => this.emit('ban', { address, failures, seconds }),
+    });
     this.#context = {
       options: this.options,
-      users: this.users,
+      authentication: this.#authentication,
       storage: this.storage,
       counters: this.#counters,
       sessionTls: () => (tls ? new SessionTls(tls, ticketOwners) : null),
@@ -95,15 +103,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
 
   /** A snapshot of the counters. */
   stats(): ServerStats {
-    return this.#counters.snapshot();
-  }
-
-  /**
-   * The counters themselves, for what runs beside the sessions and reports to them (a
-   * ban list calls `bansNow(count)`).
-   */
-  get counters(): ServerCounters {
-    return this.#counters;
+    return { ...this.#counters.snapshot(), bannedAddresses: this.#authentication.banned };
   }
 
   /** True from `close()` on: the server takes no new connection and lets the running ones end. */
@@ -111,9 +111,18 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     return this.#closing !== null;
   }
 
-  /** The account for these credentials, or null: the same decision as PASS makes. */
-  authenticate(name: string, password: string): Account | null {
-    return this.users.authenticate(name, password);
+  /**
+   * The account for these credentials, or null: the same decision as PASS makes (the
+   * users list, the authenticator, the account's address and certificate rules, the ban
+   * list). Without `from`, the login is taken as local (127.0.0.1, no TLS).
+   */
+  authenticate(name: string, password: string | null, from: Partial<Omit<LoginRequest, 'name' | 'password'>> = {}, signal?: AbortSignal): Promise<Account | null> {
+    return this.#authentication.login({ name, password, address: from.address ?? '127.0.0.1', secure: from.secure ?? false, certificate: from.certificate ?? null }, signal);
+  }
+
+  /** Seconds left of `address`'s ban (too many failed logins); 0 when it is not banned. */
+  bannedFor(address: string): number {
+    return this.#authentication.bannedFor(unmapIPv4(address));
   }
 
   /** The filesystem an account sees: its root, its rights. */
@@ -124,20 +133,18 @@ export class FtpServer extends EventEmitter<ServerEvents> {
   #accept(socket: Socket): void {
     socket.on('error', () => {});
     const address = unmapIPv4(socket.remoteAddress ?? '');
-    const { limits, tls } = this.options;
+    const { limits } = this.options;
     const fromAddress = this.#perAddress.get(address) ?? 0;
+    const banned = this.#authentication.bannedFor(address);
+    if (banned > 0 && !this.#closing) {
+      this.#counters.refusedBanned();
+      this.#refuse(socket, `Too many failed logins from your address: try again in ${banned} s`);
+      return;
+    }
     if (this.#closing || this.#sessions.size >= limits.connections || fromAddress >= limits.perAddress) {
       this.#counters.refused();
-      // Implicit FTPS cannot say anything before a handshake worth refusing: just close.
-      if (this.#closing || tls?.implicit) {
-        socket.destroy();
-        return;
-      }
-      const why = this.#sessions.size >= limits.connections ? 'Too many connections' : 'Too many connections from your address';
-      // Whatever the client sent must be read and dropped, or its end never arrives.
-      socket.resume();
-      socket.end(`421 ${why}: try again later\r\n`);
-      socket.setTimeout(5000, () => socket.destroy());
+      if (this.#closing) socket.destroy();
+      else this.#refuse(socket, `${this.#sessions.size >= limits.connections ? 'Too many connections' : 'Too many connections from your address'}: try again later`);
       return;
     }
     const session = new Session(this.#context, socket);
@@ -154,6 +161,19 @@ export class FtpServer extends EventEmitter<ServerEvents> {
       this.emit('session-end', { session: session.id, address });
     });
     void session.start();
+  }
+
+  /** Turns a connection away with 421 `text`. */
+  #refuse(socket: Socket, text: string): void {
+    // Implicit FTPS cannot say anything before a handshake worth refusing: just close.
+    if (this.options.tls?.implicit) {
+      socket.destroy();
+      return;
+    }
+    // Whatever the client sent must be read and dropped, or its end never arrives.
+    socket.resume();
+    socket.end(`421 ${text}\r\n`);
+    socket.setTimeout(5000, () => socket.destroy());
   }
 
   /**

@@ -17,6 +17,7 @@ import type { SessionTls } from './tls.js';
 import type { ActiveTransfer } from './transfer.js';
 import { UserSession } from './user-session.js';
 import type { Account } from './users.js';
+import type { ClientCertificate } from './client-certificate.js';
 
 // Commands answered at once while a transfer runs (RFC 959 §4.1.3); the others wait.
 const DURING_TRANSFER = new Set(['ABOR', 'STAT', 'QUIT']);
@@ -95,6 +96,7 @@ export class Session implements CommandContext {
     await this.#transfer?.done;
   }
   get secure(): boolean { return this.#control.secure; }
+  get certificate(): ClientCertificate | null { return this.#control.certificate; }
   get tlsAvailable(): boolean { return this.#sessionTls() !== null; }
 
   get state(): LoginState { return this.#user.state; }
@@ -123,7 +125,10 @@ export class Session implements CommandContext {
   }
 
   expectPassword(name: string): void { this.#user.expectPassword(name); }
-  authenticate(name: string, password: string): Account | null { return this.#server.users.authenticate(name, password); }
+  authenticate(name: string, password: string | null): Promise<Account | null> {
+    const request = { name, password, address: this.remoteAddress, secure: this.secure, certificate: this.certificate };
+    return this.#server.authentication.login(request, this.#lifetime.signal);
+  }
   openFileSystem(account: Account): Promise<UserFileSystem> { return UserFileSystem.open(this.#server.storage, account.home, account.rights); }
   cancelLogin(): void { this.#user.cancel(); }
 

@@ -22,6 +22,11 @@ export class ServerCounters {
     this.#stats.connections--;
   }
 
+  /** A connection turned away because its address is banned. */
+  refusedBanned(): void {
+    this.#stats.bannedRefused++;
+  }
+
   /** A connection turned away by the limits. */
   refused(): void {
     this.#stats.refused++;
@@ -58,10 +63,5 @@ export class ServerCounters {
   /** A passive port is done with: its transfer ended, or it was replaced or never used. */
   passiveClosed(): void {
     this.#stats.passivePorts--;
-  }
-
-  /** How many addresses are banned now: the ban list reports each change here. */
-  bansNow(count: number): void {
-    this.#stats.bans = count;
   }
 }

@@ -38,6 +38,9 @@ export class SessionTls implements TicketOwner {
   // one per FTP session keeps each cache to its own session.
   readonly #hub = new NetServer();
   readonly #sessions = new Map<string, Buffer>();
+  // With a CA bundle, the control connection asks for a client certificate (mutual TLS);
+  // data connections do not: they are tied to the control connection's session already.
+  readonly #requestCert: boolean;
 
   constructor(material: TlsMaterial, owners: TicketOwners<SessionTls>) {
     const ticketKeys = randomBytes(48);
@@ -51,6 +54,7 @@ export class SessionTls implements TicketOwner {
       sessionTimeout: 3600,
     };
     if (material.ca !== undefined) options.ca = material.ca;
+    this.#requestCert = material.ca !== undefined;
     if (material.ciphers !== undefined) options.ciphers = material.ciphers;
     this.#context = createSecureContext(options);
     this.#hub.on('newSession', (id: Buffer, data: Buffer, done: () => void) => {
@@ -83,7 +87,7 @@ export class SessionTls implements TicketOwner {
    * so that no byte of the client's hello can be read as plain text first.
    */
   accept(socket: Socket, timeoutMs: number): Promise<TLSSocket> {
-    return this.#handshake(socket, this.#context, timeoutMs);
+    return this.#handshake(socket, this.#context, timeoutMs, this.#requestCert);
   }
 
   /**
@@ -99,8 +103,9 @@ export class SessionTls implements TicketOwner {
     return this.#handshake(socket, owner ? owner.#context : this.#context, Math.max(1, timeoutMs - (performance.now() - started)));
   }
 
-  #handshake(socket: Socket, context: SecureContext, timeoutMs: number): Promise<TLSSocket> {
-    const secure = new TLSSocket(socket, { isServer: true, secureContext: context, server: this.#hub });
+  #handshake(socket: Socket, context: SecureContext, timeoutMs: number, requestCert = false): Promise<TLSSocket> {
+    // A client certificate is asked for, never required: the login decides what its absence means.
+    const secure = new TLSSocket(socket, { isServer: true, secureContext: context, server: this.#hub, requestCert, rejectUnauthorized: false });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => fail(new Error(`TLS handshake took longer than ${timeoutMs / 1000} s`)), timeoutMs);
       const fail = (error: Error): void => {

@@ -1,4 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { parseCidrList, type Cidr } from '../common/cidr.js';
+import type { CertificateRule } from './client-certificate.js';
 import type { AnonymousOptions, Rights, UserAccountOptions } from './options.js';
 
 /** Who logged in, and what they may do. */
@@ -9,11 +11,16 @@ export interface Account {
   /** The user's root: a path inside the server's storage. */
   home: string;
   rights: Rights;
+  /** Where the account may log in from; null: anywhere. */
+  addresses: readonly Cidr[] | null;
+  /** The client certificate the account must present; null: none needed. */
+  certificate: CertificateRule | null;
 }
 
 interface StoredAccount {
   account: Account;
-  digest: Buffer;
+  /** Null for an account that logs in by certificate alone. */
+  digest: Buffer | null;
 }
 
 const digest = (password: string): Buffer => createHash('sha256').update(password, 'utf8').digest();
@@ -22,9 +29,22 @@ const digest = (password: string): Buffer => createHash('sha256').update(passwor
 // wrong password and the two cannot be told apart by timing.
 const NOBODY = digest('\0no such user\0');
 
+/** An account from options already checked (options.ts resolveAccount). */
+export function accountFrom(options: UserAccountOptions): Account {
+  return {
+    name: options.name,
+    anonymous: false,
+    home: options.home ?? '/',
+    rights: { ...(options.rights as Rights) },
+    addresses: options.addresses === undefined ? null : parseCidrList('addresses', options.addresses),
+    certificate: options.certificate ?? null,
+  };
+}
+
 /**
- * The accounts a server knows. `authenticate` is the one place where a login is decided,
- * for FTP and the web API alike.
+ * The accounts of the `users` list, and anonymous access. Whether a login also passes
+ * the account's address and certificate rules, or goes to the `authenticate` function,
+ * is decided in authentication.ts.
  */
 export class UserDirectory {
   readonly #accounts = new Map<string, StoredAccount>();
@@ -32,13 +52,7 @@ export class UserDirectory {
 
   constructor(users: readonly UserAccountOptions[], anonymous: AnonymousOptions | null) {
     for (const user of users) {
-      const account: Account = {
-        name: user.name,
-        anonymous: false,
-        home: user.home ?? '/',
-        rights: { ...(user.rights as Rights) },
-      };
-      this.#accounts.set(user.name, { account, digest: digest(user.password) });
+      this.#accounts.set(user.name, { account: accountFrom(user), digest: user.password === undefined ? null : digest(user.password) });
     }
     this.#anonymous = anonymous;
   }
@@ -53,17 +67,27 @@ export class UserDirectory {
     return this.#anonymous?.names?.includes(name.toLowerCase()) === true && !this.#accounts.has(name);
   }
 
+  /** True when this list decides `name`'s logins: one of its accounts, or an anonymous name. */
+  decides(name: string): boolean {
+    return this.#accounts.has(name) || this.isAnonymousName(name);
+  }
+
   /**
    * The account for these credentials, or null. The answer takes the same time for an
-   * unknown name and for a wrong password.
+   * unknown name and for a wrong password. A null password (a login by certificate)
+   * finds only an account without a password.
    */
-  authenticate(name: string, password: string): Account | null {
+  authenticate(name: string, password: string | null): Account | null {
     if (this.isAnonymousName(name)) {
+      if (password === null) return null;
       const a = this.#anonymous!;
-      return { name, anonymous: true, home: a.home ?? '/', rights: { ...(a.rights as Rights) } };
+      return { name, anonymous: true, home: a.home ?? '/', rights: { ...(a.rights as Rights) }, addresses: null, certificate: null };
     }
     const stored = this.#accounts.get(name);
+    if (password === null) return stored && stored.digest === null ? copy(stored.account) : null;
     const match = timingSafeEqual(digest(password), stored?.digest ?? NOBODY);
-    return stored && match ? { ...stored.account, rights: { ...stored.account.rights } } : null;
+    return stored?.digest && match ? copy(stored.account) : null;
   }
 }
+
+const copy = (account: Account): Account => ({ ...account, rights: { ...account.rights } });

@@ -98,7 +98,30 @@ function objectCheck<S extends Shape>(shape: S): Check<Read<S>> {
   return Object.assign(object(shape), { object: true });
 }
 
+/** `{ subject }` or `{ fingerprint }`: the object's one key says which. */
+const certificateRule: Check<{ subject: string } | { fingerprint: string }> = (value, at) =>
+  typeof value === 'object' && value !== null && 'fingerprint' in value ? object({ fingerprint: required(string) })(value, at) : object({ subject: required(string) })(value, at);
+
 const RIGHTS = objectCheck({ read: boolean, write: boolean, delete: boolean, mkdir: boolean, rename: boolean });
+
+const USER_KEYS = object({
+  name: required(string),
+  password: string,
+  home: string,
+  rights: RIGHTS,
+  addresses: list(string),
+  certificate: certificateRule,
+});
+
+/** An account: it logs in by password, by certificate, or (when both are given) needs both. */
+const USER: Check<ReturnType<typeof USER_KEYS>> = Object.assign(
+  (value: unknown, at: At) => {
+    const user = USER_KEYS(value, at);
+    if (user.password === undefined && user.certificate === undefined) fault(at, 'password is missing (or give a certificate)');
+    return user;
+  },
+  { object: true },
+);
 
 /** The config file: what `ftp.server()` takes (lib/serve.ts, server/options.ts), and the CLI's own `log`. */
 export const SERVE_FILE = object({
@@ -106,7 +129,11 @@ export const SERVE_FILE = object({
   port: port,
   root: path,
   greeting: string,
-  users: list(objectCheck({ name: required(string), password: required(string), home: string, rights: RIGHTS })),
+  users: list(USER),
+  /** A module whose default export decides logins the users list does not know. */
+  authenticate: path,
+  ban: either('false or { failures, window, duration, capacity }', literal(false), objectCheck({ failures: whole, window: seconds, duration: seconds, capacity: whole })),
+  login: objectCheck({ attempts: whole, delay: seconds, timeout: seconds }),
   anonymous: either('true, false or { names, home, rights }', boolean, objectCheck({ names: list(string), home: string, rights: RIGHTS })),
   tls: objectCheck({ cert: required(path), key: required(path), ca: path, ciphers: string, implicit: boolean, requireLogin: boolean, requireData: boolean, reuse: boolean }),
   pasv: objectCheck({ min: port, max: port, address: string }),

@@ -158,6 +158,9 @@ export function serveConfig({ positionals, options: o }: ParsedArgs, file: Serve
   if (file.limits) options.limits = file.limits;
   if (file.timeouts) options.timeouts = file.timeouts;
   if (file.greeting !== undefined) options.greeting = file.greeting;
+  if (file.authenticate !== undefined) options.authenticate = file.authenticate;
+  if (file.ban !== undefined) options.ban = file.ban;
+  if (file.login) options.login = file.login;
   // Taken by the server once it speaks the PROXY protocol; until then ftp.server() names it as unknown.
   if (file.proxyProtocol) (options as Record<string, unknown>).proxyProtocol = file.proxyProtocol;
   const grace = flags.grace ?? file.timeouts?.grace ?? DEFAULT_GRACE;

@@ -1,36 +1,60 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isIP } from 'node:net';
 import { rawAsText } from '../../protocol/text.js';
+import { loginDeadline } from '../authentication.js';
 import type { UserFileSystem } from '../fs/user-fs.js';
+import type { Account } from '../users.js';
 import type { CommandContext } from './context.js';
 import type { CommandGroup } from './types.js';
 
 // Logging in and out (RFC 959 §4.1.1), HOST (RFC 7151). Every USER gets the same 331
-// and every failed PASS the same 530, after a delay that grows with each failure, so
-// that neither the replies nor their timing tell which user names exist.
+// and every failed PASS the same 530, a delay after the PASS that grows with each
+// failure, so that neither the replies nor their timing tell which user names exist, or
+// why a login failed. After AUTH TLS with a client certificate that the server's CA
+// bundle vouches for, USER of an account bound to that certificate and without a
+// password logs in at once: 232, "User logged in, authorized by security data exchange"
+// (RFC 2228, RFC 4217 §11; proftpd's AllowDotLogin).
 
-async function pass(session: CommandContext, password: string): Promise<void> {
-  const { options } = session;
-  const account = session.authenticate(session.pendingUser!, rawAsText(password));
-  if (!account) {
-    const failures = session.loginFailed();
-    await sleep(options.ms.loginDelay * failures, undefined, { signal: session.lifetime }).catch(() => {});
-    session.reply(530, 'Login incorrect');
-    if (failures >= options.limits.loginAttempts) await session.close();
-    return;
-  }
+/** Opens the account's files and logs it in; false (the server's fault, told to its owner) when they cannot be opened. */
+async function enter(session: CommandContext, account: Account): Promise<boolean> {
   let fs: UserFileSystem;
   try {
     fs = await session.openFileSystem(account);
   } catch (error) {
-    // The server's fault, told to its owner; the client gets the one 530 there is.
     session.reportError(error);
     session.cancelLogin();
-    session.reply(530, 'Login incorrect');
-    return;
+    return false;
   }
   session.login(account, fs);
-  session.reply(230, account.anonymous ? 'Anonymous access granted' : 'Login successful');
+  return true;
+}
+
+async function user(session: CommandContext, name: string): Promise<void> {
+  const login = rawAsText(name);
+  if (session.certificate) {
+    const account = await session.authenticate(login, null);
+    if (account) {
+      if (await enter(session, account)) session.reply(232, 'User logged in, authorized by the client certificate');
+      else session.reply(530, 'Login incorrect');
+      return;
+    }
+  }
+  session.expectPassword(login);
+  session.reply(331, 'Please specify the password');
+}
+
+async function pass(session: CommandContext, password: string): Promise<void> {
+  const { options } = session;
+  const started = performance.now();
+  const account = await session.authenticate(session.pendingUser!, rawAsText(password));
+  if (!account) {
+    const failures = session.loginFailed();
+    await loginDeadline(started, options.ms.loginDelay * failures, session.lifetime);
+    session.reply(530, 'Login incorrect');
+    if (failures >= options.limits.loginAttempts) await session.close();
+    return;
+  }
+  if (await enter(session, account)) session.reply(230, account.anonymous ? 'Anonymous access granted' : 'Login successful');
+  else session.reply(530, 'Login incorrect');
 }
 
 // RFC 7151 §3: a domain name, or an IP address literal in brackets.
@@ -40,10 +64,7 @@ export const access: CommandGroup = {
   USER: {
     access: 'login',
     arg: 'required',
-    run(session, name) {
-      session.expectPassword(rawAsText(name));
-      session.reply(331, 'Please specify the password');
-    },
+    run: user,
   },
   PASS: { access: 'login', arg: 'optional', run: pass },
   ACCT: {

@@ -6,6 +6,7 @@ import type { HashAlgorithm } from '../../common/hash.js';
 import type { LoginState } from '../session-state.js';
 import type { TransferSession } from '../transfer.js';
 import type { Account } from '../users.js';
+import type { ClientCertificate } from '../client-certificate.js';
 
 /** What STAT and ABOR see of the running transfer. */
 export interface TransferStatus {
@@ -31,8 +32,10 @@ export interface CommandContext extends TransferSession {
   readonly account: Readonly<Account> | null;
   /** USER: a name, waiting for its password. */
   expectPassword(name: string): void;
-  /** The account for these credentials, or null. */
-  authenticate(name: string, password: string): Account | null;
+  /** The account for these credentials (a null password: the client certificate alone), or null. */
+  authenticate(name: string, password: string | null): Promise<Account | null>;
+  /** The client's certificate, when it sent one the server's CA bundle vouches for. */
+  readonly certificate: ClientCertificate | null;
   openFileSystem(account: Account): Promise<UserFileSystem>;
   /** A wrong password: counted, told to the server's listeners, back to USER. Returns the failures so far. */
   loginFailed(): number;

@@ -16,7 +16,7 @@ import { serve } from './support/serve-process.js';
 
 describe('the config file checks', () => {
   const faults: [string, unknown, RegExp][] = [
-    ['a misspelt key in a user', { users: [{ name: 'a', password: 'b' }, { name: 'c', password: 'd', rigths: {} }] }, /^server\.json: users\[1\]\.rigths: unknown key \(known here: name, password, home, rights\)$/],
+    ['a misspelt key in a user', { users: [{ name: 'a', password: 'b' }, { name: 'c', password: 'd', rigths: {} }] }, /^server\.json: users\[1\]\.rigths: unknown key \(known here: name, password, home, rights, addresses, certificate\)$/],
     ['an unknown right', { users: [{ name: 'a', password: 'b', rights: { erase: true } }] }, /users\[0\]\.rights\.erase: unknown key/],
     ['an unknown top-level key', { prot: 21 }, /^server\.json: prot: unknown key/],
     ['a string for a number', { limits: { connections: '5' } }, /limits\.connections: expected a whole number, got "5"/],
@@ -30,7 +30,9 @@ describe('the config file checks', () => {
     ['a string in the trusted list', { proxyProtocol: { trusted: ['10.0.0.0/8', 7] } }, /proxyProtocol\.trusted\[1\]: expected a string, got 7/],
     ['a log format', { log: 'xml' }, /log: expected "json" or "off", got "xml"/],
     ['negative seconds', { timeouts: { grace: -1 } }, /timeouts\.grace: expected seconds/],
-    ['a user without a password', { users: [{ name: 'a' }] }, /server\.json: users\[0\]: password is missing/],
+    ['a user without a password', { users: [{ name: 'a' }] }, /server\.json: users\[0\]: password is missing \(or give a certificate\)/],
+    ['a certificate rule of neither kind', { users: [{ name: 'a', certificate: { cn: 'a' } }] }, /users\[0\]\.certificate\.cn: unknown key/],
+    ['a ban of true', { ban: true }, /ban: expected false or \{ failures, window, duration, capacity \}, got true/],
     ['tls without a key', { tls: { cert: 'c.pem' } }, /tls: key is missing/],
     ['an array at the top', [], /server\.json: the file: expected an object, got an array/],
   ];
@@ -51,7 +53,14 @@ describe('the config file checks', () => {
   it('takes every key of the library, files relative to the config file', () => {
     const read = parseServeFile(JSON.stringify({
       host: '0.0.0.0', port: 21, root: 'data', greeting: 'hi',
-      users: [{ name: 'a', password: 'b', home: '/a', rights: { read: true, write: false, delete: false, mkdir: false, rename: false } }],
+      users: [
+        { name: 'a', password: 'b', home: '/a', rights: { read: true, write: false, delete: false, mkdir: false, rename: false }, addresses: ['127.0.0.0/8'] },
+        { name: 'alice', certificate: { subject: 'CN=alice' } },
+        { name: 'carol', password: 'c', certificate: { fingerprint: 'AB:CD' } },
+      ],
+      authenticate: 'auth.mjs',
+      ban: { failures: 5, window: 60, duration: 300, capacity: 1000 },
+      login: { attempts: 3, delay: 1, timeout: 5 },
       anonymous: { names: ['ftp'], home: '/pub', rights: { read: true } },
       tls: { cert: 'tls/cert.pem', key: '/abs/key.pem', ca: 'ca.pem', ciphers: 'HIGH', implicit: false, requireLogin: true, requireData: false, reuse: true },
       pasv: { min: 50000, max: 50100, address: '203.0.113.7' },
@@ -65,6 +74,9 @@ describe('the config file checks', () => {
     assert.equal(read.tls?.cert, '/srv/ftp/tls/cert.pem');
     assert.equal(read.tls?.key, '/abs/key.pem');
     assert.deepEqual(read.proxyProtocol, { trusted: ['10.0.0.0/8'] });
+    assert.equal(read.authenticate, '/srv/ftp/auth.mjs');
+    assert.deepEqual(read.users?.[1], { name: 'alice', certificate: { subject: 'CN=alice' } });
+    assert.equal(parseServeFile('{"ban": false}', 'x.json').ban, false);
     assert.deepEqual(parseServeFile('{"web": false}', 'x.json').web, false);
     assert.deepEqual(parseServeFile('{"web": 8080}', 'x.json').web, 8080);
     assert.deepEqual(parseServeFile('{"anonymous": true}', 'x.json').anonymous, true);

@@ -31,7 +31,8 @@ async function metrics(port: number): Promise<Map<string, Family>> {
 describe('GET /metrics', { timeout: 60_000 }, () => {
   it('is strict Prometheus text whose counters add up to what curl, our client and a raw session did', { skip: skipUnless('curl') }, async () => {
     // data: 2 s, so that a download whose data connection never comes fails soon.
-    const w = await startWeb({ version: VERSION }, { limits: { perAddress: 1 }, timeouts: { data: 2 } });
+    // Two failures from one address ban it: curl's one wrong password from 127.0.0.1 does not.
+    const w = await startWeb({ version: VERSION }, { limits: { perAddress: 1 }, timeouts: { data: 2 }, ban: { failures: 2, window: 600, duration: 600 } });
     try {
       const before = await metrics(w.port);
       for (const [name, family] of before) assert.ok(family.help, `${name} has a HELP line`);
@@ -96,9 +97,12 @@ describe('GET /metrics', { timeout: 60_000 }, () => {
       assert.equal(sampleValue(m, 'ftppy_transfers_total', { direction: 'list' }), stats.transfers - 4);
       assert.ok(sampleValue(m, 'ftppy_transfer_bytes_total', { direction: 'list' }) >= Buffer.byteLength(listing));
       assert.equal(sampleValue(m, 'ftppy_draining'), 0);
-      // What a ban list reports is what the gauge reads.
-      w.ftp.server.counters.bansNow(3);
-      assert.equal(sampleValue(await metrics(w.port), 'ftppy_bans'), 3);
+      // Two wrong passwords from 127.0.0.2 ban it; its next connection is turned away.
+      for (let i = 0; i < 2; i++) assert.notEqual((await run('curl', ['-sS', '--max-time', '20', '--interface', '127.0.0.2', '-u', `${USER}:nope`, `${url}/pub/hello.txt`])).code, 0);
+      assert.notEqual((await run('curl', ['-sS', '--max-time', '5', '--interface', '127.0.0.2', '-u', `${USER}:${PASSWORD}`, `${url}/pub/hello.txt`])).code, 0);
+      const banned = await metrics(w.port);
+      assert.equal(sampleValue(banned, 'ftppy_bans'), 1);
+      assert.equal(sampleValue(banned, 'ftppy_connections_banned_total'), 1);
     } finally {
       await w.close();
     }

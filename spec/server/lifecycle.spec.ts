@@ -70,21 +70,22 @@ describe('events, statistics and the web API’s seam', () => {
       connections: 0, sessions: 1, refused: 0, logins: 1, failedLogins: 1, transfers: 1, failedTransfers: 0, bytesIn: 0, bytesOut: 12,
       byDirection: { download: { transfers: 1, failed: 0, bytes: 12 }, upload: { transfers: 0, failed: 0, bytes: 0 }, list: { transfers: 0, failed: 0, bytes: 0 } },
       passivePorts: 0,
-      bans: 0,
+      bannedAddresses: 0,
+      bannedRefused: 0,
     });
   });
 
   it('authenticates and opens a user’s filesystem the way FTP logins do', async () => {
     await using t = await startServer({ users: [{ name: 'web', password: 'pw', home: '/pub', rights: { delete: false } }] });
-    assert.equal(t.server.authenticate('web', 'nope'), null);
-    assert.equal(t.server.authenticate('nobody', 'pw'), null);
-    const account = t.server.authenticate('web', 'pw')!;
+    assert.equal(await t.server.authenticate('web', 'nope'), null);
+    assert.equal(await t.server.authenticate('nobody', 'pw'), null);
+    const account = (await t.server.authenticate('web', 'pw'))!;
     assert.equal(account.home, '/pub');
     assert.equal(account.rights.delete, false);
     const fs = await t.server.filesystem(account);
     assert.equal((await fs.stat('/hello.txt')).size, 12);
     await assert.rejects(fs.remove('/hello.txt'), /no delete right/);
-    const anonymous = t.server.authenticate('FTP', 'anything')!;
+    const anonymous = (await t.server.authenticate('FTP', 'anything'))!;
     assert.equal(anonymous.anonymous, true);
   });
 

@@ -4,6 +4,8 @@
 // them, and those are what the traversal tests need to send.
 import { readdirSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { ConnectionOptions } from 'node:tls';
 import { join } from 'node:path';
 import { startWebServer, type WebServer, type WebServerOptions } from '../../../http/index.js';
 import type { ServerOptions } from '../../../server/index.js';
@@ -56,6 +58,8 @@ export interface Ask {
   body?: Buffer | string;
   /** `user:password`, or null to send no Authorization header (the default). */
   auth?: string | null;
+  /** HTTPS, with these TLS options (a CA to trust, a client certificate). */
+  tls?: ConnectionOptions;
 }
 
 export const ALICE = `${USER}:${PASSWORD}`;
@@ -67,7 +71,8 @@ export function ask(port: number, method: string, target: string, options: Ask =
   // Node frames a body by itself only for methods that usually have one; DELETE does not.
   if (options.body !== undefined && headers['Transfer-Encoding'] === undefined) headers['Content-Length'] = Buffer.byteLength(options.body);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path: target, headers, agent: false }, (res) => {
+    const request = options.tls ? httpsRequest : httpRequest;
+    const req = request({ host: '127.0.0.1', port, method, path: target, headers, agent: false, ...options.tls }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);

@@ -1,0 +1,24 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { unmapIPv4 } from '../protocol/address.js';
+import { sendJson } from './respond.js';
+
+// The FTP server's ban list on the web side: a request from an address banned for too
+// many failed logins (FTP and web failures count alike) is answered 429 Too Many
+// Requests (RFC 6585 §4) with Retry-After, before any route or login: 429, not 403,
+// because it says what the client can do about it (wait), where 403 says it never may.
+
+/** What the web API asks the FTP server about a client address. */
+export interface BanCheck {
+  /** Seconds left of the address's ban; 0 when it is not banned. (An `FtpServer` has it; a backend without one bans nobody.) */
+  bannedFor?(address: string): number;
+}
+
+/** Answers 429 and returns true when the request's address is banned. */
+export function refuseBanned(bans: BanCheck, req: IncomingMessage, res: ServerResponse): boolean {
+  const seconds = bans.bannedFor?.(unmapIPv4(req.socket.remoteAddress ?? '')) ?? 0;
+  if (seconds <= 0) return false;
+  req.resume(); // the body is dropped, so that the answer can be read
+  res.shouldKeepAlive = false;
+  sendJson(res, 429, { error: `Too many failed logins from your address: try again in ${seconds} s`, status: 429 }, { 'Retry-After': String(seconds) });
+  return true;
+}
