@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { positiveSeconds, text, trueOrFalse, wholeNumber } from '../common/check.js';
+import { resolveQuota, resolveRate, type Quota, type QuotaOptions, type Rate, type RateOptions } from './account-policy.js';
 import type { Storage } from './fs/storage.js';
 
 // The server's own option types. They are plain data, independent of lib/ (which maps
@@ -24,6 +25,10 @@ export interface UserAccountOptions {
   home?: string;
   /** Default: every right. */
   rights?: Partial<Rights>;
+  /** Bytes per second for each transfer (FTP and web); a direction left out takes the server's `rate`, `null` is none. */
+  rate?: RateOptions;
+  /** Limits on what the home holds (default none): past them, an upload gets 552 (web: 507). */
+  quota?: QuotaOptions | null;
 }
 
 export interface AnonymousOptions {
@@ -32,6 +37,9 @@ export interface AnonymousOptions {
   home?: string;
   /** Default: read only. */
   rights?: Partial<Rights>;
+  /** As for a user: defaults to the server's `rate`. */
+  rate?: RateOptions;
+  quota?: QuotaOptions | null;
 }
 
 export interface ServerTlsOptions {
@@ -108,6 +116,8 @@ export interface ServerOptions {
   timeouts?: ServerTimeouts;
   /** The text of the 220 greeting. */
   greeting?: string;
+  /** Default bandwidth limits of every account, bytes per second per transfer (default none). */
+  rate?: RateOptions;
 }
 
 export interface ResolvedOptions {
@@ -123,6 +133,7 @@ export interface ResolvedOptions {
   /** The durations, in milliseconds. */
   ms: Required<ServerTimeouts> & { loginDelay: number };
   greeting: string;
+  rate: Rate;
 }
 
 const ALL_RIGHTS: Rights = { read: true, write: true, delete: true, mkdir: true, rename: true };
@@ -145,6 +156,9 @@ const whole = (field: string, value: unknown, fallback: number, min: number, max
 const seconds = (field: string, value: unknown, fallback: number): number => (value === undefined ? fallback : positiveSeconds(field, value)) * 1000;
 const flag = (field: string, value: unknown, fallback: boolean): boolean => (value === undefined ? fallback : trueOrFalse(field, value));
 
+// A fallback whose directions stay undefined: a partial rate, merged later with the default.
+const UNSET = {} as Rate;
+
 function resolveUsers(users: unknown): UserAccountOptions[] {
   if (users === undefined) return [];
   if (!Array.isArray(users)) throw new TypeError('users must be an array of { name, password, home?, rights? }');
@@ -156,6 +170,10 @@ function resolveUsers(users: unknown): UserAccountOptions[] {
     const account: UserAccountOptions = { name, password: text(`users[${i}].password`, u.password) };
     if (u.home !== undefined) account.home = text(`users[${i}].home`, u.home);
     account.rights = resolveRights(`users[${i}].rights`, u.rights, 'all');
+    // Checked here, merged with the server's default per account (UserDirectory).
+    if (u.rate !== undefined) account.rate = resolveRate(`users[${i}].rate`, u.rate, UNSET);
+    const quota = resolveQuota(`users[${i}].quota`, u.quota);
+    if (quota) account.quota = quota;
     return account;
   });
 }
@@ -171,6 +189,9 @@ function resolveAnonymous(value: unknown): AnonymousOptions | null {
     rights: resolveRights('anonymous.rights', o.rights, 'read'),
   };
   if (o.home !== undefined) resolved.home = text('anonymous.home', o.home);
+  if (o.rate !== undefined) resolved.rate = resolveRate('anonymous.rate', o.rate, UNSET);
+  const quota = resolveQuota('anonymous.quota', o.quota);
+  if (quota) resolved.quota = quota;
   return resolved;
 }
 
@@ -218,5 +239,6 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
       uploadSettle: timeouts.uploadSettle === 0 ? 0 : seconds('timeouts.uploadSettle', timeouts.uploadSettle, 0.01),
     },
     greeting: o.greeting === undefined ? 'FtpPy server ready' : text('greeting', o.greeting),
+    rate: resolveRate('rate', o.rate),
   };
 }

@@ -40,7 +40,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
   constructor(options: ServerOptions = {}) {
     super();
     this.options = resolveOptions(options);
-    this.users = new UserDirectory(this.options.users, this.options.anonymous);
+    this.users = new UserDirectory(this.options.users, this.options.anonymous, this.options.rate);
     this.storage = this.options.storage ?? new DiskStorage(this.options.root);
     const tls = this.options.tls;
     const ticketOwners = new TicketOwners<SessionTls>();

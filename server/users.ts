@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { mergeRate, NO_RATE, type Quota, type Rate } from './account-policy.js';
 import type { AnonymousOptions, Rights, UserAccountOptions } from './options.js';
 
 /** Who logged in, and what they may do. */
@@ -9,6 +10,10 @@ export interface Account {
   /** The user's root: a path inside the server's storage. */
   home: string;
   rights: Rights;
+  /** Bandwidth per transfer, bytes per second (the account's own over the server's default). */
+  rate?: Rate;
+  /** Limits over the home, or null/absent for none. */
+  quota?: Quota | null;
 }
 
 interface StoredAccount {
@@ -30,13 +35,18 @@ export class UserDirectory {
   readonly #accounts = new Map<string, StoredAccount>();
   readonly #anonymous: AnonymousOptions | null;
 
-  constructor(users: readonly UserAccountOptions[], anonymous: AnonymousOptions | null) {
+  readonly #rate: Rate;
+
+  constructor(users: readonly UserAccountOptions[], anonymous: AnonymousOptions | null, rate: Rate = NO_RATE) {
+    this.#rate = rate;
     for (const user of users) {
       const account: Account = {
         name: user.name,
         anonymous: false,
         home: user.home ?? '/',
         rights: { ...(user.rights as Rights) },
+        rate: mergeRate(user.rate, rate),
+        quota: (user.quota as Quota | undefined) ?? null,
       };
       this.#accounts.set(user.name, { account, digest: digest(user.password) });
     }
@@ -60,7 +70,7 @@ export class UserDirectory {
   authenticate(name: string, password: string): Account | null {
     if (this.isAnonymousName(name)) {
       const a = this.#anonymous!;
-      return { name, anonymous: true, home: a.home ?? '/', rights: { ...(a.rights as Rights) } };
+      return { name, anonymous: true, home: a.home ?? '/', rights: { ...(a.rights as Rights) }, rate: mergeRate(a.rate, this.#rate), quota: (a.quota as Quota | undefined) ?? null };
     }
     const stored = this.#accounts.get(name);
     const match = timingSafeEqual(digest(password), stored?.digest ?? NOBODY);
