@@ -90,7 +90,7 @@ export async function upload(core: ClientCore, local: string, remote: string, op
         }
         const offset = attempt.n > 0 ? await resumePoint(connection, part, size) : 0;
         const onBytes = meter(options.progress, size, offset, (n) => core.countSent(n));
-        await connection.send('STOR', part, fileChunks(local, offset, size), { offset, onBytes });
+        await connection.send('STOR', part, fileChunks(local, offset, size), { offset, onBytes, throttle: core.throttle(options.rate) });
         await verifyStored(connection, part, size);
         // A server that cannot set times keeps the upload's: later syncs see the file as newer there, never older.
         if (manner.modified) await setRemoteModified(connection, part, manner.modified);
@@ -122,7 +122,7 @@ export async function uploadFrom(core: ClientCore, source: UploadSource, remote:
       core.countSent(n);
     });
     try {
-      await connection.send('STOR', target, body.chunks(offset), { offset, onBytes });
+      await connection.send('STOR', target, body.chunks(offset), { offset, onBytes, throttle: core.throttle(options.rate) });
       await verifyStored(connection, target, sent);
     } catch (error) {
       // Bytes taken from a stream are gone: a retry could only send the rest, so it fails here, not later with a hole.
