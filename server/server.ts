@@ -5,6 +5,7 @@ import { unmapIPv4 } from '../protocol/address.js';
 import type { ServerEvents, ServerStats } from './events.js';
 import { DiskStorage } from './fs/disk.js';
 import type { Storage } from './fs/storage.js';
+import { UsageBook } from './fs/usage.js';
 import { UserFileSystem } from './fs/user-fs.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import type { ServerContext } from './server-context.js';
@@ -35,6 +36,8 @@ export class FtpServer extends EventEmitter<ServerEvents> {
   readonly #sessions = new Set<Session>();
   readonly #perAddress = new Map<string, number>();
   readonly #context: ServerContext;
+  /** What each home with a quota holds, shared by every session and the web API. */
+  readonly #usage: UsageBook;
   #closing: Promise<void> | null = null;
 
   constructor(options: ServerOptions = {}) {
@@ -44,11 +47,13 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     this.storage = this.options.storage ?? new DiskStorage(this.options.root);
     const tls = this.options.tls;
     const ticketOwners = new TicketOwners<SessionTls>();
+    this.#usage = new UsageBook(this.storage);
     this.#context = {
       options: this.options,
       users: this.users,
       storage: this.storage,
       counters: this.#counters,
+      filesystem: (account) => this.filesystem(account),
       sessionTls: () => (tls ? new SessionTls(tls, ticketOwners) : null),
       emit: (event, ...args) => {
         (this.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
@@ -102,9 +107,9 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     return this.users.authenticate(name, password);
   }
 
-  /** The filesystem an account sees: its root, its rights. */
+  /** The filesystem an account sees: its root, its rights, its quota. */
   filesystem(account: Account): Promise<UserFileSystem> {
-    return UserFileSystem.open(this.storage, account.home, account.rights);
+    return UserFileSystem.open(this.storage, account.home, account.rights, { book: this.#usage, limits: account.quota ?? null });
   }
 
   #accept(socket: Socket): void {

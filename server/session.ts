@@ -7,7 +7,7 @@ import type { DataSetup } from './data/channel.js';
 import { DataSettings } from './data-settings.js';
 import { dispatch } from './dispatch.js';
 import type { TransferEvent } from './events.js';
-import { UserFileSystem } from './fs/user-fs.js';
+import type { UserFileSystem } from './fs/user-fs.js';
 import type { HashAlgorithm } from '../common/hash.js';
 import type { ResolvedOptions } from './options.js';
 import type { LoginState } from './session-state.js';
@@ -115,7 +115,7 @@ export class Session implements CommandContext {
 
   expectPassword(name: string): void { this.#user.expectPassword(name); }
   authenticate(name: string, password: string): Account | null { return this.#server.users.authenticate(name, password); }
-  openFileSystem(account: Account): Promise<UserFileSystem> { return UserFileSystem.open(this.#server.storage, account.home, account.rights); }
+  openFileSystem(account: Account): Promise<UserFileSystem> { return this.#server.filesystem(account); }
   cancelLogin(): void { this.#user.cancel(); }
 
   loginFailed(): number {
