@@ -1,5 +1,5 @@
 import { startWebServer, type WebServer } from '../http/index.js';
-import { FtpServer, type AnonymousOptions, type PassiveOptions, type Storage, type UserAccountOptions } from '../server/index.js';
+import { FtpServer, type AnonymousOptions, type PassiveOptions, type RateOptions, type Storage, type UserAccountOptions } from '../server/index.js';
 import type { ServerOptions, ServerTlsOptions } from '../server/index.js';
 import { Basic } from './auth.js';
 import { knownKeys, optionsObject, wholeNumber } from '../common/check.js';
@@ -33,9 +33,11 @@ export interface ServeOptions {
   storage?: Storage;
   /** The text of the 220 greeting. */
   greeting?: string;
+  /** Default bandwidth limits of every account, bytes per second per transfer: `{ download, upload }` (default none). */
+  rate?: RateOptions;
 }
 
-const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting'];
+const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting', 'rate'];
 
 /** What `ftp.server()` resolves to: the FTP server, listening, and its web API. */
 export class RunningServer extends FtpServer {
@@ -101,6 +103,7 @@ export async function serverOptions(ftp: Settings, options: ServeOptions = {}): 
   if (o.pasv) result.pasv = o.pasv;
   if (o.storage) result.storage = o.storage;
   if (o.greeting !== undefined) result.greeting = o.greeting;
+  if (o.rate !== undefined) result.rate = o.rate;
   return result;
 }
 

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startWebServer, type WebServer } from '../../http/index.js';
+import { FtpPy } from '../../lib/index.js';
 import { resolveOptions } from '../../server/options.js';
 import { expectSuccess, python, run, skipUnless } from '../helpers/external-clients.js';
 import { pseudoRandom, sha256, tempDir } from '../helpers/files.js';
@@ -110,4 +111,16 @@ it('rates are checked: whole bytes per second, at least 4096, or null for none',
   assert.throws(() => resolveOptions({ rate: { down: 5000 } as never }), /unknown option "down"/);
   assert.throws(() => resolveOptions({ users: [{ name: 'a', password: 'b', rate: { download: 1.5 } }] }), /users\[0\]\.rate\.download/);
   assert.deepEqual(resolveOptions({}).rate, { download: null, upload: null });
+});
+
+it('ftp.server() takes the server-wide rate and the accounts\' own', { timeout: 20_000 }, async () => {
+  const root = tempDir('ftppy-rate-serve-');
+  const server = await new FtpPy('ftp://127.0.0.1:0').server({ root: root.dir, web: false, rate: { download: 8192 }, users: [{ name: 'a', password: 'b', rate: { upload: 4096 } }] });
+  try {
+    assert.deepEqual(server.options.rate, { download: 8192, upload: null });
+    assert.deepEqual(server.authenticate('a', 'b')?.rate, { download: 8192, upload: 4096 });
+  } finally {
+    await server.close();
+    root.remove();
+  }
 });
