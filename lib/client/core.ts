@@ -109,9 +109,9 @@ export class ClientCore {
     this.#traffic.downloads += 1;
   }
 
-  /** The limits one transfer obeys: the client's rate and its own `rate` option, or null for none. */
-  throttle(rate: number | undefined): Throttle | null {
-    return Throttle.of(this.#bucket, rate === undefined ? null : new TokenBucket(rate));
+  /** The limits one transfer obeys: the client's rate and its own `rate` (or its batch's), or null for none. */
+  throttle(options: { rate?: number; rateBucket?: TokenBucket | null }): Throttle | null {
+    return Throttle.of(this.#bucket, options.rateBucket ?? (options.rate === undefined ? null : new TokenBucket(options.rate)));
   }
 
   resolve(path: string): string {

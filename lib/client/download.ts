@@ -9,7 +9,7 @@ import { nativePath } from '../../protocol/text.js';
 import { callHook } from '../../common/hooks.js';
 import { describe } from '../../common/warnings.js';
 import type { ClientCore } from './core.js';
-import { meter, type TransferOptions } from './options.js';
+import { meter, type SharedRate, type TransferOptions } from './options.js';
 import { partName } from './part-file.js';
 import { MemorySink, placeFile, SMALL_FILE } from './small-file.js';
 import { remoteSize } from './remote-listing.js';
@@ -81,10 +81,10 @@ export function localFolders(): (local: string) => Promise<boolean> {
  * onto it when complete, so the target never holds half a file. A retry resumes from
  * what the temporary file holds (REST) when the server can; otherwise it starts over.
  */
-export async function download(core: ClientCore, remote: string, local: string, options: TransferOptions, known: KnownFile = {}): Promise<boolean> {
+export async function download(core: ClientCore, remote: string, local: string, options: TransferOptions & SharedRate, known: KnownFile = {}): Promise<boolean> {
   const source = core.resolve(remote);
   const target = resolve(local);
-  const throttle = core.throttle(options.rate);
+  const throttle = core.throttle(options);
   // Its name is this operation's alone, so no later download would resume from it: it
   // goes however the operation ends (failed, aborted, thrown), unless it became the target.
   const temp = join(dirname(target), partName(basename(target)));
@@ -156,9 +156,9 @@ export async function download(core: ClientCore, remote: string, local: string, 
  * file is complete. Bytes already written cannot be taken back, so a retry resumes after
  * them (REST), and fails when the server cannot.
  */
-export async function downloadTo(core: ClientCore, remote: string, sink: Writable, options: TransferOptions): Promise<boolean> {
+export async function downloadTo(core: ClientCore, remote: string, sink: Writable, options: TransferOptions & SharedRate): Promise<boolean> {
   const source = core.resolve(remote);
-  const throttle = core.throttle(options.rate);
+  const throttle = core.throttle(options);
   let delivered = 0;
   const done = await core.run({ name: 'download', path: source, fallback: false, signal: options.signal }, (attempt) =>
     attempt.use(async (connection) => {

@@ -1,5 +1,5 @@
 import { knownKeys, optionsObject, trueOrFalse, wholeNumber } from '../../common/check.js';
-import { checkRate } from '../../common/throttle.js';
+import { checkRate, TokenBucket } from '../../common/throttle.js';
 import { describe, warn } from '../../common/warnings.js';
 
 export interface OperationOptions {
@@ -18,6 +18,19 @@ export interface TransferOptions extends OperationOptions {
   progress?: ProgressCallback;
   /** Bytes per second for this transfer (at least 4096), on top of the client's Limits.rate. Default: none. */
   rate?: number;
+}
+
+/**
+ * What a batch or a tree operation gives each of its transfers: its `rate` as one bucket
+ * they all draw from, so that the operation as a whole keeps to it. Internal.
+ */
+export interface SharedRate {
+  rateBucket?: TokenBucket | null;
+}
+
+/** The bucket of an operation's `rate`, for its transfers to share (none without a rate). */
+export function sharedRate(rate: number | undefined): SharedRate {
+  return rate === undefined ? {} : { rateBucket: new TokenBucket(rate) };
 }
 
 export interface BatchOptions extends Omit<TransferOptions, 'progress'> {

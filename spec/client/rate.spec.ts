@@ -3,7 +3,7 @@
 // our server with generous bounds (load only slows a transfer; the limit keeps it from
 // going faster); bench/RESULTS.md has the precise figure (bench/rate-limit.ts).
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FtpPy, Limits } from '../../lib/index.js';
@@ -58,6 +58,19 @@ describe('client bandwidth limits', () => {
       ),
     );
     assert.ok(seconds > 1.5 && seconds < 4, `took ${seconds.toFixed(2)} s`);
+  });
+
+  it("a batch's or a sync's rate is for all its files together: two 2 MiB files at 2 MiB/s take about 2 s", { timeout: 30_000 }, async () => {
+    const up = join(local.dir, 'tree');
+    mkdirSync(up);
+    writeFileSync(join(up, 'a.bin'), BIG.subarray(0, 2 * MiB));
+    writeFileSync(join(up, 'b.bin'), BIG.subarray(2 * MiB, 4 * MiB));
+    const ftp = new FtpPy(url);
+    const synced = await timed(() => ftp.client(async (client) => assert.ok(await client.sync(up, '/tree', 'up', { rate: 2 * MiB, concurrency: 2 }))));
+    assert.ok(synced > 1.5 && synced < 4, `sync took ${synced.toFixed(2)} s`);
+    const pairs = [['/tree/a.bin', join(local.dir, 'fa.bin')], ['/tree/b.bin', join(local.dir, 'fb.bin')]] as [string, string][];
+    const fetched = await timed(() => ftp.client(async (client) => assert.deepEqual(Object.values(await client.fetch(pairs, { rate: 2 * MiB, limit: 2 })), [true, true])));
+    assert.ok(fetched > 1.5 && fetched < 4, `fetch took ${fetched.toFixed(2)} s`);
   });
 
   it('ftppy get --limit-rate 2M: a 4 MiB download takes about 2 s', { timeout: 30_000 }, async () => {
