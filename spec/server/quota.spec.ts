@@ -4,7 +4,7 @@
 // temporary file, an appended-to file as it was. SITE QUOTA and the web status say how
 // much is used. Driven with ftplib, curl and raw commands.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startWebServer, type WebServer } from '../../http/index.js';
@@ -147,6 +147,65 @@ describe('quotas', { skip: skipUnless('curl') || skipUnless('python3') }, () => 
     assert.equal(quota.bytes.used, statSync(join(home, 'keep.bin')).size + statSync(join(home, 'a.bin')).size + 1 + 4);
     assert.equal((await ask(web.port, 'DELETE', '/files/web.bin', { auth: 'q:pw' })).status, 204);
     assert.match(await siteQuota(t.port), /files: 3 used of 4/);
+  });
+});
+
+describe('usage kept current by every write the server makes', { skip: skipUnless('curl') }, () => {
+  let t: TestServer;
+  let web: WebServer;
+  before(async () => {
+    t = await startServer({
+      users: [
+        { name: 'q', password: 'pw', home: '/q', quota: { bytes: 1000, files: 10 } },
+        { name: 'root', password: 'pw' },
+      ],
+    });
+    mkdirSync(join(t.root, 'q/sub'), { recursive: true });
+    writeFileSync(join(t.root, 'q/a.txt'), 'x'.repeat(100));
+    writeFileSync(join(t.root, 'q/sub/b.txt'), 'x'.repeat(200));
+    symlinkSync(join(t.root, 'q/a.txt'), join(t.root, 'q/link.txt'));
+    web = await startWebServer({ port: 0, server: t.server });
+  });
+  after(async () => {
+    await web?.close();
+    await t?.close();
+  });
+
+  const usage = async (): Promise<[number, number]> => {
+    const m = /bytes: (\d+) used[^]*files: (\d+) used/.exec(await siteQuota(t.port));
+    return [Number(m![1]), Number(m![2])];
+  };
+
+  it('counts the home at first use, folders and links left out', { timeout: 20_000 }, async () => {
+    assert.deepEqual(await usage(), [300, 2]);
+  });
+
+  it('RNTO over a file frees the file replaced; STOU adds a file', { timeout: 20_000 }, async () => {
+    const raw = await RawFtp.connect(t.port);
+    await raw.login('q', 'pw');
+    assert.equal((await raw.cmd('RNFR a.txt')).code, 350);
+    assert.equal((await raw.cmd('RNTO sub/b.txt')).code, 250);
+    raw.close();
+    assert.deepEqual(await usage(), [100, 1]);
+    const result = await run('curl', ['-sS', '-u', 'q:pw', '-T', '-', `ftp://127.0.0.1:${t.port}/sub/c.txt`], { input: 'y'.repeat(50) });
+    expectSuccess(result, 'curl -T -');
+    assert.deepEqual(await usage(), [150, 2]);
+  });
+
+  it("another account's writes into the home count too (its home is the root)", { timeout: 20_000 }, async () => {
+    const put = await ask(web.port, 'PUT', '/files/q/from-root.txt', { auth: 'root:pw', body: 'z'.repeat(25) });
+    assert.equal(put.status, 201, put.text);
+    assert.deepEqual(await usage(), [175, 3]);
+    const raw = await RawFtp.connect(t.port);
+    await raw.login('root', 'pw');
+    assert.equal((await raw.cmd('DELE /q/sub/c.txt')).code, 250);
+    raw.close();
+    assert.deepEqual(await usage(), [125, 2]);
+  });
+
+  it('a recursive web delete frees every file it removes', { timeout: 20_000 }, async () => {
+    assert.equal((await ask(web.port, 'DELETE', '/files/sub?recursive=1', { auth: 'q:pw' })).status, 204);
+    assert.deepEqual(await usage(), [25, 1]);
   });
 });
 
