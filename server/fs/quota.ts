@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { finished, Writable } from 'node:stream';
 import type { Quota } from '../account-policy.js';
 import { FileSystemError } from './errors.js';
 import type { Usage, UsageBook } from './usage.js';
@@ -105,8 +105,8 @@ export class HomeQuota {
 
 /** Resolves once `stream` has closed (its descriptor released): a truncate after it cannot race a late write. */
 export function closedStream(stream: Writable): Promise<void> {
-  if (stream.closed || stream.destroyed && !stream.writable && stream.writableFinished) return Promise.resolve();
-  return new Promise((resolve) => stream.once('close', () => resolve()));
+  // finished() waits for 'close' when the stream will emit one, and answers at once for one already done.
+  return new Promise((resolve) => finished(stream, () => resolve()));
 }
 
 /**
