@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FileInfo, UserFileSystem } from '../server/index.js';
+import { paced } from '../common/throttle.js';
+import { transferThrottle, type Account, type FileInfo, type UserFileSystem } from '../server/index.js';
 import { requireRight } from './auth.js';
 import { contentTypeOf } from './content-type.js';
 import { signIn, type WebContext } from './context.js';
@@ -24,7 +25,7 @@ export function downloadRoute(context: WebContext): Handler {
     const info = await fs.stat(path);
     if (info.kind === 'dir') return sendListing(req, res, fs, path);
     if (info.kind !== 'file' || target.trailingSlash) throw new HttpError(404, `Not a file or folder: ${path}`);
-    return sendFile(context, req, res, target, fs, info);
+    return sendFile(context, req, res, target, fs, info, caller.account);
   };
 }
 
@@ -50,7 +51,7 @@ async function sendListing(req: IncomingMessage, res: ServerResponse, fs: UserFi
   res.end(separator === '[' ? '[]' : ']');
 }
 
-async function sendFile(context: WebContext, req: IncomingMessage, res: ServerResponse, target: RequestTarget, fs: UserFileSystem, info: FileInfo): Promise<void> {
+async function sendFile(context: WebContext, req: IncomingMessage, res: ServerResponse, target: RequestTarget, fs: UserFileSystem, info: FileInfo, account: Account): Promise<void> {
   const headers: Record<string, string | number> = {
     'Content-Type': contentTypeOf(info.name),
     'Last-Modified': httpDate(info.modified),
@@ -88,8 +89,10 @@ async function sendFile(context: WebContext, req: IncomingMessage, res: ServerRe
   const { stream } = await fs.read(info.path, start);
   startAnswer(res, status, headers);
   context.stats.downloads++;
+  const throttle = transferThrottle(account.rate, 'download');
   try {
-    await pipeline(stream, exactly(length, context), res);
+    const send = exactly(length, context);
+    await pipeline(stream, throttle ? (source: Readable) => paced(send(source), throttle) : send, res);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') throw clientGone(error);
     throw error;

@@ -31,6 +31,7 @@ const STATUS: Record<FileSystemErrorCode, number> = {
   EINVAL: 400,
   ERANGE: 416,
   ENOSPC: 507,
+  EDQUOT: 507, // the account's quota (RFC 4918 §11.5: Insufficient Storage)
   EIO: 500,
 };
 

@@ -26,6 +26,7 @@ export class PendingFile {
     // A write stream can fail between our writes (a full disk); keep it for the next one
     // instead of letting an unheard 'error' take the process down.
     upload.stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error instanceof FileSystemError) return void (this.#failure ??= error); // the quota's, told as such
       const full = error.code === 'ENOSPC' || error.code === 'EDQUOT' || error.code === 'EFBIG';
       this.#failure ??= new FileSystemError(full ? 'ENOSPC' : 'EIO', path, undefined, { cause: error });
     });

@@ -40,6 +40,7 @@ export function statusRoute(context: WebContext): Handler {
     }
     const { backend, stats, started } = context;
     const ftp = backend.stats();
+    const quota = caller.implicit ? null : await (await backend.filesystem(caller.account)).quota();
     const tls = backend.options.tls;
     sendJson(res, 200, {
       name: 'FtpPy',
@@ -55,6 +56,8 @@ export function statusRoute(context: WebContext): Handler {
       ftp,
       web: { ...stats },
       user: { name: caller.account.name, anonymous: caller.account.anonymous, rights: caller.account.rights },
+      // The caller's own quota, when the account has one (null: no limit of that kind).
+      ...(quota ? { quota: { bytes: { used: quota.usage.bytes, limit: quota.limits.bytes }, files: { used: quota.usage.files, limit: quota.limits.files }, complete: quota.usage.complete } } : {}),
     }, { Vary: 'Accept' });
   };
 }

@@ -67,8 +67,8 @@ export interface ClientStats {
   closed: boolean;
 }
 
-const transferKeys = ['dirs', 'replace', 'progress', 'signal'] as const;
-const batchKeys = ['limit', 'dirs', 'replace', 'signal'] as const;
+const transferKeys = ['dirs', 'replace', 'progress', 'signal', 'rate'] as const;
+const batchKeys = ['limit', 'dirs', 'replace', 'signal', 'rate'] as const;
 const signalKey = ['signal'] as const;
 
 function batchOptions(what: string, options: BatchOptions | number | undefined): BatchOptions {
@@ -103,7 +103,7 @@ export class Client implements AsyncDisposable {
 
   /** Downloads into a Writable, which is ended when the file is complete. */
   async downloadTo(remote: string, sink: Writable, options?: Omit<TransferOptions, 'dirs' | 'replace'>): Promise<boolean> {
-    return downloadTo(this.#core, remote, sink, checkOptions('downloadTo', options, ['progress', 'signal']));
+    return downloadTo(this.#core, remote, sink, checkOptions('downloadTo', options, ['progress', 'signal', 'rate']));
   }
 
   /** Uploads `[local, remote]` pairs, `limit` at once; keyed by each local path as given. */

@@ -1,4 +1,5 @@
 import { knownKeys, nonNegative, optionsObject, positiveSeconds, wholeNumber } from '../common/check.js';
+import { checkRate, parseRate } from '../common/throttle.js';
 
 // Every duration is in seconds, as in the seed.
 
@@ -69,21 +70,30 @@ export interface LimitsOptions {
   keepalive?: number;
   /** Most connections to one host. Default: `connections`. On a server: clients per IP address (default 10). */
   host?: number;
+  /**
+   * Client only: bytes per second for the whole client, every connection sharing the one
+   * limit (curl's `--limit-rate`, lftp's `net:limit-rate`); a string takes curl's
+   * suffixes ('500k', '5M', '1G'). At least 4096. Default: none.
+   */
+  rate?: number | string | null;
 }
 
 export class Limits {
   readonly connections: number;
   readonly keepalive: number;
   readonly host: number;
+  /** Bytes per second, or null for no limit. */
+  readonly rate: number | null;
   /** Which fields the caller set, so that a server can keep its own defaults for the rest. */
   readonly given: ReadonlySet<keyof LimitsOptions>;
 
   constructor(options: LimitsOptions = {}) {
     const o = optionsObject('Limits', options);
-    knownKeys('Limits', o, ['connections', 'keepalive', 'host']);
+    knownKeys('Limits', o, ['connections', 'keepalive', 'host', 'rate']);
     this.given = new Set(Object.keys(o).filter((k) => o[k] !== undefined) as (keyof LimitsOptions)[]);
     this.connections = wholeNumber('Limits.connections', o.connections ?? 10, 1, 100_000);
     this.keepalive = wholeNumber('Limits.keepalive', o.keepalive ?? Math.min(5, this.connections), 0, 100_000);
     this.host = wholeNumber('Limits.host', o.host ?? this.connections, 1, 100_000);
+    this.rate = o.rate == null ? null : checkRate('Limits.rate', typeof o.rate === 'string' ? parseRate(o.rate) : o.rate);
   }
 }

@@ -1,5 +1,5 @@
 import { startWebServer, type WebServer } from '../http/index.js';
-import { followEvents, FtpServer, type AnonymousOptions, type LogRecord, type PassiveOptions, type ServerLimits, type ServerTimeouts, type Storage, type UserAccountOptions } from '../server/index.js';
+import { followEvents, FtpServer, type AnonymousOptions, type LogRecord, type PassiveOptions, type RateOptions, type ServerLimits, type ServerTimeouts, type Storage, type UserAccountOptions } from '../server/index.js';
 import type { Authenticator, BanOptions, ServerOptions, ServerTlsOptions } from '../server/index.js';
 export type { AuthenticatedAccount, Authenticator, BanOptions, ClientCertificate, LoginContext, UserAccountOptions } from '../server/index.js';
 import { Basic } from './auth.js';
@@ -55,6 +55,8 @@ export interface ServeOptions {
   timeouts?: ServerTimeouts;
   /** Called with a record per event (connect, login, login-failed, transfer, disconnect, error). */
   log?: (record: LogRecord) => void;
+  /** Default bandwidth limits of every account, bytes per second per transfer: `{ download, upload }` (default none). */
+  rate?: RateOptions;
 }
 
 export interface WebOptions {
@@ -70,7 +72,7 @@ const webKeys = ['port', 'metrics', 'health'];
 const limitKeys = ['connections', 'perAddress', 'lineBytes', 'loginAttempts', 'loginDelay'];
 const timeoutKeys = ['idle', 'data', 'stall', 'grace', 'uploadSettle'];
 
-const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting', 'limits', 'timeouts', 'log', 'authenticate', 'ban'];
+const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting', 'limits', 'timeouts', 'log', 'authenticate', 'ban', 'rate'];
 
 /** What `ftp.server()` resolves to: the FTP server, listening, and its web API. */
 export class RunningServer extends FtpServer {
@@ -151,6 +153,7 @@ export async function serverOptions(ftp: Settings, options: ServeOptions = {}): 
   if (o.pasv) result.pasv = o.pasv;
   if (o.storage) result.storage = o.storage;
   if (o.greeting !== undefined) result.greeting = o.greeting;
+  if (o.rate !== undefined) result.rate = o.rate;
   return result;
 }
 

@@ -2,6 +2,7 @@ import { connect as netConnect, type Server, type Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { withAbort } from '../common/abort.js';
+import { paced, type Throttle } from '../common/throttle.js';
 import { ControlChannel } from './control-channel.js';
 import { openActive, openPassive, type DataLink, type ServerTraits } from './data-channel.js';
 import { receive, send } from './data-flow.js';
@@ -40,6 +41,8 @@ export interface TransferOptions {
   offset?: number;
   /** Called with the size of each chunk as it crosses the data connection. */
   onBytes?: (n: number) => void;
+  /** The bandwidth limits the transfer obeys, if any. */
+  throttle?: Throttle | null;
 }
 
 let ids = 0;
@@ -153,14 +156,15 @@ export class FtpConnection {
     const limits = this.options.timeouts;
     return this.#transfer(verb, arg, (socket, opening) => {
       const into = typeof sink === 'function' ? sink(opening) : sink;
-      return receive(socket, into, this.#timer, limits, options.onBytes ?? noop);
+      return receive(socket, into, this.#timer, limits, options.onBytes ?? noop, options.throttle ?? null);
     }, options.offset);
   }
 
   /** STOR, APPE: `source` goes over the data connection, which is then closed cleanly. */
   send(verb: string, arg: string, source: AsyncIterable<Buffer | string>, options: TransferOptions = {}): Promise<Reply> {
     const limits = this.options.timeouts;
-    return this.#transfer(verb, arg, (socket) => send(source, socket, this.#timer, limits, options.onBytes ?? noop), options.offset);
+    const chunks = options.throttle ? paced(source, options.throttle) : source;
+    return this.#transfer(verb, arg, (socket) => send(chunks, socket, this.#timer, limits, options.onBytes ?? noop), options.offset);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Writable } from 'node:stream';
 import { SinkWriter } from '../common/backpressure.js';
 import { ConnectionError, FtpPyError } from '../common/errors.js';
+import { PacedSource, type Throttle } from '../common/throttle.js';
 import type { PhaseTimer } from './phase-timer.js';
 
 /** Limits of the connection's one timer while data flows, in seconds. */
@@ -27,13 +28,16 @@ function dataError(error: Error, what: string): Error {
  * socket is paused and the timer put on hold: a slow disk or a slow consumer is ours,
  * not the server's, and must not end the transfer.
  */
-export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limits: FlowTimeouts, onBytes: (n: number) => void): Promise<void> {
+export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limits: FlowTimeouts, onBytes: (n: number) => void, throttle: Throttle | null = null): Promise<void> {
   // An empty file's connection can end before we listen: net reads the EOF and emits
   // 'end' at once when nothing is buffered. Ended with nothing read means nothing sent.
   if (socket.readableEnded) return Promise.resolve();
   return new Promise((resolve, reject) => {
     let ended = false;
+    // A wait for the rate limit is ours, like a full sink: the timer is on hold meanwhile.
+    const pace = new PacedSource(socket, throttle, (held) => (held ? timer.enter('held') : timer.enter('read', limits.read)));
     const cleanup = (): void => {
+      pace.stop();
       socket.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
       sink.off('drain', onDrain).off('error', onSinkError).off('close', onSinkClose);
     };
@@ -45,15 +49,11 @@ export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limit
     const onData = (chunk: Buffer): void => {
       timer.touch();
       onBytes(chunk.length);
-      if (!sink.write(chunk)) {
-        socket.pause();
-        timer.enter('held');
-      }
+      if (!sink.write(chunk)) pace.sinkFull();
+      pace.passed(chunk.length);
     };
     const onDrain = (): void => {
-      if (ended) return;
-      timer.enter('read', limits.read);
-      socket.resume();
+      if (!ended) pace.drained();
     };
     const onEnd = (): void => {
       ended = true;

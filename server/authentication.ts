@@ -91,7 +91,7 @@ export class Authentication {
       const given = await Promise.race([Promise.resolve().then(() => this.#authenticator!(request.name, request.password, context)), stopped]);
       if (given === null) return null;
       const name = given?.name === undefined ? request.name : text('authenticate() result.name', given.name, { allowEmpty: false });
-      return accountFrom(resolveAccount('authenticate() result', given as AuthenticatedAccount, name));
+      return accountFrom(resolveAccount('authenticate() result', given as AuthenticatedAccount, name), this.#options.rate);
     } catch (error) {
       if (!signal?.aborted) this.#events.error(error, request);
       return null;

@@ -9,13 +9,13 @@ import { admit } from './session-state.js';
 // may run now (session-state.ts), whether its argument fits, and how a failure it
 // throws is answered.
 
-const FS_REPLY_CODES: Partial<Record<FileSystemErrorCode, number>> = { EINVAL: 553, ENOSPC: 452, ERANGE: 554 };
+const FS_REPLY_CODES: Partial<Record<FileSystemErrorCode, number>> = { EINVAL: 553, ENOSPC: 452, ERANGE: 554, EDQUOT: 552 };
 
 /** A filesystem failure answered the way RFC 959 does: 550 mostly, 553 for names, 452 when full, 554 for a bad REST (RFC 3659). */
 function fileSystemReply(error: FileSystemError): [number, string] {
   const code = FS_REPLY_CODES[error.code] ?? 550;
   // These messages say more than the code's name; the others are just the name.
-  const text = error.code === 'EACCES' || error.code === 'EINVAL' || error.code === 'ERANGE' ? error.message : `${error.path}: ${describeCode(error.code)}`;
+  const text = error.code === 'EACCES' || error.code === 'EINVAL' || error.code === 'ERANGE' || error.code === 'EDQUOT' ? error.message : `${error.path}: ${describeCode(error.code)}`;
   return [code, text];
 }
 

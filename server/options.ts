@@ -1,5 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { positiveSeconds, text, trueOrFalse, wholeNumber } from '../common/check.js';
+import { resolveQuota, resolveRate, type Quota, type QuotaOptions, type Rate, type RateOptions } from './account-policy.js';
 import type { Storage } from './fs/storage.js';
 import { parseCidrList } from '../common/cidr.js';
 import { parseCertificateRule, type CertificateRule, type ClientCertificate } from './client-certificate.js';
@@ -31,6 +32,10 @@ export interface UserAccountOptions {
   addresses?: string[];
   /** The client certificate the account must present (mutual TLS; the server needs a CA bundle). */
   certificate?: CertificateRule;
+  /** Bytes per second for each transfer (FTP and web); a direction left out takes the server's `rate`, `null` is none. */
+  rate?: RateOptions;
+  /** Limits on what the home holds (default none): past them, an upload gets 552 (web: 507). */
+  quota?: QuotaOptions | null;
 }
 
 /** What an authenticator returns for a login it accepts: a `users` entry without the password (the name defaults to the one given). */
@@ -73,6 +78,9 @@ export interface AnonymousOptions {
   home?: string;
   /** Default: read only. */
   rights?: Partial<Rights>;
+  /** As for a user: defaults to the server's `rate`. */
+  rate?: RateOptions;
+  quota?: QuotaOptions | null;
 }
 
 export interface ServerTlsOptions {
@@ -156,6 +164,8 @@ export interface ServerOptions {
   timeouts?: ServerTimeouts;
   /** The text of the 220 greeting. */
   greeting?: string;
+  /** Default bandwidth limits of every account, bytes per second per transfer (default none). */
+  rate?: RateOptions;
 }
 
 export interface ResolvedOptions {
@@ -173,6 +183,7 @@ export interface ResolvedOptions {
   /** The durations, in milliseconds. */
   ms: Required<ServerTimeouts> & { loginDelay: number };
   greeting: string;
+  rate: Rate;
 }
 
 const ALL_RIGHTS: Rights = { read: true, write: true, delete: true, mkdir: true, rename: true };
@@ -195,6 +206,9 @@ const whole = (field: string, value: unknown, fallback: number, min: number, max
 const seconds = (field: string, value: unknown, fallback: number): number => (value === undefined ? fallback : positiveSeconds(field, value)) * 1000;
 const flag = (field: string, value: unknown, fallback: boolean): boolean => (value === undefined ? fallback : trueOrFalse(field, value));
 
+// A fallback whose directions stay undefined: a partial rate, merged later with the default.
+const UNSET = {} as Rate;
+
 /** An account's options checked: the same for a `users` entry and for what an authenticator returns. */
 export function resolveAccount(field: string, u: AuthenticatedAccount & { password?: string }, name: string): UserAccountOptions & { rights: Rights } {
   if (typeof u !== 'object' || u === null) throw new TypeError(`${field} must be an object like { name, home, rights }`);
@@ -203,6 +217,10 @@ export function resolveAccount(field: string, u: AuthenticatedAccount & { passwo
   if (u.home !== undefined) account.home = text(`${field}.home`, u.home);
   if (u.addresses !== undefined) account.addresses = parseCidrList(`${field}.addresses`, u.addresses).map((range) => range.text);
   if (u.certificate !== undefined) account.certificate = parseCertificateRule(`${field}.certificate`, u.certificate);
+  // Checked here, merged with the server's default per account (users.ts accountFrom).
+  if (u.rate !== undefined) account.rate = resolveRate(`${field}.rate`, u.rate, UNSET);
+  const quota = resolveQuota(`${field}.quota`, u.quota);
+  if (quota) account.quota = quota;
   return account;
 }
 
@@ -242,6 +260,9 @@ function resolveAnonymous(value: unknown): AnonymousOptions | null {
     rights: resolveRights('anonymous.rights', o.rights, 'read'),
   };
   if (o.home !== undefined) resolved.home = text('anonymous.home', o.home);
+  if (o.rate !== undefined) resolved.rate = resolveRate('anonymous.rate', o.rate, UNSET);
+  const quota = resolveQuota('anonymous.quota', o.quota);
+  if (quota) resolved.quota = quota;
   return resolved;
 }
 
@@ -298,5 +319,6 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
       authenticate: seconds('timeouts.authenticate', timeouts.authenticate, 10),
     },
     greeting: o.greeting === undefined ? 'FtpPy server ready' : text('greeting', o.greeting),
+    rate: resolveRate('rate', o.rate),
   };
 }

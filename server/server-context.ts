@@ -1,9 +1,11 @@
 import type { Authentication } from './authentication.js';
 import type { ServerEvents } from './events.js';
 import type { Storage } from './fs/storage.js';
+import type { UserFileSystem } from './fs/user-fs.js';
 import type { ResolvedOptions } from './options.js';
 import type { ServerCounters } from './stats.js';
 import type { SessionTls } from './tls.js';
+import type { Account } from './users.js';
 
 /** What a session needs from its server. */
 export interface ServerContext {
@@ -12,6 +14,8 @@ export interface ServerContext {
   readonly authentication: Authentication;
   readonly storage: Storage;
   readonly counters: ServerCounters;
+  /** The filesystem an account sees (its root, rights and quota): the same for FTP and the web API. */
+  filesystem(account: Account): Promise<UserFileSystem>;
   /** A fresh TLS context for a new session, or null when TLS is not configured. */
   sessionTls(): SessionTls | null;
   emit<K extends keyof ServerEvents>(event: K, ...args: ServerEvents[K]): void;

@@ -6,6 +6,7 @@ import { unmapIPv4 } from '../protocol/address.js';
 import type { ServerEvents, ServerStats } from './events.js';
 import { DiskStorage } from './fs/disk.js';
 import type { Storage } from './fs/storage.js';
+import { UsageBook } from './fs/usage.js';
 import { UserFileSystem } from './fs/user-fs.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import type { ServerContext } from './server-context.js';
@@ -39,12 +40,14 @@ export class FtpServer extends EventEmitter<ServerEvents> {
   readonly #perAddress = new Map<string, number>();
   readonly #context: ServerContext;
   readonly #authentication: Authentication;
+  /** What each home with a quota holds, shared by every session and the web API. */
+  readonly #usage: UsageBook;
   #closing: Promise<void> | null = null;
 
   constructor(options: ServerOptions = {}) {
     super();
     this.options = resolveOptions(options);
-    this.users = new UserDirectory(this.options.users, this.options.anonymous);
+    this.users = new UserDirectory(this.options.users, this.options.anonymous, this.options.rate);
     this.storage = this.options.storage ?? new DiskStorage(this.options.root);
     const tls = this.options.tls;
     const ticketOwners = new TicketOwners<SessionTls>();
@@ -53,11 +56,13 @@ export class FtpServer extends EventEmitter<ServerEvents> {
       error: (error, request) => this.emit('authenticate-error', { address: request.address, user: request.name, error }),
       banned: (address, failures, seconds) => this.emit('ban', { address, failures, seconds }),
     });
+    this.#usage = new UsageBook(this.storage);
     this.#context = {
       options: this.options,
       authentication: this.#authentication,
       storage: this.storage,
       counters: this.#counters,
+      filesystem: (account) => this.filesystem(account),
       sessionTls: () => (tls ? new SessionTls(tls, ticketOwners) : null),
       emit: (event, ...args) => {
         (this.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
@@ -125,9 +130,9 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     return this.#authentication.bannedFor(unmapIPv4(address));
   }
 
-  /** The filesystem an account sees: its root, its rights. */
+  /** The filesystem an account sees: its root, its rights, its quota. */
   filesystem(account: Account): Promise<UserFileSystem> {
-    return UserFileSystem.open(this.storage, account.home, account.rights);
+    return UserFileSystem.open(this.storage, account.home, account.rights, { book: this.#usage, limits: account.quota ?? null });
   }
 
   #accept(socket: Socket): void {

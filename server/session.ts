@@ -8,7 +8,7 @@ import type { PassivePortTally } from './data/passive.js';
 import { DataSettings } from './data-settings.js';
 import { dispatch } from './dispatch.js';
 import type { TransferEvent } from './events.js';
-import { UserFileSystem } from './fs/user-fs.js';
+import type { UserFileSystem } from './fs/user-fs.js';
 import type { HashAlgorithm } from '../common/hash.js';
 import type { ResolvedOptions } from './options.js';
 import type { LoginState } from './session-state.js';
@@ -129,7 +129,7 @@ export class Session implements CommandContext {
     const request = { name, password, address: this.remoteAddress, secure: this.secure, certificate: this.certificate };
     return this.#server.authentication.login(request, this.#lifetime.signal);
   }
-  openFileSystem(account: Account): Promise<UserFileSystem> { return UserFileSystem.open(this.#server.storage, account.home, account.rights); }
+  openFileSystem(account: Account): Promise<UserFileSystem> { return this.#server.filesystem(account); }
   cancelLogin(): void { this.#user.cancel(); }
 
   loginFailed(): number {

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { SinkWriter } from '../common/backpressure.js';
+import { PacedSource, type Throttle } from '../common/throttle.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -85,6 +86,8 @@ export interface PumpOptions {
   onEnd?: () => Buffer | null;
   /** Resolve only once the sink has closed too (a file: its descriptor is released before the rename). */
   waitForClose?: boolean;
+  /** The account's bandwidth limit for this direction, if any. */
+  throttle?: Throttle | null;
 }
 
 /**
@@ -102,8 +105,10 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
   return new Promise((resolve, reject) => {
     let settled = false;
     let ended = false;
+    const pace = new PacedSource(source, options.throttle ?? null);
     const cleanup = (): void => {
       settled = true;
+      pace.stop();
       signal.removeEventListener('abort', onAbort);
       // A destroyed stream may still report a late error: it must find a listener.
       source.off('data', onData).off('end', onSourceEnd).off('error', fail).off('close', onSourceClose).on('error', ignore);
@@ -122,10 +127,11 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
     function onData(chunk: Buffer): void {
       if (sink.destroyed) return fail(new Error('the destination closed before the end of the transfer'));
       const out = onChunk ? onChunk(chunk) : chunk;
-      if (out.length > 0 && !sink.write(out)) source.pause();
+      if (out.length > 0 && !sink.write(out)) pace.sinkFull();
+      pace.passed(chunk.length);
     }
     function onDrain(): void {
-      if (!ended) source.resume();
+      if (!ended) pace.drained();
     }
     function onSourceEnd(): void {
       ended = true;

@@ -117,6 +117,7 @@ function failureReply(error: unknown, transfer: ActiveTransfer, stallMs: number)
   if (transfer.aborted) return [426, 'Transfer aborted'];
   if (error instanceof DataConnectionError) return [error.reply, error.message];
   if (error instanceof FileSystemError) {
+    if (error.code === 'EDQUOT') return [552, `Requested file action aborted. ${error.message}`]; // RFC 959's text for 552
     return error.code === 'ENOSPC' ? [452, 'Insufficient storage space'] : [451, `Local error: ${error.message}`];
   }
   if (error instanceof DataStallError) return [426, `No data moved for ${stallMs / 1000} s: transfer aborted`];

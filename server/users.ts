@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { parseCidrList, type Cidr } from '../common/cidr.js';
 import type { CertificateRule } from './client-certificate.js';
+import { mergeRate, NO_RATE, type Quota, type Rate } from './account-policy.js';
 import type { AnonymousOptions, Rights, UserAccountOptions } from './options.js';
 
 /** Who logged in, and what they may do. */
@@ -15,6 +16,10 @@ export interface Account {
   addresses: readonly Cidr[] | null;
   /** The client certificate the account must present; null: none needed. */
   certificate: CertificateRule | null;
+  /** Bandwidth per transfer, bytes per second (the account's own over the server's default). */
+  rate?: Rate;
+  /** Limits over the home, or null/absent for none. */
+  quota?: Quota | null;
 }
 
 interface StoredAccount {
@@ -30,7 +35,7 @@ const digest = (password: string): Buffer => createHash('sha256').update(passwor
 const NOBODY = digest('\0no such user\0');
 
 /** An account from options already checked (options.ts resolveAccount). */
-export function accountFrom(options: UserAccountOptions): Account {
+export function accountFrom(options: UserAccountOptions, defaultRate: Rate): Account {
   return {
     name: options.name,
     anonymous: false,
@@ -38,6 +43,8 @@ export function accountFrom(options: UserAccountOptions): Account {
     rights: { ...(options.rights as Rights) },
     addresses: options.addresses === undefined ? null : parseCidrList('addresses', options.addresses),
     certificate: options.certificate ?? null,
+    rate: mergeRate(options.rate, defaultRate),
+    quota: (options.quota as Quota | undefined) ?? null,
   };
 }
 
@@ -50,9 +57,12 @@ export class UserDirectory {
   readonly #accounts = new Map<string, StoredAccount>();
   readonly #anonymous: AnonymousOptions | null;
 
-  constructor(users: readonly UserAccountOptions[], anonymous: AnonymousOptions | null) {
+  readonly #rate: Rate;
+
+  constructor(users: readonly UserAccountOptions[], anonymous: AnonymousOptions | null, rate: Rate = NO_RATE) {
+    this.#rate = rate;
     for (const user of users) {
-      this.#accounts.set(user.name, { account: accountFrom(user), digest: user.password === undefined ? null : digest(user.password) });
+      this.#accounts.set(user.name, { account: accountFrom(user, rate), digest: user.password === undefined ? null : digest(user.password) });
     }
     this.#anonymous = anonymous;
   }
@@ -81,7 +91,7 @@ export class UserDirectory {
     if (this.isAnonymousName(name)) {
       if (password === null) return null;
       const a = this.#anonymous!;
-      return { name, anonymous: true, home: a.home ?? '/', rights: { ...(a.rights as Rights) }, addresses: null, certificate: null };
+      return { name, anonymous: true, home: a.home ?? '/', rights: { ...(a.rights as Rights) }, addresses: null, certificate: null, rate: mergeRate(a.rate, this.#rate), quota: (a.quota as Quota | undefined) ?? null };
     }
     const stored = this.#accounts.get(name);
     if (password === null) return stored && stored.digest === null ? copy(stored.account) : null;

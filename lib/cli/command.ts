@@ -37,6 +37,7 @@ export const clientOptions: OptionSpec[] = [
   { name: 'insecure', short: 'k', kind: 'flag' },
   { name: 'ca', kind: 'string' },
   { name: 'implicit', kind: 'flag' },
+  { name: 'limit-rate', kind: 'string' },
   { name: 'quiet', short: 'q', kind: 'flag' },
   { name: 'json', kind: 'flag' },
 ];
@@ -51,6 +52,8 @@ Client options:
   -k, --insecure     do not check the server's TLS certificate
   --ca FILE          trust the CA certificate(s) in FILE (PEM) for ftps://
   --implicit         implicit FTPS: TLS from the first byte (ftps://, port 990 by default)
+  --limit-rate RATE  bytes per second for all transfers together, as curl: 500k, 5M, 1G
+                     (powers of 1024; at least 4k; default: no limit)
   -q, --quiet        print only what was asked for (listings, contents) and warnings
   --json             print one JSON document: results, entries and warnings
   -h, --help         this help

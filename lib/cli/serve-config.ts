@@ -98,6 +98,13 @@ function objectCheck<S extends Shape>(shape: S): Check<Read<S>> {
   return Object.assign(object(shape), { object: true });
 }
 
+/** Bytes per second, or null for no limit (the server checks the least rate). */
+const perSecond: Check<number | null> = (value, at) => (value === null ? null : whole(value, at));
+/** A limit, or null for none. */
+const upTo: Check<number | null> = (value, at) => (value === null ? null : whole(value, at));
+const RATE = objectCheck({ download: perSecond, upload: perSecond });
+const QUOTA = either('null or { bytes, files }', (value, at) => (value === null ? null : fault(at, 'not null')), objectCheck({ bytes: upTo, files: upTo }));
+
 /** `{ subject }` or `{ fingerprint }`: the object's one key says which. */
 const certificateRule: Check<{ subject: string } | { fingerprint: string }> = (value, at) =>
   typeof value === 'object' && value !== null && 'fingerprint' in value ? object({ fingerprint: required(string) })(value, at) : object({ subject: required(string) })(value, at);
@@ -111,6 +118,8 @@ const USER_KEYS = object({
   rights: RIGHTS,
   addresses: list(string),
   certificate: certificateRule,
+  rate: RATE,
+  quota: QUOTA,
 });
 
 /** An account: it logs in by password, by certificate, or (when both are given) needs both. */
@@ -134,7 +143,9 @@ export const SERVE_FILE = object({
   authenticate: path,
   ban: either('false or { failures, window, duration, capacity }', literal(false), objectCheck({ failures: whole, window: seconds, duration: seconds, capacity: whole })),
   login: objectCheck({ attempts: whole, delay: seconds, timeout: seconds }),
-  anonymous: either('true, false or { names, home, rights }', boolean, objectCheck({ names: list(string), home: string, rights: RIGHTS })),
+  /** Every account's default bandwidth per transfer. */
+  rate: RATE,
+  anonymous: either('true, false or { names, home, rights }', boolean, objectCheck({ names: list(string), home: string, rights: RIGHTS, rate: RATE, quota: QUOTA })),
   tls: objectCheck({ cert: required(path), key: required(path), ca: path, ciphers: string, implicit: boolean, requireLogin: boolean, requireData: boolean, reuse: boolean }),
   pasv: objectCheck({ min: port, max: port, address: string }),
   proxyProtocol: objectCheck({ trusted: required(list(string)) }),

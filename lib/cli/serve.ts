@@ -161,6 +161,7 @@ export function serveConfig({ positionals, options: o }: ParsedArgs, file: Serve
   if (file.authenticate !== undefined) options.authenticate = file.authenticate;
   if (file.ban !== undefined) options.ban = file.ban;
   if (file.login) options.login = file.login;
+  if (file.rate) options.rate = file.rate;
   // Taken by the server once it speaks the PROXY protocol; until then ftp.server() names it as unknown.
   if (file.proxyProtocol) (options as Record<string, unknown>).proxyProtocol = file.proxyProtocol;
   const grace = flags.grace ?? file.timeouts?.grace ?? DEFAULT_GRACE;

@@ -1,6 +1,7 @@
 import { Basic } from '../auth.js';
 import type { Client } from '../client.js';
 import { Limits, Retry, Timeout } from '../config.js';
+import { checkRate, parseRate } from '../../common/throttle.js';
 import { FtpPy, type FtpPyOptions } from '../ftppy.js';
 import { SSL } from '../settings.js';
 import { UsageError, type ParsedArgs } from './args.js';
@@ -17,6 +18,8 @@ export interface ClientFlags {
   insecure: boolean;
   ca: string | undefined;
   implicit: boolean;
+  /** --limit-rate, bytes per second. */
+  rate: number | null;
 }
 
 type ParsedOptions = ParsedArgs['options'];
@@ -26,6 +29,15 @@ function whole(options: ParsedOptions, name: string, min: number, fallback: numb
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw new UsageError(`--${name} wants a whole number ≥ ${min}, got ${String(value)}`);
   return value;
+}
+
+function limitRate(value: unknown): number | null {
+  if (value === undefined) return null;
+  try {
+    return checkRate('--limit-rate', parseRate(String(value)));
+  } catch (error) {
+    throw new UsageError(`--limit-rate: ${(error as Error).message}`);
+  }
 }
 
 export function clientFlags(options: ParsedOptions): ClientFlags {
@@ -40,6 +52,7 @@ export function clientFlags(options: ParsedOptions): ClientFlags {
     insecure: options.insecure === true,
     ca: options.ca as string | undefined,
     implicit: options.implicit === true,
+    rate: limitRate(options['limit-rate']),
   };
 }
 
@@ -50,7 +63,7 @@ export function clientFlags(options: ParsedOptions): ClientFlags {
 export async function factoryFor(remote: RemoteArg, flags: ClientFlags, env: NodeJS.ProcessEnv, connections = flags.parallel): Promise<FtpPy> {
   const login = credentialsFor(remote, env, await readNetrc(env));
   const options: FtpPyOptions = {
-    limits: new Limits({ connections }),
+    limits: new Limits({ connections, rate: flags.rate }),
     retry: new Retry({ total: flags.retries }),
     passive: flags.passive,
     ...(flags.timeout === undefined ? {} : { timeout: new Timeout({ connect: flags.timeout, read: flags.timeout, write: flags.timeout }) }),

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../common/errors.js';
 import type { ClientCore } from './core.js';
-import type { BatchOptions, TransferOptions } from './options.js';
+import { sharedRate, type BatchOptions, type SharedRate, type TransferOptions } from './options.js';
 import { runQueue } from './work-queue.js';
 
 export type Pair = readonly [string, string];
@@ -26,10 +26,11 @@ export async function transferAll(
   what: 'batch' | 'fetch',
   pairs: unknown,
   options: BatchOptions,
-  transfer: (source: string, target: string, options: TransferOptions) => Promise<boolean>,
+  transfer: (source: string, target: string, options: TransferOptions & SharedRate) => Promise<boolean>,
 ): Promise<Record<string, boolean>> {
   const checked = checkPairs(what, pairs);
-  const { limit = core.settings.limits.connections, ...each } = options;
+  const { limit = core.settings.limits.connections, ...given } = options;
+  const each = { ...given, ...sharedRate(given.rate) }; // the batch's rate is for all its files together
   const results: Record<string, boolean> = {};
   for (const [source] of checked) results[source] = true; // keys in the order given
   await runQueue(checked, limit, async ([source, target]) => {

@@ -63,7 +63,7 @@ export async function copy(core: ClientCore, from: string, to: string, options: 
             pipe.destroy(error instanceof Error ? error : new Error(String(error)));
             throw error;
           };
-          const down = reader.receive('RETR', source, pipe, { onBytes }).then(() => void pipe.end()).catch(cut);
+          const down = reader.receive('RETR', source, pipe, { onBytes, throttle: core.throttle(options) }).then(() => void pipe.end()).catch(cut);
           // STOR only once RETR delivers (or ends): a source that cannot be read must not leave an empty target.
           await Promise.race([firstBytes, down]);
           const up = writer.send('STOR', target, pipe, { onBytes: (n) => core.countSent(n) }).catch(cut);

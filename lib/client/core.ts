@@ -8,6 +8,7 @@ import { callHook } from '../../common/hooks.js';
 import type { Settings } from '../resolved-settings.js';
 import { warnFailure } from '../../common/warnings.js';
 import { resolveRemote } from './remote-path.js';
+import { Throttle, TokenBucket } from '../../common/throttle.js';
 
 /** One try of an operation: its number (0 first) and a way to lease connections. */
 export interface Attempt {
@@ -56,11 +57,14 @@ export class ClientCore {
   /** What the server's FEAT listed (read by the first connection). */
   readonly features: Features | undefined;
   readonly #traffic: Traffic = { uploads: 0, downloads: 0, sent: 0, received: 0, failures: 0 };
+  /** Limits.rate: one bucket for every connection of the client. */
+  readonly #bucket: TokenBucket | null;
   #cwd: string;
   #closed = false;
 
   constructor(settings: Settings, pool: Pool<FtpConnection>, start: Start) {
     this.settings = settings;
+    this.#bucket = settings.limits.rate === null ? null : new TokenBucket(settings.limits.rate);
     this.pool = pool;
     this.#cwd = start.cwd;
     this.features = start.features;
@@ -103,6 +107,11 @@ export class ClientCore {
   /** A file download (or a stream's) completed. */
   countDownload(): void {
     this.#traffic.downloads += 1;
+  }
+
+  /** The limits one transfer obeys: the client's rate and its own `rate` (or its batch's), or null for none. */
+  throttle(options: { rate?: number; rateBucket?: TokenBucket | null }): Throttle | null {
+    return Throttle.of(this.#bucket, options.rateBucket ?? (options.rate === undefined ? null : new TokenBucket(options.rate)));
   }
 
   resolve(path: string): string {

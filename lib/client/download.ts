@@ -9,7 +9,7 @@ import { nativePath } from '../../protocol/text.js';
 import { callHook } from '../../common/hooks.js';
 import { describe } from '../../common/warnings.js';
 import type { ClientCore } from './core.js';
-import { meter, type TransferOptions } from './options.js';
+import { meter, type SharedRate, type TransferOptions } from './options.js';
 import { partName } from './part-file.js';
 import { MemorySink, placeFile, SMALL_FILE } from './small-file.js';
 import { remoteSize } from './remote-listing.js';
@@ -81,9 +81,10 @@ export function localFolders(): (local: string) => Promise<boolean> {
  * onto it when complete, so the target never holds half a file. A retry resumes from
  * what the temporary file holds (REST) when the server can; otherwise it starts over.
  */
-export async function download(core: ClientCore, remote: string, local: string, options: TransferOptions, known: KnownFile = {}): Promise<boolean> {
+export async function download(core: ClientCore, remote: string, local: string, options: TransferOptions & SharedRate, known: KnownFile = {}): Promise<boolean> {
   const source = core.resolve(remote);
   const target = resolve(local);
+  const throttle = core.throttle(options);
   // Its name is this operation's alone, so no later download would resume from it: it
   // goes however the operation ends (failed, aborted, thrown), unless it became the target.
   const temp = join(dirname(target), partName(basename(target)));
@@ -127,7 +128,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
             }
             if (offset === 0 && total !== null && total <= SMALL_FILE) return (into.file = into.memory = new MemorySink(temp));
             return (into.file = createWriteStream(nativePath(temp), { flags: offset > 0 ? 'r+' : 'w', start: offset }));
-          }, { offset, onBytes });
+          }, { offset, onBytes, throttle });
           if (into.file) await closeFile(into.file, true);
         } finally {
           if (into.file) await closeFile(into.file, false).catch(() => {});
@@ -155,8 +156,9 @@ export async function download(core: ClientCore, remote: string, local: string, 
  * file is complete. Bytes already written cannot be taken back, so a retry resumes after
  * them (REST), and fails when the server cannot.
  */
-export async function downloadTo(core: ClientCore, remote: string, sink: Writable, options: TransferOptions): Promise<boolean> {
+export async function downloadTo(core: ClientCore, remote: string, sink: Writable, options: TransferOptions & SharedRate): Promise<boolean> {
   const source = core.resolve(remote);
+  const throttle = core.throttle(options);
   let delivered = 0;
   const done = await core.run({ name: 'download', path: source, fallback: false, signal: options.signal }, (attempt) =>
     attempt.use(async (connection) => {
@@ -169,7 +171,7 @@ export async function downloadTo(core: ClientCore, remote: string, sink: Writabl
         delivered += n;
         core.countReceived(n);
       });
-      await connection.receive('RETR', source, sink, { offset, onBytes }).catch((error: unknown) => {
+      await connection.receive('RETR', source, sink, { offset, onBytes, throttle }).catch((error: unknown) => {
         if (sink.destroyed) throw new FtpPyError('FTPPY_ERR_LOCAL', `the destination stream failed: ${describe(error)}`, { cause: error });
         throw error;
       });

@@ -1,4 +1,5 @@
 import { knownKeys, optionsObject, trueOrFalse, wholeNumber } from '../../common/check.js';
+import { checkRate, TokenBucket } from '../../common/throttle.js';
 import { describe, warn } from '../../common/warnings.js';
 
 export interface OperationOptions {
@@ -15,6 +16,21 @@ export interface TransferOptions extends OperationOptions {
   /** Overwrite an existing target. Default true; false skips the transfer (and resolves true). */
   replace?: boolean;
   progress?: ProgressCallback;
+  /** Bytes per second for this transfer (at least 4096), on top of the client's Limits.rate. Default: none. */
+  rate?: number;
+}
+
+/**
+ * What a batch or a tree operation gives each of its transfers: its `rate` as one bucket
+ * they all draw from, so that the operation as a whole keeps to it. Internal.
+ */
+export interface SharedRate {
+  rateBucket?: TokenBucket | null;
+}
+
+/** The bucket of an operation's `rate`, for its transfers to share (none without a rate). */
+export function sharedRate(rate: number | undefined): SharedRate {
+  return rate === undefined ? {} : { rateBucket: new TokenBucket(rate) };
 }
 
 export interface BatchOptions extends Omit<TransferOptions, 'progress'> {
@@ -46,6 +62,7 @@ export function checkOptions<T extends object>(what: string, value: unknown, key
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`${what}: signal must be an AbortSignal`);
   if (o.progress !== undefined && typeof o.progress !== 'function') throw new TypeError(`${what}: progress must be a function`);
+  if (o.rate !== undefined) checkRate(`${what}: rate`, o.rate);
   if (o.limit !== undefined) wholeNumber(`${what}: limit`, o.limit, 1, 10_000);
   if (o.concurrency !== undefined) wholeNumber(`${what}: concurrency`, o.concurrency, 1, 10_000);
   if (o.keep !== undefined) wholeNumber(`${what}: keep`, o.keep, 1, 100_000);

@@ -7,7 +7,7 @@ import { nativePath } from '../../protocol/text.js';
 import { callHook } from '../../common/hooks.js';
 import { describe } from '../../common/warnings.js';
 import type { Attempt, ClientCore } from './core.js';
-import { meter, type TransferOptions } from './options.js';
+import { meter, type SharedRate, type TransferOptions } from './options.js';
 import { ensureRemoteDir, remoteExists, remoteSize } from './remote-listing.js';
 import { partName } from './part-file.js';
 import { remoteName, remoteParent } from './remote-path.js';
@@ -74,7 +74,7 @@ async function dropPart(core: ClientCore, part: string): Promise<void> {
   core.pool.release(connection, reply ? 'ok' : 'broken');
 }
 
-export async function upload(core: ClientCore, local: string, remote: string, options: TransferOptions, manner: UploadManner = {}): Promise<boolean> {
+export async function upload(core: ClientCore, local: string, remote: string, options: TransferOptions & SharedRate, manner: UploadManner = {}): Promise<boolean> {
   const target = core.resolve(remote);
   const part = manner.atomic ? posix.join(remoteParent(target), partName(remoteName(target))) : target;
   let hooked = false;
@@ -90,7 +90,7 @@ export async function upload(core: ClientCore, local: string, remote: string, op
         }
         const offset = attempt.n > 0 ? await resumePoint(connection, part, size) : 0;
         const onBytes = meter(options.progress, size, offset, (n) => core.countSent(n));
-        await connection.send('STOR', part, fileChunks(local, offset, size), { offset, onBytes });
+        await connection.send('STOR', part, fileChunks(local, offset, size), { offset, onBytes, throttle: core.throttle(options) });
         await verifyStored(connection, part, size);
         // A server that cannot set times keeps the upload's: later syncs see the file as newer there, never older.
         if (manner.modified) await setRemoteModified(connection, part, manner.modified);
@@ -110,7 +110,7 @@ export async function upload(core: ClientCore, local: string, remote: string, op
 }
 
 /** `uploadFrom(readable | buffer | string, remote)`: the stream variant. */
-export async function uploadFrom(core: ClientCore, source: UploadSource, remote: string, options: TransferOptions): Promise<boolean> {
+export async function uploadFrom(core: ClientCore, source: UploadSource, remote: string, options: TransferOptions & SharedRate): Promise<boolean> {
   const target = core.resolve(remote);
   const body = new UploadBody(source);
   const send = async (attempt: Attempt, connection: FtpConnection): Promise<boolean> => {
@@ -122,7 +122,7 @@ export async function uploadFrom(core: ClientCore, source: UploadSource, remote:
       core.countSent(n);
     });
     try {
-      await connection.send('STOR', target, body.chunks(offset), { offset, onBytes });
+      await connection.send('STOR', target, body.chunks(offset), { offset, onBytes, throttle: core.throttle(options) });
       await verifyStored(connection, target, sent);
     } catch (error) {
       // Bytes taken from a stream are gone: a retry could only send the rest, so it fails here, not later with a hole.

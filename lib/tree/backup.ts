@@ -91,7 +91,7 @@ async function backupSource(core: ClientCore, source: string, folder: string, op
     const results = await syncTrees(runContext(core, 'backup', local, target, options), 'up');
     return results !== null && Object.values(results).every(Boolean);
   }
-  return upload(core, local, target, options.signal ? { signal: options.signal } : {}, { modified: info.mtime, atomic: true });
+  return upload(core, local, target, { ...(options.signal ? { signal: options.signal } : {}), ...(options.rate === undefined ? {} : { rate: options.rate }) }, { modified: info.mtime, atomic: true });
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { TokenBucket } from '../../common/throttle.js';
 import { mkdir as makeLocalDir } from 'node:fs/promises';
 import { nativePath } from '../../protocol/text.js';
 import type { ClientCore } from '../client/core.js';
@@ -24,6 +25,8 @@ export interface RunContext {
   signal?: AbortSignal | undefined;
   progress?: TreeProgressCallback | undefined;
   dryRun?: boolean | undefined;
+  /** The operation's `rate`, one bucket for all its transfers. */
+  rateBucket?: TokenBucket | null | undefined;
 }
 
 type Results = Map<string, boolean>;
@@ -121,7 +124,7 @@ async function transfer(ctx: RunContext, action: 'upload' | 'download', move: Fi
   const local = action === 'upload' ? localPath(ctx.local, move.path) : inside(ctx, move.path);
   if (local === null) return false;
   const remote = remotePath(ctx.remote, move.path);
-  const options = { progress: meter.bytesOf(move.path, action, move.size), signal: ctx.signal };
+  const options = { progress: meter.bytesOf(move.path, action, move.size), signal: ctx.signal, rateBucket: ctx.rateBucket };
   const modified = move.time === null ? undefined : new Date(move.time);
   if (action === 'upload') return upload(ctx.core, local, remote, options, { atomic: true, ...(modified ? { modified } : {}) });
   return download(ctx.core, remote, local, options, { size: move.size, folderExists: true, askTime: move.coarse, ...(modified ? { modified } : {}) });

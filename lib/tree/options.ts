@@ -26,6 +26,8 @@ export interface TreeOptions extends OperationOptions {
   /** Files transferred and folders listed at once. Default: Limits.connections (the pool's size). */
   concurrency?: number;
   progress?: TreeProgressCallback;
+  /** Bytes per second for the operation's transfers together (at least 4096), on top of Limits.rate. Default: none. */
+  rate?: number;
 }
 
 export interface SyncOptions extends TreeOptions {
@@ -65,4 +67,4 @@ export interface Backup {
   created: Date;
 }
 
-export const treeKeys = ['concurrency', 'progress', 'signal'] as const;
+export const treeKeys = ['concurrency', 'progress', 'signal', 'rate'] as const;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from '../../common/errors.js';
 import type { ClientCore } from '../client/core.js';
+import { sharedRate } from '../client/options.js';
 import { warn } from '../../common/warnings.js';
 import { refineTimes } from './exact-times.js';
 import { execute, type RunContext } from './execute.js';
@@ -23,6 +24,7 @@ export function runContext(core: ClientCore, name: string, local: string, remote
     signal: options.signal,
     progress: options.progress,
     dryRun: options.dryRun,
+    ...sharedRate(options.rate),
   };
 }
 

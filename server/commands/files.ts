@@ -15,12 +15,31 @@ async function plainFile(session: CommandContext, arg: string): Promise<{ path: 
   return { path, size: info.size, modified: info.modified };
 }
 
+/** SITE QUOTA: what the home holds against the account's limits (pure-ftpd's and SFTPGo's idea, our own wording). */
+async function siteQuota(session: CommandContext): Promise<void> {
+  const status = await session.fs.quota();
+  if (!status) {
+    session.reply(200, 'No quota: uploads are limited by the storage only');
+    return;
+  }
+  const { usage, limits } = status;
+  const of = (used: number, limit: number | null): string => (limit === null ? `${used} used, no limit` : `${used} used of ${limit}`);
+  session.reply(200, [
+    `Quota of ${session.account?.name ?? ''}:`,
+    ` bytes: ${of(usage.bytes, limits.bytes)}`,
+    ` files: ${of(usage.files, limits.files)}`,
+    usage.complete ? 'End' : 'End (the home was too large to count whole: these are lower bounds)',
+  ]);
+}
+
 function site(session: CommandContext, arg: string): Promise<void> | void {
   const sub = arg.trim().split(/\s+/)[0] ?? '';
   switch (sub.toUpperCase()) {
     case 'HELP':
-      session.reply(214, ['SITE commands recognized:', ' CHMOD HELP', 'Help OK']);
+      session.reply(214, ['SITE commands recognized:', ' CHMOD HELP QUOTA', 'Help OK']);
       return;
+    case 'QUOTA':
+      return siteQuota(session);
     case 'CHMOD': {
       // The path is everything after the mode, spaces included.
       const m = /^\s*chmod\s+([0-7]{1,4}) (.+)$/i.exec(arg);

@@ -1,3 +1,4 @@
+import { transferThrottle } from '../account-policy.js';
 import { FileSystemError, toFileSystemError } from '../fs/errors.js';
 import type { UploadMode } from '../fs/user-fs.js';
 import { asciiDecoder, asciiEncoder, pump } from '../streams.js';
@@ -27,6 +28,7 @@ async function retrieve(session: CommandContext, arg: string): Promise<void> {
     async run(socket, signal, count) {
       await pump(stream, socket, {
         signal,
+        throttle: transferThrottle(session.account?.rate, 'download'),
         onChunk: (chunk) => {
           read += chunk.length;
           const out = ascii ? ascii.push(chunk) : chunk;
@@ -62,6 +64,7 @@ async function store(session: CommandContext, verb: string, arg: string, mode: U
     run: (socket, signal, count) =>
       pump(socket, upload.stream, {
         signal,
+        throttle: transferThrottle(session.account?.rate, 'upload'),
         onChunk: (chunk) => {
           count(chunk.length);
           return ascii ? ascii.push(chunk) : chunk;

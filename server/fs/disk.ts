@@ -2,7 +2,7 @@ import {
   closeSync, constants, fchmodSync, fchownSync, fstatSync, ftruncateSync, lstatSync, openSync, realpathSync,
   opendirSync, renameSync, statSync, type Dir, type Stats,
 } from 'node:fs';
-import { chmod, lstat, mkdir, realpath, rmdir, unlink, utimes } from 'node:fs/promises';
+import { chmod, lstat, mkdir, realpath, rmdir, truncate, unlink, utimes } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { decodeRaw, encodeRaw, hasRawBytes, nativePath } from '../../protocol/text.js';
@@ -236,5 +236,9 @@ export class DiskStorage implements Storage {
 
   chmod(path: string, mode: number): Promise<void> {
     return this.#call(path, (disk) => chmod(native(disk), mode));
+  }
+
+  truncate(path: string, size: number): Promise<void> {
+    return this.#call(path, (disk) => truncate(native(disk), size));
   }
 }

@@ -12,6 +12,7 @@ export type FileSystemErrorCode =
   | 'EINVAL' // a name that cannot exist: NUL, too long, `.`/`..` as a target
   | 'ERANGE' // a restart offset past the end of the file
   | 'ENOSPC' // the storage is full
+  | 'EDQUOT' // the account's quota is used up (server/fs/quota.ts)
   | 'EIO'; // anything else the backend reported
 
 export class FileSystemError extends Error {
@@ -41,6 +42,7 @@ export function describeCode(code: FileSystemErrorCode): string {
     case 'EINVAL': return 'Invalid file name';
     case 'ERANGE': return 'Offset past the end of the file';
     case 'ENOSPC': return 'No space left on device';
+    case 'EDQUOT': return 'Exceeded storage allocation';
     case 'EIO': return 'Input/output error';
   }
 }

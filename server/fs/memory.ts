@@ -144,6 +144,11 @@ export class MemoryStorage implements Storage {
     this.#dir(parentOf(path)).children.delete(baseName(path));
   }
 
+  async truncate(path: string, size: number): Promise<void> {
+    const file = this.#file(path);
+    file.data = Buffer.from(file.data.subarray(0, size));
+  }
+
   async remove(path: string): Promise<void> {
     this.#file(path);
     this.#dir(parentOf(path)).children.delete(baseName(path));

@@ -65,5 +65,10 @@ export interface Storage {
   /** Moves a file or directory, replacing a file at `to`. */
   rename(from: string, to: string): Promise<void>;
   setModified(path: string, time: Date): Promise<void>;
+  /**
+   * Cuts a file back to `size` bytes: an append refused by a quota leaves the file as it
+   * was. Optional: without it, such an append keeps what it wrote before the refusal.
+   */
+  truncate?(path: string, size: number): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
 }

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
+import type { Quota } from '../account-policy.js';
 import type { Rights } from '../options.js';
 import { FileSystemError, toFileSystemError } from './errors.js';
 import { baseName, isWithin, joinPath, parentOf, resolveVirtual, splitPath } from './path.js';
+import { closedStream, HomeQuota, meteredStream, type UploadMeter } from './quota.js';
 import type { Storage, StorageStat } from './storage.js';
+import type { Usage, UsageBook } from './usage.js';
 
 /** One file or directory as the user sees it. */
 export interface FileInfo {
@@ -95,6 +98,35 @@ function asTarget(error: unknown, path: string): FileSystemError {
 }
 
 /**
+ * The upload with its bytes metered when a quota counts them. `putBack` undoes an upload
+ * in place that the quota refused (the file cut back to its old length, or removed when
+ * the upload made it); without it the upload's own discard already removes all it wrote.
+ */
+function withMeter(upload: Upload, meter: UploadMeter | null, putBack: (() => Promise<boolean>) | null): Upload {
+  if (!meter) return upload;
+  const inner = upload.stream;
+  return {
+    stream: meteredStream(inner, meter),
+    path: upload.path,
+    commit: () => upload.commit(),
+    async discard() {
+      inner.destroy();
+      await upload.discard();
+      if (putBack === null) return meter.undo();
+      if (!meter.refused) return; // a cut connection: what was written stays, to be resumed
+      await closedStream(inner);
+      if (await putBack()) meter.undo();
+    },
+  };
+}
+
+/** What a quota knows of an account: its limits and what its home holds. */
+export interface QuotaStatus {
+  usage: Usage;
+  limits: Quota;
+}
+
+/**
  * One user's view of a storage: a root that acts as a chroot, and rights. Every path is
  * resolved lexically inside the root, then checked again on its real path (after the
  * storage has followed symbolic links), so a link pointing outside the root leads
@@ -106,16 +138,22 @@ export class UserFileSystem {
   readonly #storage: Storage;
   readonly #home: string;
   readonly #realHome: string;
+  /** The account's quota (or only the server's counting of usage); null when opened without a book. */
+  readonly #quota: HomeQuota | null;
 
-  private constructor(storage: Storage, home: string, realHome: string, rights: Rights) {
+  private constructor(storage: Storage, home: string, realHome: string, rights: Rights, quota: HomeQuota | null) {
     this.#storage = storage;
     this.#home = home;
     this.#realHome = realHome;
     this.rights = Object.freeze({ ...rights });
+    this.#quota = quota;
   }
 
-  /** The filesystem of a user whose root is `home` (a storage path), creating it when missing. */
-  static async open(storage: Storage, home: string, rights: Rights): Promise<UserFileSystem> {
+  /**
+   * The filesystem of a user whose root is `home` (a storage path), creating it when
+   * missing. `quota`: the server's usage book and the account's limits (null: none).
+   */
+  static async open(storage: Storage, home: string, rights: Rights, quota?: { book: UsageBook; limits: Quota | null }): Promise<UserFileSystem> {
     const root = resolveVirtual('/', home);
     let at = '/';
     for (const part of splitPath(root)) {
@@ -129,7 +167,21 @@ export class UserFileSystem {
     const real = await storage.realpath(root);
     if (real === null) throw new FileSystemError('EACCES', home, `Home ${home} leads outside the server's root`);
     if ((await storage.stat(real)).kind !== 'dir') throw new FileSystemError('ENOTDIR', home);
-    return new UserFileSystem(storage, root, real, rights);
+    return new UserFileSystem(storage, root, real, rights, quota ? new HomeQuota(quota.book, real, quota.limits) : null);
+  }
+
+  /** The account's quota and what its home holds (walked at the first call), or null without a quota. */
+  async quota(): Promise<QuotaStatus | null> {
+    if (!this.#quota?.limits) return null;
+    const { usage } = await this.#quota.status();
+    return { usage, limits: this.#quota.limits };
+  }
+
+  /** The size a removal or a replacement frees at `real`, or null when nothing counted is there (a folder, a link). */
+  async #countedSize(real: string): Promise<number | null> {
+    const stat = await this.#storage.stat(real).catch(() => null);
+    if (stat?.kind !== 'file' || (await this.#storage.realpath(real)) !== real) return null;
+    return stat.size;
   }
 
   /** `input`, absolute or relative to `cwd`, as a virtual path. Pure: touches no storage. */
@@ -254,21 +306,37 @@ export class UserFileSystem {
         if (start > (existing?.size ?? 0)) {
           throw new FileSystemError('ERANGE', path, `Restart offset ${start} is past the end of ${path} (${existing?.size ?? 0} bytes)`);
         }
+        const end = existing?.size ?? 0;
+        const meter = (await this.#quota?.meter({ real, path, isNew: !existing, replaced: 0, start: mode.append ? end : start, end })) ?? null;
         // Resuming in place: what was there before the offset is the point of resuming.
-        const stream = await this.#storage.write(real, mode.append ? { append: true } : { start });
-        return { stream, path, commit: async () => {}, discard: async () => {} };
+        const stream = await this.#storage.write(real, mode.append ? { append: true } : { start }).catch((error: unknown) => {
+          meter?.undo();
+          throw error;
+        });
+        const storage = this.#storage;
+        // A storage without truncate keeps what an append wrote before its refusal, and its count.
+        const putBack = async (): Promise<boolean> => {
+          if (!existing) await storage.remove(real);
+          else if (storage.truncate) await storage.truncate(real, end);
+          else return false;
+          return true;
+        };
+        return withMeter({ stream, path, commit: async () => {}, discard: async () => {} }, meter, putBack);
       }
       // Replacing a file destroys what was there, as deleting it would.
       if (existing) this.#need('delete', path);
+      const replaced = existing ? ((await this.#countedSize(real)) ?? 0) : 0;
+      const meter = (await this.#quota?.meter({ real, path, isNew: !existing, replaced, start: 0, end: 0 })) ?? null;
       const temp = joinPath(parentOf(real), temporaryName());
       // The new file takes the mode (and owner) of the one it replaces: a chmod 600 file
       // must not become world-readable because it was uploaded again.
       const stream = await this.#storage.write(temp, { exclusive: true, ...(existing ? { replacing: real } : {}) }).catch((error: unknown) => {
+        meter?.undo();
         throw asTarget(error, path);
       });
       running.add(temp);
       const storage = this.#storage;
-      return {
+      return withMeter({
         stream,
         path,
         commit: () => storage.rename(temp, real).then(
@@ -278,7 +346,7 @@ export class UserFileSystem {
           },
         ),
         discard: () => storage.remove(temp).catch(() => {}).finally(() => running.delete(temp)),
-      };
+      }, meter, null);
     });
   }
 
@@ -289,16 +357,18 @@ export class UserFileSystem {
     const virtualDir = stat?.kind === 'dir' ? path : parentOf(path);
     for (let attempt = 0; attempt < 20; attempt++) {
       const name = attempt === 0 && stat === null ? stem : uniqueName(stem);
+      const meter = (await this.#quota?.meter({ real: joinPath(dir, name), path, isNew: true, replaced: 0, start: 0, end: 0 })) ?? null;
       try {
         const stream = await this.#storage.write(joinPath(dir, name), { exclusive: true });
         const storage = this.#storage;
-        return {
+        return withMeter({
           stream,
           path: joinPath(virtualDir, name),
           commit: async () => {},
           discard: () => storage.remove(joinPath(dir, name)).catch(() => {}),
-        };
+        }, meter, null);
       } catch (error) {
+        meter?.undo();
         // About the name asked for: the candidates are the server's business.
         if (toFileSystemError(error, path).code !== 'EEXIST') throw asTarget(error, path);
       }
@@ -342,7 +412,11 @@ export class UserFileSystem {
   remove(path: string): Promise<void> {
     return this.#call(path, async () => {
       this.#need('delete', path);
-      await this.#storage.remove(await this.#realEntry(path));
+      const real = await this.#realEntry(path);
+      const book = this.#quota?.book;
+      const freed = book?.tracks(real) ? await this.#countedSize(real) : null;
+      await this.#storage.remove(real);
+      if (freed !== null) book!.change(real, -freed, -1);
     });
   }
 
@@ -357,12 +431,37 @@ export class UserFileSystem {
       const target = await this.#call(to, () => this.#realEntry(to));
       if (target === source) return; // a name renamed to itself: nothing to do, as rename(2)
       if (target.startsWith(`${source}/`)) throw new FileSystemError('EINVAL', to, `Cannot move ${from} into itself`);
+      const count = await this.#renameCount(source, target);
       await this.#storage.rename(source, target).catch((error: unknown) => {
         // The source was just found, so what stands in the way is the target: say so.
         const { code } = toFileSystemError(error, to);
         throw new FileSystemError(code, TARGET_ERRORS.has(code) ? to : from, undefined, { cause: error });
       });
+      count?.();
     });
+  }
+
+  /**
+   * What a rename changes in the usage of counted homes, to apply once it is done: the
+   * file replaced at the target is gone, and what moved leaves one home for another. A
+   * folder moved between homes has its homes walked again.
+   */
+  async #renameCount(source: string, target: string): Promise<(() => void) | null> {
+    const book = this.#quota?.book;
+    if (!book || !(book.tracks(source) || book.tracks(target))) return null;
+    const moved = await this.#countedSize(source);
+    const replaced = await this.#countedSize(target);
+    const folder = moved === null && (await this.#storage.stat(source).catch(() => null))?.kind === 'dir';
+    return () => {
+      if (replaced !== null) book.change(target, -replaced, -1);
+      if (moved !== null) {
+        book.change(source, -moved, -1);
+        book.change(target, moved, 1);
+      } else if (folder && !book.sameHomes(source, target)) {
+        book.forget(source);
+        book.forget(target);
+      }
+    };
   }
 
   setModified(path: string, time: Date): Promise<void> {

@@ -16,7 +16,7 @@ import { serve } from './support/serve-process.js';
 
 describe('the config file checks', () => {
   const faults: [string, unknown, RegExp][] = [
-    ['a misspelt key in a user', { users: [{ name: 'a', password: 'b' }, { name: 'c', password: 'd', rigths: {} }] }, /^server\.json: users\[1\]\.rigths: unknown key \(known here: name, password, home, rights, addresses, certificate\)$/],
+    ['a misspelt key in a user', { users: [{ name: 'a', password: 'b' }, { name: 'c', password: 'd', rigths: {} }] }, /^server\.json: users\[1\]\.rigths: unknown key \(known here: name, password, home, rights, addresses, certificate, rate, quota\)$/],
     ['an unknown right', { users: [{ name: 'a', password: 'b', rights: { erase: true } }] }, /users\[0\]\.rights\.erase: unknown key/],
     ['an unknown top-level key', { prot: 21 }, /^server\.json: prot: unknown key/],
     ['a string for a number', { limits: { connections: '5' } }, /limits\.connections: expected a whole number, got "5"/],
@@ -32,6 +32,8 @@ describe('the config file checks', () => {
     ['negative seconds', { timeouts: { grace: -1 } }, /timeouts\.grace: expected seconds/],
     ['a user without a password', { users: [{ name: 'a' }] }, /server\.json: users\[0\]: password is missing \(or give a certificate\)/],
     ['a certificate rule of neither kind', { users: [{ name: 'a', certificate: { cn: 'a' } }] }, /users\[0\]\.certificate\.cn: unknown key/],
+    ['a rate in words', { rate: { download: 'fast' } }, /rate\.download: expected a whole number, got "fast"/],
+    ['a quota key', { users: [{ name: 'a', password: 'b', quota: { gigabytes: 1 } }] }, /users\[0\]\.quota\.gigabytes: unknown key/],
     ['a ban of true', { ban: true }, /ban: expected false or \{ failures, window, duration, capacity \}, got true/],
     ['tls without a key', { tls: { cert: 'c.pem' } }, /tls: key is missing/],
     ['an array at the top', [], /server\.json: the file: expected an object, got an array/],
@@ -55,12 +57,13 @@ describe('the config file checks', () => {
       host: '0.0.0.0', port: 21, root: 'data', greeting: 'hi',
       users: [
         { name: 'a', password: 'b', home: '/a', rights: { read: true, write: false, delete: false, mkdir: false, rename: false }, addresses: ['127.0.0.0/8'] },
-        { name: 'alice', certificate: { subject: 'CN=alice' } },
+        { name: 'alice', certificate: { subject: 'CN=alice' }, rate: { download: 1048576, upload: null }, quota: { bytes: 1e9, files: null } },
         { name: 'carol', password: 'c', certificate: { fingerprint: 'AB:CD' } },
       ],
       authenticate: 'auth.mjs',
       ban: { failures: 5, window: 60, duration: 300, capacity: 1000 },
       login: { attempts: 3, delay: 1, timeout: 5 },
+      rate: { download: 5242880 },
       anonymous: { names: ['ftp'], home: '/pub', rights: { read: true } },
       tls: { cert: 'tls/cert.pem', key: '/abs/key.pem', ca: 'ca.pem', ciphers: 'HIGH', implicit: false, requireLogin: true, requireData: false, reuse: true },
       pasv: { min: 50000, max: 50100, address: '203.0.113.7' },
@@ -75,7 +78,7 @@ describe('the config file checks', () => {
     assert.equal(read.tls?.key, '/abs/key.pem');
     assert.deepEqual(read.proxyProtocol, { trusted: ['10.0.0.0/8'] });
     assert.equal(read.authenticate, '/srv/ftp/auth.mjs');
-    assert.deepEqual(read.users?.[1], { name: 'alice', certificate: { subject: 'CN=alice' } });
+    assert.deepEqual(read.users?.[1], { name: 'alice', certificate: { subject: 'CN=alice' }, rate: { download: 1048576, upload: null }, quota: { bytes: 1e9, files: null } });
     assert.equal(parseServeFile('{"ban": false}', 'x.json').ban, false);
     assert.deepEqual(parseServeFile('{"web": false}', 'x.json').web, false);
     assert.deepEqual(parseServeFile('{"web": 8080}', 'x.json').web, 8080);
