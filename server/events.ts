@@ -9,6 +9,8 @@ export interface ServerStats {
   sessions: number;
   /** Connections turned away by the limits (total or per address). */
   refused: number;
+  /** Connections from a trusted proxy closed for want of a valid PROXY header (control, data and web). */
+  proxyRefused: number;
   logins: number;
   failedLogins: number;
   /** Transfers (downloads, uploads, listings) completed. */
@@ -22,7 +24,7 @@ export interface ServerStats {
 }
 
 export function emptyStats(): ServerStats {
-  return { connections: 0, sessions: 0, refused: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesIn: 0, bytesOut: 0 };
+  return { connections: 0, sessions: 0, refused: 0, proxyRefused: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesIn: 0, bytesOut: 0 };
 }
 
 export interface SessionEvent {
@@ -55,6 +57,8 @@ export interface ServerEvents {
   'login-failed': [SessionEvent & { user: string }];
   transfer: [TransferEvent];
   'session-end': [SessionEvent];
+  /** A connection from a trusted proxy without a valid PROXY header, closed: `address` is the proxy's. */
+  'proxy-refused': [{ address: string; reason: string }];
   /** A command failed in a way no client should be able to cause (a bug, or a broken storage). */
   'session-error': [SessionEvent & { error: unknown }];
 }

@@ -1,4 +1,5 @@
 import { isIPv4 } from 'node:net';
+import { parseCidrs, type Cidr } from '../common/cidr.js';
 import { positiveSeconds, text, trueOrFalse, wholeNumber } from '../common/check.js';
 import type { Storage } from './fs/storage.js';
 
@@ -60,6 +61,17 @@ export interface PassiveOptions {
   address?: string;
 }
 
+export interface ProxyProtocolOptions {
+  /**
+   * The proxies (addresses or CIDR ranges, IPv4 and IPv6) whose connections start with a
+   * PROXY header (v1 or v2), as HAProxy's `send-proxy`/`send-proxy-v2` writes it. Their
+   * connections without a valid header are closed; connections from elsewhere are direct.
+   */
+  trusted: string[];
+  /** Seconds for the header to arrive (default 5). */
+  timeout?: number;
+}
+
 export interface ServerLimits {
   /** Clients connected at once (default 100); the next one gets 421. */
   connections?: number;
@@ -108,6 +120,8 @@ export interface ServerOptions {
   timeouts?: ServerTimeouts;
   /** The text of the 220 greeting. */
   greeting?: string;
+  /** Behind HAProxy (or any proxy speaking the PROXY protocol): who is trusted to name clients. */
+  proxyProtocol?: ProxyProtocolOptions;
 }
 
 export interface ResolvedOptions {
@@ -123,6 +137,8 @@ export interface ResolvedOptions {
   /** The durations, in milliseconds. */
   ms: Required<ServerTimeouts> & { loginDelay: number };
   greeting: string;
+  /** The trusted proxies, and how long their header may take in ms; null: every connection is direct. */
+  proxyProtocol: { trusted: Cidr[]; ms: number } | null;
 }
 
 const ALL_RIGHTS: Rights = { read: true, write: true, delete: true, mkdir: true, rename: true };
@@ -174,6 +190,13 @@ function resolveAnonymous(value: unknown): AnonymousOptions | null {
   return resolved;
 }
 
+function resolveProxyProtocol(value: ProxyProtocolOptions | undefined): ResolvedOptions['proxyProtocol'] {
+  if (value === undefined) return null;
+  if (typeof value !== 'object' || value === null) throw new TypeError('proxyProtocol must be { trusted: [addresses or CIDR ranges], timeout? }');
+  if (value.trusted === undefined) throw new TypeError('proxyProtocol.trusted is missing: the addresses of the proxies that send PROXY headers');
+  return { trusted: parseCidrs(value.trusted, 'proxyProtocol.trusted'), ms: seconds('proxyProtocol.timeout', value.timeout, 5) };
+}
+
 export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   const o = options;
   const limits = o.limits ?? {};
@@ -218,5 +241,6 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
       uploadSettle: timeouts.uploadSettle === 0 ? 0 : seconds('timeouts.uploadSettle', timeouts.uploadSettle, 0.01),
     },
     greeting: o.greeting === undefined ? 'FtpPy server ready' : text('greeting', o.greeting),
+    proxyProtocol: resolveProxyProtocol(o.proxyProtocol),
   };
 }

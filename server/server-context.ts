@@ -1,6 +1,7 @@
 import type { ServerEvents } from './events.js';
 import type { Storage } from './fs/storage.js';
 import type { ResolvedOptions } from './options.js';
+import type { ProxyTrust } from './proxy.js';
 import type { ServerCounters } from './stats.js';
 import type { SessionTls } from './tls.js';
 import type { UserDirectory } from './users.js';
@@ -11,6 +12,8 @@ export interface ServerContext {
   readonly users: UserDirectory;
   readonly storage: Storage;
   readonly counters: ServerCounters;
+  /** The PROXY protocol trust, when the server is behind proxies (`proxyProtocol`). */
+  readonly proxy: ProxyTrust | null;
   /** A fresh TLS context for a new session, or null when TLS is not configured. */
   sessionTls(): SessionTls | null;
   emit<K extends keyof ServerEvents>(event: K, ...args: ServerEvents[K]): void;

@@ -1,13 +1,13 @@
 import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import { createServer as createNetServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
-import { unmapIPv4 } from '../protocol/address.js';
 import type { ServerEvents, ServerStats } from './events.js';
 import { DiskStorage } from './fs/disk.js';
 import type { Storage } from './fs/storage.js';
 import { UserFileSystem } from './fs/user-fs.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import type { ServerContext } from './server-context.js';
+import { directOrigin, ProxyTrust, type ConnectionOrigin } from './proxy.js';
 import { Session } from './session.js';
 import { ServerCounters } from './stats.js';
 import { SessionTls } from './tls.js';
@@ -35,6 +35,9 @@ export class FtpServer extends EventEmitter<ServerEvents> {
   readonly #sessions = new Set<Session>();
   readonly #perAddress = new Map<string, number>();
   readonly #context: ServerContext;
+  readonly #proxy: ProxyTrust | null;
+  // Connections whose PROXY header is still being read: close() cuts them.
+  readonly #unannounced = new Set<Socket>();
   #closing: Promise<void> | null = null;
 
   constructor(options: ServerOptions = {}) {
@@ -44,11 +47,19 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     this.storage = this.options.storage ?? new DiskStorage(this.options.root);
     const tls = this.options.tls;
     const ticketOwners = new TicketOwners<SessionTls>();
+    const proxy = this.options.proxyProtocol;
+    this.#proxy = proxy
+      ? new ProxyTrust(proxy, (address, reason) => {
+          this.#counters.proxyRefused();
+          this.emit('proxy-refused', { address, reason });
+        })
+      : null;
     this.#context = {
       options: this.options,
       users: this.users,
       storage: this.storage,
       counters: this.#counters,
+      proxy: this.#proxy,
       sessionTls: () => (tls ? new SessionTls(tls, ticketOwners) : null),
       emit: (event, ...args) => {
         (this.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
@@ -107,9 +118,41 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     return UserFileSystem.open(this.storage, account.home, account.rights);
   }
 
+  /**
+   * Who a new connection is from: its peer, or behind a trusted proxy the client its
+   * PROXY header names. Rejects (the refusal counted) when a trusted proxy's connection
+   * has no valid header. The web API shares it.
+   */
+  connectionOrigin(socket: Socket): Promise<ConnectionOrigin> {
+    return this.#proxy ? this.#proxy.origin(socket) : Promise.resolve(directOrigin(socket));
+  }
+
+  /** Whether connections from this socket's peer must start with a PROXY header. */
+  expectsProxyHeader(socket: Socket): boolean {
+    return this.#proxy?.trusts(socket) ?? false;
+  }
+
   #accept(socket: Socket): void {
     socket.on('error', () => {});
-    const address = unmapIPv4(socket.remoteAddress ?? '');
+    if (!this.#proxy?.trusts(socket)) {
+      this.#admit(socket, directOrigin(socket));
+      return;
+    }
+    this.#unannounced.add(socket);
+    this.#proxy.origin(socket).then(
+      (origin) => {
+        this.#unannounced.delete(socket);
+        this.#admit(socket, origin);
+      },
+      () => {
+        this.#unannounced.delete(socket);
+        socket.destroy();
+      },
+    );
+  }
+
+  #admit(socket: Socket, origin: ConnectionOrigin): void {
+    const { address } = origin;
     const { limits, tls } = this.options;
     const fromAddress = this.#perAddress.get(address) ?? 0;
     if (this.#closing || this.#sessions.size >= limits.connections || fromAddress >= limits.perAddress) {
@@ -126,7 +169,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
       socket.setTimeout(5000, () => socket.destroy());
       return;
     }
-    const session = new Session(this.#context, socket);
+    const session = new Session(this.#context, socket, origin);
     this.#sessions.add(session);
     this.#perAddress.set(address, fromAddress + 1);
     this.#counters.sessionOpened();
@@ -150,6 +193,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       const listening = this.#listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+      for (const socket of this.#unannounced) socket.destroy();
       for (const session of this.#sessions) session.shutdown(this.options.ms.grace);
       await Promise.all([...this.#sessions].map((s) => s.closed));
       await Promise.all(listening);
