@@ -1,6 +1,6 @@
 import { startWebServer, type WebServer } from '../http/index.js';
 import { FtpServer, type AnonymousOptions, type PassiveOptions, type Storage, type UserAccountOptions } from '../server/index.js';
-import type { ServerOptions, ServerTlsOptions } from '../server/index.js';
+import type { ProxyProtocolOptions, ServerOptions, ServerTlsOptions } from '../server/index.js';
 import { Basic } from './auth.js';
 import { knownKeys, optionsObject, wholeNumber } from '../common/check.js';
 import type { Settings } from './resolved-settings.js';
@@ -33,9 +33,11 @@ export interface ServeOptions {
   storage?: Storage;
   /** The text of the 220 greeting. */
   greeting?: string;
+  /** Behind HAProxy: the proxies (addresses, CIDR ranges) whose PROXY headers name the clients. */
+  proxyProtocol?: ProxyProtocolOptions;
 }
 
-const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting'];
+const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting', 'proxyProtocol'];
 
 /** What `ftp.server()` resolves to: the FTP server, listening, and its web API. */
 export class RunningServer extends FtpServer {
@@ -101,6 +103,7 @@ export async function serverOptions(ftp: Settings, options: ServeOptions = {}): 
   if (o.pasv) result.pasv = o.pasv;
   if (o.storage) result.storage = o.storage;
   if (o.greeting !== undefined) result.greeting = o.greeting;
+  if (o.proxyProtocol !== undefined) result.proxyProtocol = o.proxyProtocol;
   return result;
 }
 

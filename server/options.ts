@@ -57,7 +57,11 @@ export interface PassiveOptions {
   /** Lowest and highest port handed out by PASV/EPSV. Default: any port the system picks. */
   min?: number;
   max?: number;
-  /** The IPv4 address named in 227 replies (a server behind NAT). Default: the control connection's local address. */
+  /**
+   * The IPv4 address named in 227 replies (a server behind NAT or a proxy), or a host name
+   * resolved (IPv4) once when the server starts. Default: the address the client
+   * connected to (the control connection's local address, or the one a PROXY header names).
+   */
   address?: string;
 }
 
@@ -132,6 +136,7 @@ export interface ResolvedOptions {
   users: UserAccountOptions[];
   anonymous: AnonymousOptions | null;
   tls: (ServerTlsOptions & { implicit: boolean; requireLogin: boolean; requireData: boolean; reuse: boolean }) | null;
+  /** `address`: an IPv4 address once the server listens (a host name given is resolved then). */
   pasv: { min: number; max: number; address: string | null };
   limits: Required<Omit<ServerLimits, 'loginDelay'>>;
   /** The durations, in milliseconds. */
@@ -140,6 +145,9 @@ export interface ResolvedOptions {
   /** The trusted proxies, and how long their header may take in ms; null: every connection is direct. */
   proxyProtocol: { trusted: Cidr[]; ms: number } | null;
 }
+
+// RFC 1123 §2.1 labels: letters, digits, hyphens, dots between.
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
 const ALL_RIGHTS: Rights = { read: true, write: true, delete: true, mkdir: true, rename: true };
 const READ_ONLY: Rights = { read: true, write: false, delete: false, mkdir: false, rename: false };
@@ -205,7 +213,9 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   const min = whole('pasv.min', pasv.min, 0, 0, 65535);
   const max = whole('pasv.max', pasv.max, min === 0 ? 0 : 65535, 0, 65535);
   if ((min === 0) !== (max === 0) || max < min) throw new RangeError(`pasv: min ${min} and max ${max} are not a port range`);
-  if (pasv.address !== undefined && !isIPv4(pasv.address)) throw new TypeError(`pasv.address must be an IPv4 address, got ${String(pasv.address)}`);
+  if (pasv.address !== undefined && !isIPv4(pasv.address) && !HOST_NAME.test(String(pasv.address))) {
+    throw new TypeError(`pasv.address must be an IPv4 address or a host name, got ${String(pasv.address)}`);
+  }
   let tls: ResolvedOptions['tls'] = null;
   if (o.tls !== undefined) {
     if (!o.tls.cert || !o.tls.key) throw new TypeError('tls needs cert and key');

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
-import { createServer as createNetServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createNetServer, isIP, isIPv4, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { ServerEvents, ServerStats } from './events.js';
 import { DiskStorage } from './fs/disk.js';
 import type { Storage } from './fs/storage.js';
@@ -13,6 +13,14 @@ import { ServerCounters } from './stats.js';
 import { SessionTls } from './tls.js';
 import { TicketOwners } from './tls-owners.js';
 import { UserDirectory, type Account } from './users.js';
+
+async function passiveAddress(name: string): Promise<string> {
+  try {
+    return (await lookup(name, { family: 4 })).address;
+  } catch (error) {
+    throw new Error(`pasv.address: ${name} does not resolve to an IPv4 address (${(error as Error).message})`, { cause: error });
+  }
+}
 
 /** Starts an FTP server and resolves once it listens. */
 export async function createServer(options: ServerOptions = {}): Promise<FtpServer> {
@@ -70,7 +78,9 @@ export class FtpServer extends EventEmitter<ServerEvents> {
   /** Listens on every address the host resolves to, all on the same port. */
   async listen(): Promise<void> {
     if (this.#listeners.length > 0) throw new Error('The server is already listening');
-    const { host, port } = this.options;
+    const { host, port, pasv } = this.options;
+    // A fleet's nodes name their own public address: resolved once, here, not per PASV.
+    if (pasv.address !== null && !isIPv4(pasv.address)) pasv.address = await passiveAddress(pasv.address);
     const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
     let bound = port;
     try {

@@ -26,7 +26,15 @@ Serves a folder over FTP (and FTPS) with the web API beside it.
   --no-tls-reuse          serve FTPS data connections that do not resume the
                           control connection's TLS session (Python's ftplib);
                           by default they get 522
-  --pasv MIN-MAX          passive port range
+  --pasv MIN-MAX          passive port range (default: any port the system picks)
+  --pasv-address HOST     the IPv4 address (or a host name, resolved at start) that
+                          PASV replies name: the address clients reach this node's
+                          passive ports at, behind NAT or a load balancer (default:
+                          the address the client connected to)
+  --proxy-trusted LIST    comma-separated addresses or CIDR ranges (IPv4, IPv6) of
+                          proxies that send a PROXY protocol header (HAProxy's
+                          send-proxy / send-proxy-v2) on the FTP, passive and web
+                          ports; their connections must start with one
   -h, --help              this help
 `;
 
@@ -42,6 +50,8 @@ const specs: OptionSpec[] = [
   { name: 'implicit', kind: 'flag' },
   { name: 'no-tls-reuse', kind: 'flag' },
   { name: 'pasv', kind: 'string' },
+  { name: 'pasv-address', kind: 'string' },
+  { name: 'proxy-trusted', kind: 'string' },
   { name: 'help', short: 'h', kind: 'flag' },
 ];
 
@@ -86,6 +96,10 @@ export function serveConfig({ positionals, options: o }: ParsedArgs): { ftp: Ftp
     if (!m) throw new UsageError(`--pasv wants MIN-MAX, got ${pasv}`);
     options.pasv = { min: Number(m[1]), max: Number(m[2]) };
   }
+  const pasvAddress = o['pasv-address'] as string | undefined;
+  if (pasvAddress !== undefined) options.pasv = { ...options.pasv, address: pasvAddress };
+  const trusted = o['proxy-trusted'] as string | undefined;
+  if (trusted !== undefined) options.proxyProtocol = { trusted: trusted.split(',').map((t) => t.trim()).filter((t) => t !== '') };
   return { ftp, options, root, anonymous };
 }
 
