@@ -1,11 +1,12 @@
 import { lookup } from 'node:dns/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { isIP, type AddressInfo, type Socket } from 'node:net';
+import { isIP, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { callUser, type HookRequest, type HookResponse } from '../common/hooks.js';
 import { describe, warn } from '../common/warnings.js';
 import { settleUnreadBody } from './body.js';
 import { ConnectionGate, type ConnectionCaps } from './connection-gate.js';
+import { ProxiedFront } from './proxied-front.js';
 import type { WebContext } from './context.js';
 import { downloadRoute } from './download.js';
 import { removeRoute } from './remove.js';
@@ -58,6 +59,9 @@ export interface ListenOptions {
 
 export class WebListeners {
   readonly #servers: Server[] = [];
+  // Behind PROXY-protocol proxies: the listeners in front of #servers, which then never listen themselves.
+  readonly #fronts: NetServer[] = [];
+  #front: ProxiedFront | null = null;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #router: Router;
   readonly #context: WebContext;
@@ -85,7 +89,7 @@ export class WebListeners {
   }
 
   get addresses(): AddressInfo[] {
-    return this.#servers.map((s) => s.address() as AddressInfo);
+    return (this.#front ? this.#fronts : this.#servers).map((s) => s.address() as AddressInfo);
   }
 
   #serve(req: IncomingMessage, res: ServerResponse): void {
@@ -144,7 +148,7 @@ export class WebListeners {
    */
   #connected(socket: Socket, tls: boolean): void {
     const gate = this.#gate!;
-    if (gate.admit(socket)) return;
+    if (gate.admit(socket, this.#front?.address(socket))) return;
     const deadline = setTimeout(() => socket.destroy(), REFUSED_MS);
     socket.once('close', () => clearTimeout(deadline));
     // Before the TLS handshake nothing can be said: as the FTP side does with implicit FTPS.
@@ -162,6 +166,10 @@ export class WebListeners {
     // Node checks the header deadline only this often (30 s by default).
     const connectionsCheckingInterval = Math.max(100, Math.min(30_000, options.headersMs / 4));
     const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+    const backend = this.#context.backend;
+    if (backend.options.proxyProtocol && backend.expectsProxyHeader && backend.connectionOrigin) {
+      this.#front = new ProxiedFront({ expectsProxyHeader: (s) => backend.expectsProxyHeader!(s), connectionOrigin: (s) => backend.connectionOrigin!(s) });
+    }
     let port = options.port;
     try {
       for (const address of addresses) {
@@ -177,16 +185,18 @@ export class WebListeners {
         server.setTimeout(options.idleMs);
         // Answered in the routes, after the checks that need no body (body.ts).
         server.on('checkContinue', serve);
+        const listener = this.#front?.listener(server, tls !== null) ?? server;
         await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen({ host: address, port }, () => {
-            server.off('error', reject);
+          listener.once('error', reject);
+          listener.listen({ host: address, port }, () => {
+            listener.off('error', reject);
             resolve();
           });
         });
-        server.on('error', () => {}); // once listening, failures are per connection, answered by Node
+        listener.on('error', () => {}); // once listening, failures are per connection, answered by Node
         this.#servers.push(server);
-        port = (server.address() as AddressInfo).port;
+        if (listener !== server) this.#fronts.push(listener as NetServer);
+        port = (listener.address() as AddressInfo).port;
       }
     } catch (error) {
       await this.close(0);
@@ -200,6 +210,8 @@ export class WebListeners {
    * has thrown its temporary file away by then).
    */
   async close(graceMs: number): Promise<void> {
+    for (const front of this.#fronts.splice(0)) front.close();
+    this.#front?.cutPending();
     const closed = this.#servers.splice(0).map((server) => {
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
