@@ -12,6 +12,8 @@ import { connectData, RawFtp, readAll } from '../helpers/raw-ftp.js';
 import { proxyV1, proxyV2, proxyV2Local } from '../helpers/proxy-header.js';
 import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
 import { within } from '../helpers/wait.js';
+import { connect as tlsConnect } from 'node:tls';
+import { tlsMaterial } from '../helpers/tls-material.js';
 
 const T = { timeout: 20_000 };
 
@@ -162,6 +164,21 @@ describe('PROXY protocol on data connections', () => {
     assert.equal((await ftp.reply()).code, 226);
     listener.close();
     ftp.close();
+  });
+});
+
+describe('PROXY protocol and implicit FTPS', () => {
+  it('the header comes in clear before the TLS handshake, which then greets as usual', T, async () => {
+    const { cert, key } = tlsMaterial();
+    await using t = await startServer({ tls: { cert, key, implicit: true }, proxyProtocol: { trusted: ['127.0.0.1'] } });
+    const seen = sessions(t);
+    const raw = await connectData(t.port, { preface: proxyV2('192.0.2.30', 7) });
+    const secure = tlsConnect({ socket: raw, rejectUnauthorized: false });
+    secure.on('error', () => {});
+    const [greeting] = (await within(once(secure, 'data'), 'the greeting')) as [Buffer];
+    assert.match(greeting.toString(), /^220 /);
+    assert.equal(seen.at(-1)?.address, '192.0.2.30');
+    secure.destroy();
   });
 });
 
