@@ -2,7 +2,6 @@
 // the server starts), `ftppy serve --pasv-address` and `--proxy-trusted`, and a client
 // that leaves from a chosen local address (`localAddress`).
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { FtpPy } from '../../lib/index.js';
 import { parseArgs } from '../../lib/cli/args.js';
@@ -39,6 +38,12 @@ describe('ftppy serve flags for a fleet', () => {
     assert.match(serve.help, /--proxy-trusted LIST/);
   });
 
+  it('ftp.server() passes proxyProtocol on to the server', T, async () => {
+    await using server = await new FtpPy('ftp://127.0.0.1:0').server({ root: '.', proxyProtocol: { trusted: ['127.0.0.1'] }, web: false });
+    assert.equal(server.options.proxyProtocol?.trusted[0]?.text, '127.0.0.1');
+    await assert.rejects(new FtpPy('ftp://127.0.0.1:0').server({ root: '.', proxyProtocol: { trusted: ['nope'] }, web: false }), /proxyProtocol\.trusted\[0\]/);
+  });
+
   it('--pasv-address alone keeps the system-picked ports', () => {
     assert.deepEqual(config(['--pasv-address', '192.0.2.1']).options.pasv, { address: '192.0.2.1' });
   });
@@ -58,4 +63,3 @@ describe('client localAddress', () => {
     assert.throws(() => new FtpPy('ftp://localhost', { localAddress: 'nowhere' }), /localAddress/);
   });
 });
-void once;
