@@ -1,3 +1,4 @@
+import { clientAddress } from './client-address.js';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { unmapIPv4 } from '../protocol/address.js';
@@ -57,7 +58,7 @@ export async function identify(users: WebUsers, req: IncomingMessage): Promise<C
   const socket = req.socket as Partial<TLSSocket>;
   const secure = socket.encrypted === true;
   const from = {
-    address: unmapIPv4(req.socket.remoteAddress ?? ''),
+    address: clientAddress(req),
     secure,
     certificate: secure ? verifiedCertificate(req.socket as TLSSocket) : null,
   };

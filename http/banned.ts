@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { unmapIPv4 } from '../protocol/address.js';
+import { clientAddress } from './client-address.js';
 import { sendJson } from './respond.js';
 
 // The FTP server's ban list on the web side: a request from an address banned for too
@@ -15,7 +15,7 @@ export interface BanCheck {
 
 /** Answers 429 and returns true when the request's address is banned. */
 export function refuseBanned(bans: BanCheck, req: IncomingMessage, res: ServerResponse): boolean {
-  const seconds = bans.bannedFor?.(unmapIPv4(req.socket.remoteAddress ?? '')) ?? 0;
+  const seconds = bans.bannedFor?.(clientAddress(req)) ?? 0;
   if (seconds <= 0) return false;
   req.resume(); // the body is dropped, so that the answer can be read
   res.shouldKeepAlive = false;

@@ -22,9 +22,8 @@ export class ConnectionGate {
     this.#caps = caps;
   }
 
-  /** Counts a new connection until it closes; false when it is one too many. */
-  admit(socket: Socket): boolean {
-    const address = unmapIPv4(socket.remoteAddress ?? '');
+  /** Counts a new connection until it closes; false when it is one too many. `address`: the client's, when a PROXY header named it. */
+  admit(socket: Socket, address = unmapIPv4(socket.remoteAddress ?? '')): boolean {
     const from = this.#perAddress.get(address) ?? 0;
     if (this.#open >= this.#caps.connections || from >= this.#caps.perAddress) {
       this.#refused.add(socket);

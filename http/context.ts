@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Account, ServerStats, UserFileSystem } from '../server/index.js';
 import { identify, type Caller, type WebUsers } from './auth.js';
 import type { BanCheck } from './banned.js';
+import type { ProxyOrigins } from './proxied-front.js';
 
 // What every route shares: the FTP server it fronts, the bounds, the web side's own
 // counters, and signing a request in.
@@ -10,13 +11,14 @@ import type { BanCheck } from './banned.js';
  * What the web API needs from the FTP server: its users (and their rights), each user's
  * filesystem, its counters and where it listens. An `FtpServer` is one.
  */
-export interface WebBackend extends WebUsers, BanCheck {
+export interface WebBackend extends WebUsers, BanCheck, Partial<ProxyOrigins> {
   filesystem(account: Account): Promise<UserFileSystem>;
   stats(): ServerStats;
   /** True while the FTP server drains before it stops (GET /healthz answers 503). */
   readonly draining: boolean;
   readonly port: number;
-  readonly options: WebUsers['options'] & { readonly tls: { readonly implicit: boolean } | null };
+  /** `proxyProtocol`: set when the server trusts PROXY-protocol proxies; the web port then does too. */
+  readonly options: WebUsers['options'] & { readonly tls: { readonly implicit: boolean } | null; readonly proxyProtocol?: object | null };
 }
 
 export interface WebLimits {

@@ -30,6 +30,7 @@ export function serverMetrics(context: WebContext): MetricFamily[] {
     { name: 'ftppy_transfer_bytes_total', type: 'counter', help: 'Bytes moved over FTP data connections, by direction, failed transfers included.', samples: byDirection((d) => d.bytes) },
     { name: 'ftppy_passive_ports', type: 'gauge', help: 'Passive ports open now (listening, or carrying their transfer).', samples: [{ value: ftp.passivePorts }] },
     { name: 'ftppy_bans', type: 'gauge', help: 'Addresses banned now (too many failed logins).', samples: [{ value: ftp.bannedAddresses }] },
+    { name: 'ftppy_connections_proxy_refused_total', type: 'counter', help: 'Connections from a trusted proxy closed for want of a valid PROXY header.', samples: [{ value: ftp.proxyRefused }] },
     { name: 'ftppy_connections_banned_total', type: 'counter', help: 'FTP connections turned away because their address was banned.', samples: [{ value: ftp.bannedRefused }] },
     { name: 'ftppy_draining', type: 'gauge', help: '1 while the server drains before it stops, else 0.', samples: [{ value: context.backend.draining ? 1 : 0 }] },
     { name: 'ftppy_web_requests_total', type: 'counter', help: 'Requests to the web port, these included.', samples: [{ value: context.stats.requests }] },

@@ -1,12 +1,14 @@
+import { setClientAddress, transportOf } from './client-address.js';
 import { lookup } from 'node:dns/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { isIP, type AddressInfo, type Socket } from 'node:net';
+import { isIP, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { callUser, type HookRequest, type HookResponse } from '../common/hooks.js';
 import { describe, warn } from '../common/warnings.js';
 import { refuseBanned } from './banned.js';
 import { settleUnreadBody } from './body.js';
 import { ConnectionGate, type ConnectionCaps } from './connection-gate.js';
+import { ProxiedFront } from './proxied-front.js';
 import type { WebContext } from './context.js';
 import { downloadRoute } from './download.js';
 import { healthRoute, metricsRoute } from './metrics.js';
@@ -64,6 +66,9 @@ const clientCertificates = (tls: { ca?: unknown }): { requestCert?: boolean; rej
 
 export class WebListeners {
   readonly #servers: Server[] = [];
+  // Behind PROXY-protocol proxies: the listeners in front of #servers, which then never listen themselves.
+  readonly #fronts: NetServer[] = [];
+  #front: ProxiedFront | null = null;
   readonly #inFlight = new Set<Promise<void>>();
   readonly #router: Router;
   readonly #context: WebContext;
@@ -93,7 +98,7 @@ export class WebListeners {
   }
 
   get addresses(): AddressInfo[] {
-    return this.#servers.map((s) => s.address() as AddressInfo);
+    return (this.#front ? this.#fronts : this.#servers).map((s) => s.address() as AddressInfo);
   }
 
   #serve(req: IncomingMessage, res: ServerResponse): void {
@@ -113,6 +118,7 @@ export class WebListeners {
         );
       });
     }
+    if (this.#front) setClientAddress(req, this.#front.address(transportOf(req.socket)));
     if (this.#gate?.refused(req.socket)) {
       // Answered (503) when it connected; its request is read and dropped until it closes.
       res.statusCode = 503;
@@ -153,7 +159,7 @@ export class WebListeners {
    */
   #connected(socket: Socket, tls: boolean): void {
     const gate = this.#gate!;
-    if (gate.admit(socket)) return;
+    if (gate.admit(socket, this.#front?.address(socket))) return;
     const deadline = setTimeout(() => socket.destroy(), REFUSED_MS);
     socket.once('close', () => clearTimeout(deadline));
     // Before the TLS handshake nothing can be said: as the FTP side does with implicit FTPS.
@@ -171,6 +177,10 @@ export class WebListeners {
     // Node checks the header deadline only this often (30 s by default).
     const connectionsCheckingInterval = Math.max(100, Math.min(30_000, options.headersMs / 4));
     const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
+    const backend = this.#context.backend;
+    if (backend.options.proxyProtocol && backend.expectsProxyHeader && backend.connectionOrigin) {
+      this.#front = new ProxiedFront({ expectsProxyHeader: (s) => backend.expectsProxyHeader!(s), connectionOrigin: (s) => backend.connectionOrigin!(s) });
+    }
     let port = options.port;
     try {
       for (const address of addresses) {
@@ -186,16 +196,18 @@ export class WebListeners {
         server.setTimeout(options.idleMs);
         // Answered in the routes, after the checks that need no body (body.ts).
         server.on('checkContinue', serve);
+        const listener = this.#front?.listener(server, tls !== null) ?? server;
         await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen({ host: address, port }, () => {
-            server.off('error', reject);
+          listener.once('error', reject);
+          listener.listen({ host: address, port }, () => {
+            listener.off('error', reject);
             resolve();
           });
         });
-        server.on('error', () => {}); // once listening, failures are per connection, answered by Node
+        listener.on('error', () => {}); // once listening, failures are per connection, answered by Node
         this.#servers.push(server);
-        port = (server.address() as AddressInfo).port;
+        if (listener !== server) this.#fronts.push(listener as NetServer);
+        port = (listener.address() as AddressInfo).port;
       }
     } catch (error) {
       await this.close(0);
@@ -209,6 +221,8 @@ export class WebListeners {
    * has thrown its temporary file away by then).
    */
   async close(graceMs: number): Promise<void> {
+    for (const front of this.#fronts.splice(0)) front.close();
+    this.#front?.cutPending();
     const closed = this.#servers.splice(0).map((server) => {
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Basic, Guest, type Auth } from './auth.js';
 import { optionsObject, trueOrFalse } from '../common/check.js';
 import { Limits, Retry, Timeout, type LimitsOptions, type RetryOptions, type TimeoutOptions } from './config.js';
@@ -27,9 +28,15 @@ export interface FtpPyOptions {
    * comes from another host (FXP-like).
    */
   trustPasvAddress?: boolean;
+  /**
+   * The local IP address control and data connections leave from (and active-mode
+   * listeners listen on): one interface of several, or one source address of many (a
+   * test of per-address limits). Default: the system's choice.
+   */
+  localAddress?: string;
 }
 
-const optionKeys = ['endpoint', 'auth', 'timeout', 'retry', 'limits', 'ssl', 'hooks', 'passive', 'trustPasvAddress'];
+const optionKeys = ['endpoint', 'auth', 'timeout', 'retry', 'limits', 'ssl', 'hooks', 'passive', 'trustPasvAddress', 'localAddress'];
 
 /**
  * The factory of the seed: one endpoint and its options, from which come clients
@@ -45,6 +52,7 @@ export class FtpPy implements Settings {
   readonly hooks: Hooks;
   readonly passive: boolean;
   readonly trustPasvAddress: boolean;
+  readonly localAddress: string | undefined;
   /** What clients and servers are made from: these fields, frozen as they were made. */
   readonly #settings: Settings;
 
@@ -66,8 +74,10 @@ export class FtpPy implements Settings {
     this.hooks = checkHooks(o.hooks);
     this.passive = o.passive === undefined ? true : trueOrFalse('passive', o.passive);
     this.trustPasvAddress = o.trustPasvAddress === undefined ? false : trueOrFalse('trustPasvAddress', o.trustPasvAddress);
-    const { auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress } = this;
-    this.#settings = Object.freeze({ endpoint: Object.freeze({ ...this.endpoint }), auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress });
+    if (o.localAddress !== undefined && !isIP(String(o.localAddress))) throw new TypeError(`localAddress must be an IP address, got ${String(o.localAddress)}`);
+    this.localAddress = o.localAddress as string | undefined;
+    const { auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress, localAddress } = this;
+    this.#settings = Object.freeze({ endpoint: Object.freeze({ ...this.endpoint }), auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress, localAddress });
   }
 
   /** A connected, logged-in client. Throws `ConnectionError` when that cannot be had. */

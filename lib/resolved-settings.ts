@@ -20,4 +20,6 @@ export interface Settings {
   readonly hooks: Hooks;
   readonly passive: boolean;
   readonly trustPasvAddress: boolean;
+  /** The local address connections leave from; undefined: the system's choice. */
+  readonly localAddress?: string | undefined;
 }

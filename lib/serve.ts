@@ -1,6 +1,6 @@
 import { startWebServer, type WebServer } from '../http/index.js';
 import { followEvents, FtpServer, type AnonymousOptions, type LogRecord, type PassiveOptions, type RateOptions, type ServerLimits, type ServerTimeouts, type Storage, type UserAccountOptions } from '../server/index.js';
-import type { Authenticator, BanOptions, ServerOptions, ServerTlsOptions } from '../server/index.js';
+import type { Authenticator, BanOptions, ProxyProtocolOptions, ServerOptions, ServerTlsOptions } from '../server/index.js';
 export type { AuthenticatedAccount, Authenticator, BanOptions, ClientCertificate, LoginContext, UserAccountOptions } from '../server/index.js';
 import { Basic } from './auth.js';
 import { knownKeys, optionsObject, trueOrFalse, wholeNumber } from '../common/check.js';
@@ -57,6 +57,8 @@ export interface ServeOptions {
   log?: (record: LogRecord) => void;
   /** Default bandwidth limits of every account, bytes per second per transfer: `{ download, upload }` (default none). */
   rate?: RateOptions;
+  /** Behind HAProxy: the proxies (addresses, CIDR ranges) whose PROXY headers name the clients. */
+  proxyProtocol?: ProxyProtocolOptions;
 }
 
 export interface WebOptions {
@@ -72,7 +74,7 @@ const webKeys = ['port', 'metrics', 'health'];
 const limitKeys = ['connections', 'perAddress', 'lineBytes', 'loginAttempts', 'loginDelay'];
 const timeoutKeys = ['idle', 'data', 'stall', 'grace', 'uploadSettle'];
 
-const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting', 'limits', 'timeouts', 'log', 'authenticate', 'ban', 'rate'];
+const serveKeys = ['root', 'users', 'anonymous', 'pasv', 'web', 'requireTls', 'login', 'storage', 'greeting', 'limits', 'timeouts', 'log', 'authenticate', 'ban', 'rate', 'proxyProtocol'];
 
 /** What `ftp.server()` resolves to: the FTP server, listening, and its web API. */
 export class RunningServer extends FtpServer {
@@ -154,6 +156,7 @@ export async function serverOptions(ftp: Settings, options: ServeOptions = {}): 
   if (o.storage) result.storage = o.storage;
   if (o.greeting !== undefined) result.greeting = o.greeting;
   if (o.rate !== undefined) result.rate = o.rate;
+  if (o.proxyProtocol !== undefined) result.proxyProtocol = o.proxyProtocol;
   return result;
 }
 

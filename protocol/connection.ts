@@ -31,6 +31,8 @@ export interface ConnectOptions {
   passive: boolean;
   /** Connect where a 227 says, not to the control connection's peer (default false). */
   trustPasvAddress?: boolean;
+  /** The local address the control and data connections leave from (default: the system's choice). */
+  localAddress?: string;
   /** Learnt about the server (FEAT, EPSV…), shared by the connections to it. */
   traits?: ServerTraits & { features?: Features };
   maxReplyBytes?: number;
@@ -74,7 +76,7 @@ export class FtpConnection {
     this.traits = options.traits ?? {};
     this.#timer = new PhaseTimer((phase, seconds) => this.destroy(timeoutFor(phase, seconds, this)));
     // Implicit FTPS wraps this socket in TLS before the greeting (#establish).
-    const socket = netConnect({ host: options.host, port: options.port });
+    const socket = netConnect({ host: options.host, port: options.port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     this.#channel = new ControlChannel(socket, options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes });
     this.#channel.onFail = (error) => this.#failed(error);
     this.#channel.onUnsolicited = (reply) => {
@@ -306,6 +308,7 @@ export class FtpConnection {
       localAddress: this.localAddress,
       traits: this.traits,
       trustPasvAddress: this.options.trustPasvAddress === true,
+      bindAddress: this.options.localAddress ?? null,
       track: (resource) => {
         if (resource) this.#track(resource);
       },

@@ -30,6 +30,8 @@ export interface DataLink {
   readonly traits: ServerTraits;
   /** Connect where a 227 says (FXP-like setups); otherwise to `remoteAddress`, at the 227's port. */
   readonly trustPasvAddress: boolean;
+  /** The local address data connections leave from, when one was chosen (`localAddress`); null: the system's choice. */
+  readonly bindAddress: string | null;
   /** Registers what must be destroyed if the connection dies meanwhile. */
   track(resource: Socket | Server | null): void;
 }
@@ -47,7 +49,7 @@ const refused = (reply: Reply): boolean => reply.code >= 500;
 function connectTcp(link: DataLink, address: HostPort): Promise<Socket> {
   link.enter('connect');
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: address.host, port: address.port });
+    const socket = netConnect({ host: address.host, port: address.port, ...(link.bindAddress ? { localAddress: link.bindAddress } : {}) });
     link.track(socket);
     socket.once('connect', () => {
       socket.off('error', reject);

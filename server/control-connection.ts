@@ -39,12 +39,13 @@ export class ControlConnection {
   readonly #client = new AbortController();
   readonly #clientLeft = (): void => this.#client.abort(new Error('the client closed the control connection'));
 
-  constructor(socket: Socket, lineBytes: number, events: ControlEvents) {
+  /** `client`: the client's address when a PROXY header named it (else the socket's peer). */
+  constructor(socket: Socket, lineBytes: number, events: ControlEvents, client?: string) {
     this.#raw = socket;
     this.#socket = socket;
     this.#lineBytes = lineBytes;
     this.#events = events;
-    this.remoteAddress = unmapIPv4(socket.remoteAddress ?? '');
+    this.remoteAddress = client ?? unmapIPv4(socket.remoteAddress ?? '');
     this.localAddress = socket.localAddress ?? '';
     this.#parser = new CommandParser({ maxLineBytes: lineBytes });
     socket.setNoDelay(true);
@@ -123,6 +124,8 @@ export class ControlConnection {
   /** Starts reading commands (again, after a TLS handshake). */
   listen(): void {
     this.#socket.on('data', this.#onData);
+    // A socket whose PROXY header was read was left paused, with what followed put back.
+    if (this.#socket.isPaused()) this.#socket.resume();
     if (this.#socket !== this.#raw) {
       this.#socket.on('error', () => {
         this.#clientLeft();

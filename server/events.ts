@@ -9,6 +9,8 @@ export interface ServerStats {
   sessions: number;
   /** Connections turned away by the limits (total or per address). */
   refused: number;
+  /** Connections from a trusted proxy closed for want of a valid PROXY header (control, data and web). */
+  proxyRefused: number;
   logins: number;
   failedLogins: number;
   /** Transfers (downloads, uploads, listings) completed. */
@@ -43,7 +45,7 @@ export interface DirectionStats {
 export function emptyStats(): ServerStats {
   const direction = (): DirectionStats => ({ transfers: 0, failed: 0, bytes: 0 });
   return {
-    connections: 0, sessions: 0, refused: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesIn: 0, bytesOut: 0,
+    connections: 0, sessions: 0, refused: 0, proxyRefused: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesIn: 0, bytesOut: 0,
     byDirection: { download: direction(), upload: direction(), list: direction() },
     passivePorts: 0,
     bannedAddresses: 0,
@@ -91,6 +93,8 @@ export interface ServerEvents {
   'authenticate-error': [{ address: string; user: string; error: unknown }];
   /** An address passed `ban.failures` failed logins within `ban.window`: refused for `seconds`. */
   ban: [{ address: string; failures: number; seconds: number }];
+  /** A connection from a trusted proxy without a valid PROXY header, closed: `address` is the proxy's. */
+  'proxy-refused': [{ address: string; reason: string }];
   /** A command failed in a way no client should be able to cause (a bug, or a broken storage). */
   'session-error': [SessionEvent & { error: unknown }];
 }

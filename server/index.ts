@@ -3,6 +3,8 @@
 // `server.filesystem(account)` → that user's UserFileSystem (stat, list, read, upload,
 // mkdir, rmdir, remove, rename, setModified, chmod), rights and root included.
 export { createServer, FtpServer } from './server.js';
+export type { ProxyProtocolOptions } from './options.js';
+export type { ConnectionOrigin } from './proxy.js';
 export type {
   AnonymousOptions,
   AuthenticatedAccount,

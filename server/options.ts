@@ -1,4 +1,5 @@
 import { isIPv4 } from 'node:net';
+import { type Cidr } from '../common/cidr.js';
 import { positiveSeconds, text, trueOrFalse, wholeNumber } from '../common/check.js';
 import { resolveQuota, resolveRate, type Quota, type QuotaOptions, type Rate, type RateOptions } from './account-policy.js';
 import type { Storage } from './fs/storage.js';
@@ -106,8 +107,23 @@ export interface PassiveOptions {
   /** Lowest and highest port handed out by PASV/EPSV. Default: any port the system picks. */
   min?: number;
   max?: number;
-  /** The IPv4 address named in 227 replies (a server behind NAT). Default: the control connection's local address. */
+  /**
+   * The IPv4 address named in 227 replies (a server behind NAT or a proxy), or a host name
+   * resolved (IPv4) once when the server starts. Default: the address the client
+   * connected to (the control connection's local address, or the one a PROXY header names).
+   */
   address?: string;
+}
+
+export interface ProxyProtocolOptions {
+  /**
+   * The proxies (addresses or CIDR ranges, IPv4 and IPv6) whose connections start with a
+   * PROXY header (v1 or v2), as HAProxy's `send-proxy`/`send-proxy-v2` writes it. Their
+   * connections without a valid header are closed; connections from elsewhere are direct.
+   */
+  trusted: string[];
+  /** Seconds for the header to arrive (default 5). */
+  timeout?: number;
 }
 
 export interface ServerLimits {
@@ -166,6 +182,8 @@ export interface ServerOptions {
   greeting?: string;
   /** Default bandwidth limits of every account, bytes per second per transfer (default none). */
   rate?: RateOptions;
+  /** Behind HAProxy (or any proxy speaking the PROXY protocol): who is trusted to name clients. */
+  proxyProtocol?: ProxyProtocolOptions;
 }
 
 export interface ResolvedOptions {
@@ -178,13 +196,19 @@ export interface ResolvedOptions {
   ban: Required<BanOptions> | null;
   anonymous: AnonymousOptions | null;
   tls: (ServerTlsOptions & { implicit: boolean; requireLogin: boolean; requireData: boolean; reuse: boolean }) | null;
+  /** `address`: an IPv4 address once the server listens (a host name given is resolved then). */
   pasv: { min: number; max: number; address: string | null };
   limits: Required<Omit<ServerLimits, 'loginDelay'>>;
   /** The durations, in milliseconds. */
   ms: Required<ServerTimeouts> & { loginDelay: number };
   greeting: string;
   rate: Rate;
+  /** The trusted proxies, and how long their header may take in ms; null: every connection is direct. */
+  proxyProtocol: { trusted: Cidr[]; ms: number } | null;
 }
+
+// RFC 1123 §2.1 labels: letters, digits, hyphens, dots between.
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
 const ALL_RIGHTS: Rights = { read: true, write: true, delete: true, mkdir: true, rename: true };
 const READ_ONLY: Rights = { read: true, write: false, delete: false, mkdir: false, rename: false };
@@ -272,6 +296,13 @@ function resolveAuthenticator(value: unknown): Authenticator | null {
   return value as Authenticator;
 }
 
+function resolveProxyProtocol(value: ProxyProtocolOptions | undefined): ResolvedOptions['proxyProtocol'] {
+  if (value === undefined) return null;
+  if (typeof value !== 'object' || value === null) throw new TypeError('proxyProtocol must be { trusted: [addresses or CIDR ranges], timeout? }');
+  if (value.trusted === undefined) throw new TypeError('proxyProtocol.trusted is missing: the addresses of the proxies that send PROXY headers');
+  return { trusted: parseCidrList('proxyProtocol.trusted', value.trusted), ms: seconds('proxyProtocol.timeout', value.timeout, 5) };
+}
+
 export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   const o = options;
   const limits = o.limits ?? {};
@@ -280,7 +311,9 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   const min = whole('pasv.min', pasv.min, 0, 0, 65535);
   const max = whole('pasv.max', pasv.max, min === 0 ? 0 : 65535, 0, 65535);
   if ((min === 0) !== (max === 0) || max < min) throw new RangeError(`pasv: min ${min} and max ${max} are not a port range`);
-  if (pasv.address !== undefined && !isIPv4(pasv.address)) throw new TypeError(`pasv.address must be an IPv4 address, got ${String(pasv.address)}`);
+  if (pasv.address !== undefined && !isIPv4(pasv.address) && !HOST_NAME.test(String(pasv.address))) {
+    throw new TypeError(`pasv.address must be an IPv4 address or a host name, got ${String(pasv.address)}`);
+  }
   let tls: ResolvedOptions['tls'] = null;
   if (o.tls !== undefined) {
     if (!o.tls.cert || !o.tls.key) throw new TypeError('tls needs cert and key');
@@ -320,5 +353,6 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
     },
     greeting: o.greeting === undefined ? 'FtpPy server ready' : text('greeting', o.greeting),
     rate: resolveRate('rate', o.rate),
+    proxyProtocol: resolveProxyProtocol(o.proxyProtocol),
   };
 }

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
-import { createServer as createNetServer, isIP, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createNetServer, isIP, isIPv4, type AddressInfo, type Server, type Socket } from 'node:net';
 import { nonNegative } from '../common/check.js';
 import { unmapIPv4 } from '../protocol/address.js';
 import type { ServerEvents, ServerStats } from './events.js';
@@ -10,6 +10,7 @@ import { UsageBook } from './fs/usage.js';
 import { UserFileSystem } from './fs/user-fs.js';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import type { ServerContext } from './server-context.js';
+import { directOrigin, ProxyTrust, type ConnectionOrigin } from './proxy.js';
 import { Session } from './session.js';
 import { ServerCounters } from './stats.js';
 import { SessionTls } from './tls.js';
@@ -17,6 +18,14 @@ import { TicketOwners } from './tls-owners.js';
 import { UserDirectory, type Account } from './users.js';
 import { Authentication, type LoginRequest } from './authentication.js';
 import { BanList } from './ban-list.js';
+
+async function passiveAddress(name: string): Promise<string> {
+  try {
+    return (await lookup(name, { family: 4 })).address;
+  } catch (error) {
+    throw new Error(`pasv.address: ${name} does not resolve to an IPv4 address (${(error as Error).message})`, { cause: error });
+  }
+}
 
 /** Starts an FTP server and resolves once it listens. */
 export async function createServer(options: ServerOptions = {}): Promise<FtpServer> {
@@ -42,6 +51,9 @@ export class FtpServer extends EventEmitter<ServerEvents> {
   readonly #authentication: Authentication;
   /** What each home with a quota holds, shared by every session and the web API. */
   readonly #usage: UsageBook;
+  readonly #proxy: ProxyTrust | null;
+  // Connections whose PROXY header is still being read: close() cuts them.
+  readonly #unannounced = new Set<Socket>();
   #closing: Promise<void> | null = null;
 
   constructor(options: ServerOptions = {}) {
@@ -57,12 +69,20 @@ export class FtpServer extends EventEmitter<ServerEvents> {
       banned: (address, failures, seconds) => this.emit('ban', { address, failures, seconds }),
     });
     this.#usage = new UsageBook(this.storage);
+    const proxy = this.options.proxyProtocol;
+    this.#proxy = proxy
+      ? new ProxyTrust(proxy, (address, reason) => {
+          this.#counters.proxyRefused();
+          this.emit('proxy-refused', { address, reason });
+        })
+      : null;
     this.#context = {
       options: this.options,
       authentication: this.#authentication,
       storage: this.storage,
       counters: this.#counters,
       filesystem: (account) => this.filesystem(account),
+      proxy: this.#proxy,
       sessionTls: () => (tls ? new SessionTls(tls, ticketOwners) : null),
       emit: (event, ...args) => {
         (this.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
@@ -73,7 +93,9 @@ export class FtpServer extends EventEmitter<ServerEvents> {
   /** Listens on every address the host resolves to, all on the same port. */
   async listen(): Promise<void> {
     if (this.#listeners.length > 0) throw new Error('The server is already listening');
-    const { host, port } = this.options;
+    const { host, port, pasv } = this.options;
+    // A fleet's nodes name their own public address: resolved once, here, not per PASV.
+    if (pasv.address !== null && !isIPv4(pasv.address)) pasv.address = await passiveAddress(pasv.address);
     const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
     let bound = port;
     try {
@@ -135,9 +157,41 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     return UserFileSystem.open(this.storage, account.home, account.rights, { book: this.#usage, limits: account.quota ?? null });
   }
 
+  /**
+   * Who a new connection is from: its peer, or behind a trusted proxy the client its
+   * PROXY header names. Rejects (the refusal counted) when a trusted proxy's connection
+   * has no valid header. The web API shares it.
+   */
+  connectionOrigin(socket: Socket): Promise<ConnectionOrigin> {
+    return this.#proxy ? this.#proxy.origin(socket) : Promise.resolve(directOrigin(socket));
+  }
+
+  /** Whether connections from this socket's peer must start with a PROXY header. */
+  expectsProxyHeader(socket: Socket): boolean {
+    return this.#proxy?.trusts(socket) ?? false;
+  }
+
   #accept(socket: Socket): void {
     socket.on('error', () => {});
-    const address = unmapIPv4(socket.remoteAddress ?? '');
+    if (!this.#proxy?.trusts(socket)) {
+      this.#admit(socket, directOrigin(socket));
+      return;
+    }
+    this.#unannounced.add(socket);
+    this.#proxy.origin(socket).then(
+      (origin) => {
+        this.#unannounced.delete(socket);
+        this.#admit(socket, origin);
+      },
+      () => {
+        this.#unannounced.delete(socket);
+        socket.destroy();
+      },
+    );
+  }
+
+  #admit(socket: Socket, origin: ConnectionOrigin): void {
+    const { address } = origin;
     const { limits } = this.options;
     const fromAddress = this.#perAddress.get(address) ?? 0;
     const banned = this.#authentication.bannedFor(address);
@@ -152,7 +206,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
       else this.#refuse(socket, `${this.#sessions.size >= limits.connections ? 'Too many connections' : 'Too many connections from your address'}: try again later`);
       return;
     }
-    const session = new Session(this.#context, socket);
+    const session = new Session(this.#context, socket, origin);
     this.#sessions.add(session);
     this.#perAddress.set(address, fromAddress + 1);
     this.#counters.sessionOpened();
@@ -191,6 +245,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
     const graceMs = options.grace === undefined ? this.options.ms.grace : nonNegative('close grace', options.grace) * 1000;
     this.#closing ??= (async () => {
       const listening = this.#listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+      for (const socket of this.#unannounced) socket.destroy();
       for (const session of this.#sessions) session.shutdown(graceMs);
       await Promise.all([...this.#sessions].map((s) => s.settled()));
       await Promise.all(listening);

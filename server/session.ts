@@ -12,6 +12,7 @@ import type { UserFileSystem } from './fs/user-fs.js';
 import type { HashAlgorithm } from '../common/hash.js';
 import type { ResolvedOptions } from './options.js';
 import type { LoginState } from './session-state.js';
+import type { ConnectionOrigin } from './proxy.js';
 import type { ServerContext } from './server-context.js';
 import type { SessionTls } from './tls.js';
 import type { ActiveTransfer } from './transfer.js';
@@ -52,12 +53,16 @@ export class Session implements CommandContext {
   // Aborted when the session ends: cancels login delays, transfers, waits.
   readonly #lifetime = new AbortController();
 
-  constructor(server: ServerContext, socket: Socket) {
+  readonly #origin: ConnectionOrigin | null;
+
+  /** `origin`: who the connection is from, when a PROXY header said so. */
+  constructor(server: ServerContext, socket: Socket, origin: ConnectionOrigin | null = null) {
     this.#server = server;
+    this.#origin = origin?.proxy ? origin : null;
     this.#control = new ControlConnection(socket, server.options.limits.lineBytes, {
       command: (command) => this.#received(command),
       failed: () => void this.close(),
-    });
+    }, this.#origin?.address);
     this.#data = new DataSettings({
       options: server.options,
       localAddress: this.#control.localAddress,
@@ -82,6 +87,13 @@ export class Session implements CommandContext {
   get options(): ResolvedOptions { return this.#server.options; }
   get remoteAddress(): string { return this.#control.remoteAddress; }
   get localAddress(): string { return this.#control.localAddress; }
+  get publicAddress(): string { return this.#origin?.destination ?? this.#control.localAddress; }
+
+  /** Behind a proxy: the client a passive data connection stands for (its PROXY header read first). */
+  get dataOrigin(): ((socket: Socket) => Promise<string>) | null {
+    const proxy = this.#server.proxy;
+    return proxy ? (socket) => proxy.origin(socket).then((o) => o.address) : null;
+  }
   get lifetime(): AbortSignal { return this.#lifetime.signal; }
   /** Aborted once the client has ended or broken the control connection (its FIN, a reset). */
   get clientGone(): AbortSignal { return this.#control.clientGone; }

@@ -32,6 +32,11 @@ export class ServerCounters {
     this.#stats.refused++;
   }
 
+  /** A trusted proxy's connection without a valid PROXY header. */
+  proxyRefused(): void {
+    this.#stats.proxyRefused++;
+  }
+
   loggedIn(): void {
     this.#stats.logins++;
   }

@@ -148,7 +148,7 @@ export const SERVE_FILE = object({
   anonymous: either('true, false or { names, home, rights }', boolean, objectCheck({ names: list(string), home: string, rights: RIGHTS, rate: RATE, quota: QUOTA })),
   tls: objectCheck({ cert: required(path), key: required(path), ca: path, ciphers: string, implicit: boolean, requireLogin: boolean, requireData: boolean, reuse: boolean }),
   pasv: objectCheck({ min: port, max: port, address: string }),
-  proxyProtocol: objectCheck({ trusted: required(list(string)) }),
+  proxyProtocol: objectCheck({ trusted: required(list(string)), timeout: seconds }),
   limits: objectCheck({ connections: whole, perAddress: whole, lineBytes: whole, loginAttempts: whole, loginDelay: seconds }),
   timeouts: objectCheck({ idle: seconds, data: seconds, stall: seconds, grace: seconds, uploadSettle: seconds }),
   web: either('a port, false or { port, metrics, health }', port, literal(false), objectCheck({ port, metrics: boolean, health: boolean })),

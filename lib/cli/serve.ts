@@ -30,7 +30,15 @@ Serves a folder over FTP (and FTPS) with the web API beside it.
   --no-tls-reuse          serve FTPS data connections that do not resume the
                           control connection's TLS session (Python's ftplib);
                           by default they get 522
-  --pasv MIN-MAX          passive port range
+  --pasv MIN-MAX          passive port range (default: any port the system picks)
+  --pasv-address HOST     the IPv4 address (or a host name, resolved at start) that
+                          PASV replies name: the address clients reach this node's
+                          passive ports at, behind NAT or a load balancer (default:
+                          the address the client connected to)
+  --proxy-trusted LIST    comma-separated addresses or CIDR ranges (IPv4, IPv6) of
+                          proxies that send a PROXY protocol header (HAProxy's
+                          send-proxy / send-proxy-v2) on the FTP, passive and web
+                          ports; their connections must start with one
   --log json|off          json: one JSON line per event (connect, login,
                           login-failed, transfer, disconnect, error) on stdout,
                           the banner on stderr (default off)
@@ -56,6 +64,8 @@ const specs: OptionSpec[] = [
   { name: 'grace', kind: 'number' },
   { name: 'log', kind: 'string' },
   { name: 'config', kind: 'string' },
+  { name: 'pasv-address', kind: 'string' },
+  { name: 'proxy-trusted', kind: 'string' },
   { name: 'help', short: 'h', kind: 'flag' },
 ];
 
@@ -162,8 +172,11 @@ export function serveConfig({ positionals, options: o }: ParsedArgs, file: Serve
   if (file.ban !== undefined) options.ban = file.ban;
   if (file.login) options.login = file.login;
   if (file.rate) options.rate = file.rate;
-  // Taken by the server once it speaks the PROXY protocol; until then ftp.server() names it as unknown.
-  if (file.proxyProtocol) (options as Record<string, unknown>).proxyProtocol = file.proxyProtocol;
+  if (file.proxyProtocol) options.proxyProtocol = file.proxyProtocol;
+  const pasvAddress = o['pasv-address'] as string | undefined;
+  if (pasvAddress !== undefined) options.pasv = { ...options.pasv, address: pasvAddress };
+  const trusted = o['proxy-trusted'] as string | undefined;
+  if (trusted !== undefined) options.proxyProtocol = { trusted: trusted.split(',').map((t) => t.trim()).filter((t) => t !== '') };
   const grace = flags.grace ?? file.timeouts?.grace ?? DEFAULT_GRACE;
   return { ftp, options, root, anonymous, grace, log: flags.log ?? file.log ?? 'off' };
 }

@@ -20,6 +20,7 @@ export async function connectOptions(settings: Settings): Promise<ConnectOptions
     passive: settings.passive,
     trustPasvAddress: settings.trustPasvAddress,
   };
+  if (settings.localAddress !== undefined) options.localAddress = settings.localAddress;
   if (security !== 'none') {
     const ssl = settings.ssl ?? new SSL();
     const material = await loadTlsMaterial(ssl);

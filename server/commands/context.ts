@@ -24,6 +24,14 @@ export interface TransferStatus {
  */
 export interface CommandContext extends TransferSession {
   readonly localAddress: string;
+  /**
+   * The address the client connected to: the control connection's local address, or
+   * behind a proxy, the proxy's address the PROXY header names. PASV names it, EPSV/EPRT
+   * go by its family.
+   */
+  readonly publicAddress: string;
+  /** Behind PROXY-protocol proxies: who a passive data connection stands for; null without. */
+  readonly dataOrigin: ((socket: Socket) => Promise<string>) | null;
 
   // ── Logging in (USER, PASS, REIN) ──
   readonly state: LoginState;

@@ -31,13 +31,14 @@ async function openPassive(session: CommandContext): Promise<number> {
     peer: session.remoteAddress,
     prepare: (socket) => session.prepareData(socket),
     tally: session.passivePorts,
+    ...(session.dataOrigin ? { origin: session.dataOrigin } : {}),
   });
   session.setData({ mode: 'passive', port });
   return port.port;
 }
 
 /** The control connection's address family, as EPSV/EPRT number it: 1 (IPv4) or 2 (IPv6). */
-const familyOf = (session: CommandContext): '1' | '2' => (isIPv4(unmapIPv4(session.localAddress)) ? '1' : '2');
+const familyOf = (session: CommandContext): '1' | '2' => (isIPv4(unmapIPv4(session.publicAddress)) ? '1' : '2');
 
 function setActive(session: CommandContext, target: HostPort): void {
   const refused = bounceCheck(target, session.remoteAddress);
@@ -55,7 +56,7 @@ export const dataSetup: CommandGroup = {
     arg: 'none',
     async run(session) {
       if (refusedByEpsvAll(session)) return;
-      const local = unmapIPv4(session.localAddress);
+      const local = unmapIPv4(session.publicAddress);
       const address = session.options.pasv.address ?? (isIPv4(local) ? local : null);
       if (address === null) {
         session.reply(425, 'PASV cannot name an IPv6 address: use EPSV');

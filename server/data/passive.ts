@@ -19,6 +19,12 @@ export interface PassivePortOptions {
   prepare?: (socket: Socket) => Promise<Socket>;
   /** Told when the port opens and when it is done with: the server's count of ports in use. */
   tally?: PassivePortTally;
+  /**
+   * Behind a PROXY-protocol proxy: the client a connection stands for (its header read
+   * first), or a rejection when a trusted connection has no valid header. Default: the
+   * socket's peer.
+   */
+  origin?: (socket: Socket) => Promise<string>;
 }
 
 export interface PassivePortTally {
@@ -59,6 +65,9 @@ export class PassivePort {
   readonly #peer: string;
   readonly #prepare: (socket: Socket) => Promise<Socket>;
   readonly #tally: PassivePortTally | undefined;
+  readonly #origin: ((socket: Socket) => Promise<string>) | null;
+  // A connection's PROXY header is being read: it is the one judged, later ones are dropped.
+  #judging = false;
   #socket: Promise<Socket> | null = null;
   #raw: Socket | null = null;
   #failure: DataConnectionError | null = null;
@@ -73,6 +82,7 @@ export class PassivePort {
     this.#prepare = options.prepare ?? ((socket) => Promise.resolve(socket));
     this.#tally = options.tally;
     this.#tally?.passiveOpened();
+    this.#origin = options.origin ?? null;
     server.on('connection', (socket) => this.#arrived(socket));
   }
 
@@ -97,14 +107,31 @@ export class PassivePort {
 
   #arrived(socket: Socket): void {
     socket.on('error', () => {}); // a reset before the transfer uses it shows up there
-    if (this.#socket || this.#failure || this.#handedOut) {
+    if (this.#judging || this.#socket || this.#failure || this.#handedOut) {
       socket.destroy();
       return;
     }
-    const from = unmapIPv4(socket.remoteAddress ?? '');
+    if (!this.#origin) {
+      this.#judge(socket, unmapIPv4(socket.remoteAddress ?? ''));
+      return;
+    }
+    this.#judging = true;
+    this.#origin(socket).then(
+      (from) => this.#judge(socket, from),
+      (error: Error) => this.#judge(socket, null, `Data connection refused: ${error.message}`),
+    );
+  }
+
+  /** The first connection decides: the client's (kept), or anyone else's (dropped, and the transfer fails). */
+  #judge(socket: Socket, from: string | null, why?: string): void {
+    this.#judging = false;
+    if (this.#closed) {
+      socket.destroy();
+      return;
+    }
     if (from !== this.#peer) {
       socket.destroy();
-      this.#failure = new DataConnectionError(425, `Data connection from ${from} refused: only the control connection's address may connect`);
+      this.#failure = new DataConnectionError(425, why ?? `Data connection from ${from} refused: only the control connection's address may connect`);
     } else {
       this.#raw = socket;
       this.#socket = this.#prepare(socket);

@@ -66,3 +66,43 @@ describe('CIDR ranges', () => {
     assert.throws(() => parseCidrList('addresses', '10.0.0.0/8'), /addresses must be an array/);
   });
 });
+
+describe('CIDR ranges as the PROXY protocol trust list reads them', () => {
+  const matches: [string[], string, boolean][] = [
+    [['10.0.0.0/8'], '10.255.1.2', true],
+    [['10.0.0.0/8'], '11.0.0.1', false],
+    [['127.0.0.1'], '127.0.0.1', true],
+    [['127.0.0.1'], '127.0.0.2', false],
+    [['127.0.0.1'], '::ffff:127.0.0.1', true], // a dual-stack listener's view of an IPv4 client
+    [['192.168.1.128/25'], '192.168.1.200', true],
+    [['192.168.1.128/25'], '192.168.1.127', false],
+    [['0.0.0.0/0'], '203.0.113.9', true],
+    [['0.0.0.0/0'], '::1', false],
+    [['::1'], '::1', true],
+    [['::1/128'], '0:0:0:0:0:0:0:1', true],
+    [['2001:db8::/32'], '2001:db8:ffff::1', true],
+    [['2001:db8::/32'], '2001:db9::1', false],
+    [['fd00::/8'], 'fdab::1', true],
+    [['::/0'], '10.0.0.1', true], // every address is held as IPv6, IPv4 as IPv4-mapped (RFC 4291 §2.5.5.2)
+    [['::ffff:10.0.0.0/104'], '10.1.1.1', true], // an IPv4-mapped range is the IPv4 range
+    [['::ffff:10.0.0.0/104'], '11.1.1.1', false],
+    [['127.0.0.1', '10.0.0.0/8'], '10.9.9.9', true],
+    [['10.0.0.0/8'], 'not an address', false],
+    [['10.0.0.0/8'], '', false],
+  ];
+  for (const [ranges, address, expected] of matches) {
+    it(`${address || '(empty)'} ${expected ? 'is' : 'is not'} in ${ranges.join(', ')}`, () => {
+      assert.equal(anyCidrContains(parseCidrList('trusted', ranges), address), expected);
+    });
+  }
+
+  for (const bad of ['10.0.0.0/33', '10.0.0.0/-1', '10.0.0.0/', '10.0.0.0/8/8', '10.0.0.1/8', '::1/129', '2001:db8::1/32', 'example.com', '10.0.0', '', 'fe80::1%eth0', '10.0.0.0/0x8', '1.2.3.4/ 8x']) {
+    it(`refuses ${JSON.stringify(bad)}, naming the field`, () => {
+      assert.throws(() => parseCidrList('proxyProtocol.trusted', ['127.0.0.1', bad]), (e: unknown) => e instanceof Error && /^proxyProtocol\.trusted\[1\]/.test(e.message));
+    });
+  }
+
+  it('refuses a list that is not an array', () => {
+    assert.throws(() => parseCidrList('trusted', '10.0.0.0/8'), TypeError);
+  });
+});

@@ -22,12 +22,13 @@ export class RawFtp {
   }
 
   /** Connects and waits for the 220 greeting (or whatever the server says first). */
-  static async connect(port: number, options: { host?: string; localAddress?: string; tls?: ConnectionOptions } = {}): Promise<RawFtp> {
+  static async connect(port: number, options: { host?: string; localAddress?: string; tls?: ConnectionOptions; preface?: Buffer } = {}): Promise<RawFtp> {
     const host = options.host ?? '127.0.0.1';
     const socket: Socket = options.tls
       ? tlsConnect({ host, port, ...options.tls })
       : connect({ host, port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     socket.on('error', () => {});
+    if (options.preface) socket.write(options.preface); // a PROXY header, as a proxy sends it
     const raw = new RawFtp(socket);
     raw.greeting = await raw.reply();
     return raw;
@@ -133,9 +134,10 @@ export class RawFtp {
 }
 
 /** A data connection to a passive port. */
-export function connectData(port: number, options: { host?: string; localAddress?: string } = {}): Promise<Socket> {
+export function connectData(port: number, options: { host?: string; localAddress?: string; preface?: Buffer } = {}): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: options.host ?? '127.0.0.1', port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
+    if (options.preface) socket.write(options.preface);
     socket.once('connect', () => resolve(socket));
     socket.once('error', reject);
   });

@@ -67,7 +67,7 @@ describe('events, statistics and the web API’s seam', () => {
     await within(ended, 'session-end');
     assert.deepEqual(seen, ['session 127.0.0.1', `failed ${USER}`, `login ${USER}`, 'download /pub/hello.txt 12 true', 'end']);
     assert.deepEqual(t.server.stats(), {
-      connections: 0, sessions: 1, refused: 0, logins: 1, failedLogins: 1, transfers: 1, failedTransfers: 0, bytesIn: 0, bytesOut: 12,
+      connections: 0, sessions: 1, refused: 0, proxyRefused: 0, logins: 1, failedLogins: 1, transfers: 1, failedTransfers: 0, bytesIn: 0, bytesOut: 12,
       byDirection: { download: { transfers: 1, failed: 0, bytes: 12 }, upload: { transfers: 0, failed: 0, bytes: 0 }, list: { transfers: 0, failed: 0, bytes: 0 } },
       passivePorts: 0,
       bannedAddresses: 0,
