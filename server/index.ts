@@ -20,3 +20,4 @@ export { FileSystemError, type FileSystemErrorCode } from './fs/errors.js';
 export type { Storage, StorageEntry, StorageStat, StorageKind, WriteMode } from './fs/storage.js';
 export { DiskStorage } from './fs/disk.js';
 export { MemoryStorage } from './fs/memory.js';
+export type { DeadProperties } from './fs/dead-properties.js';
