@@ -4,10 +4,11 @@ import { HttpError } from '../errors.js';
 import { entityTag } from '../validators.js';
 import { parseIf, submittedTokens } from './if-header.js';
 import type { Lock } from './locks.js';
-import { filesPathOf, headerOf, hrefOf } from './request.js';
+import { filesPathOf, headerOf } from './request.js';
 import { DavCondition, lockKey, type DavRequest } from './scope.js';
 
-// Before a method changes anything: the If header must hold (else 412), and every lock on
+// Before a method changes anything: If-Match, If-None-Match and the If header must hold
+// (else 412), and every lock on
 // what the method changes must have its token submitted by its owner (else 423). RFC 4918
 // §10.4 (If), §7 (write locks), §6.4 (the lock creator alone may use a token).
 
@@ -65,6 +66,30 @@ async function evaluateIf(dav: DavRequest, req: IncomingMessage): Promise<Set<st
   return submittedTokens(lists);
 }
 
+/**
+ * If-Match and If-None-Match on a method that changes something (RFC 9110 §13.1.1,
+ * §13.1.2): `If-None-Match: *` creates only, `If-Match: "tag"` replaces only that version.
+ */
+async function evaluateMatch(dav: DavRequest, req: IncomingMessage): Promise<void> {
+  const match = headerOf(req, 'if-match');
+  const noneMatch = headerOf(req, 'if-none-match');
+  if (match === undefined && noneMatch === undefined) return;
+  const found = await statOrNull(dav, dav.path);
+  const tags = (value: string): string[] | '*' => (value.trim() === '*' ? '*' : (value.match(/(?:W\/)?"[^"]*"/g) ?? []));
+  if (match !== undefined) {
+    const wanted = tags(match);
+    // Strong comparison: a weak tag never matches for If-Match.
+    const holds = found !== null && (wanted === '*' || wanted.includes(entityTag(found)));
+    if (!holds) throw new HttpError(412, `Precondition failed: If-Match does not hold for ${dav.path}`);
+  }
+  if (noneMatch !== undefined && found !== null) {
+    const unwanted = tags(noneMatch);
+    if (unwanted === '*' || unwanted.some((t) => opaque(t) === entityTag(found))) {
+      throw new HttpError(412, `Precondition failed: If-None-Match does not hold for ${dav.path}`);
+    }
+  }
+}
+
 /** The locks standing in the way of `change`. */
 function locksOn(dav: DavRequest, change: Change): Lock[][] {
   const key = lockKey(dav, change.path);
@@ -82,13 +107,14 @@ function locksOn(dav: DavRequest, change: Change): Lock[][] {
  * submitted (LOCK refreshes with them).
  */
 export async function checkConditions(dav: DavRequest, req: IncomingMessage, changes: readonly Change[]): Promise<Set<string>> {
+  await evaluateMatch(dav, req);
   const submitted = await evaluateIf(dav, req);
   const mine = (lock: Lock): boolean => submitted.has(lock.token) && lock.user === dav.caller.account.name;
   for (const change of changes) {
     for (const group of locksOn(dav, change)) {
       // Of several shared locks on one resource, one is enough.
       if (!group.some(mine)) {
-        throw new DavCondition(423, 'lock-token-submitted', `Locked: ${change.path}`, [hrefOf(group[0]!.root, false)]);
+        throw new DavCondition(423, 'lock-token-submitted', `Locked: ${change.path}`, [group[0]!.root]);
       }
     }
   }

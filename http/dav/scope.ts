@@ -48,7 +48,8 @@ export class DavCondition extends Error {
 export function sendCondition(req: IncomingMessage, res: ServerResponse, error: DavCondition): void {
   settleUnreadBody(req, res);
   const hrefs = error.hrefs.map((h) => `<D:href>${escapeText(h)}</D:href>`).join('');
-  const body = `<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="${DAV}"><D:${error.condition}>${hrefs}</D:${error.condition}><D:responsedescription>${escapeText(error.message)}</D:responsedescription></D:error>`;
+  const condition = hrefs === '' ? `<D:${error.condition}/>` : `<D:${error.condition}>${hrefs}</D:${error.condition}>`;
+  const body = `<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="${DAV}">${condition}<D:responsedescription>${escapeText(error.message)}</D:responsedescription></D:error>`;
   res.statusCode = error.status;
   res.setHeader('Content-Type', 'application/xml; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));

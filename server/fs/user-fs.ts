@@ -183,7 +183,9 @@ export class UserFileSystem {
   /** The real path of the parent plus the last name: for acting on a link itself (delete, rename). */
   async #realEntry(path: string): Promise<string> {
     if (path === '/') throw new FileSystemError('EACCES', path, 'Permission denied: the root cannot be removed or renamed');
-    return joinPath(await this.#real(parentOf(path)), baseName(path));
+    const real = joinPath(await this.#real(parentOf(path)), baseName(path));
+    if (isSidecar(real)) throw new FileSystemError('EACCES', path, `Permission denied (reserved for the server): ${path}`);
+    return real;
   }
 
   async #call<T>(path: string, fn: () => Promise<T>): Promise<T> {
