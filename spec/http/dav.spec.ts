@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { request as httpsRequest } from 'node:https';
+import { tlsMaterial } from '../helpers/tls-material.js';
 import { ALICE, ask, startWeb, type Answer, type WebFixture } from './support/web.js';
 
 const XML = { 'Content-Type': 'application/xml; charset=utf-8' };
@@ -183,5 +185,30 @@ describe('WebDAV', { timeout: 30_000 }, () => {
     mkdirSync(at('upload/frag'));
     assert.equal((await dav('DELETE', '/files/upload/frag/#x')).status, 400);
     assert.ok(existsSync(at('upload/frag')));
+  });
+});
+
+describe('WebDAV over HTTPS', { timeout: 30_000 }, () => {
+  it('serves PROPFIND and MKCOL with Basic authentication when the web API has a certificate', async () => {
+    const { cert, key } = tlsMaterial();
+    const w = await startWeb({ tls: { cert, key } });
+    try {
+      const send = (method: string, path: string, headers: Record<string, string>): Promise<{ status: number; text: string }> =>
+        new Promise((resolve, reject) => {
+          const auth = `Basic ${Buffer.from(ALICE).toString('base64')}`;
+          httpsRequest({ host: '127.0.0.1', port: w.port, method, path, headers: { ...headers, Authorization: auth }, rejectUnauthorized: false }, (res) => {
+            let text = '';
+            res.setEncoding('utf8').on('data', (c: string) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          }).on('error', reject).end();
+        });
+      const found = await send('PROPFIND', '/files/pub/', { Depth: '1' });
+      assert.equal(found.status, 207);
+      assert.match(found.text, /<D:href>\/files\/pub\/hello.txt<\/D:href>/);
+      assert.equal((await send('MKCOL', '/files/upload/secure/', {})).status, 201);
+      assert.ok(statSync(join(w.root, 'upload/secure')).isDirectory());
+    } finally {
+      await w.close();
+    }
   });
 });
