@@ -24,7 +24,7 @@ export interface DavRequest {
 
 /** A path as a key of the lock table: the same file has the same key for every user. */
 export function lockKey(dav: Pick<DavRequest, 'caller'>, path: string): string {
-  const home = dav.caller.account.home.replace(/\/+$/, '');
+  const home = `/${dav.caller.account.home}`.replace(/\/+/g, '/').replace(/\/$/, '');
   return home === '' ? path : path === '/' ? home : home + path;
 }
 
@@ -74,7 +74,7 @@ export function davHandler(context: WebContext, locks: LockTable, serve: (dav: D
   };
 }
 
-/** The text of an HttpError for a path that must not be the root. */
+/** Refuses (403) what cannot be done to the user's root folder: deleting, moving, replacing it. */
 export function notRoot(path: string, what: string): void {
   if (path === '/') throw new HttpError(403, `The root folder cannot be ${what}`);
 }
