@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { toFileSystemError } from './errors.js';
@@ -91,11 +92,21 @@ export class PropertySidecar {
       });
       return;
     }
-    await this.#makeFolders(file.slice(0, file.lastIndexOf('/')));
+    const folder = file.slice(0, file.lastIndexOf('/'));
+    await this.#makeFolders(folder);
     this.#present = Promise.resolve(true);
-    const stream = await this.#storage.write(file, {});
-    stream.end(JSON.stringify(properties));
-    await finished(stream);
+    // Written aside and renamed over, so that a crash mid-write leaves the old set whole.
+    // `~` is neither prefix of the mirror, so the name can be no file's entry.
+    const temp = joinPath(folder, `~${randomBytes(6).toString('hex')}`);
+    const stream = await this.#storage.write(temp, { exclusive: true });
+    try {
+      stream.end(JSON.stringify(properties));
+      await finished(stream);
+      await this.#storage.rename(temp, file);
+    } catch (error) {
+      await this.#storage.remove(temp).catch(() => {});
+      throw error;
+    }
   }
 
   async #makeFolders(folder: string): Promise<void> {
