@@ -212,3 +212,21 @@ describe('WebDAV over HTTPS', { timeout: 30_000 }, () => {
     }
   });
 });
+
+describe('WebDAV locks across accounts', { timeout: 30_000 }, () => {
+  it('a lock is on the file, whatever path another account sees it by; only its taker may use the token', async () => {
+    const w = await startWeb({}, { users: [{ name: 'alice', password: 'wonderland' }, { name: 'bob', password: 'builder', home: '/upload' }] });
+    try {
+      writeFileSync(join(w.root, 'upload/both.txt'), 'b');
+      const taken = await ask(w.port, 'LOCK', '/files/upload/both.txt', { auth: ALICE, headers: XML, body: lockBody('exclusive') });
+      assert.equal(taken.status, 200);
+      const token = (taken.headers['lock-token'] as string).slice(1, -1);
+      const bob = (headers: Record<string, string>): Promise<Answer> => ask(w.port, 'PUT', '/files/both.txt', { auth: 'bob:builder', headers, body: 'bob' });
+      assert.equal((await bob({})).status, 423, 'bob sees the file as /both.txt, locked all the same');
+      assert.equal((await bob({ If: `(<${token}>)` })).status, 423, "alice's token is no use to bob");
+      assert.equal(readFileSync(join(w.root, 'upload/both.txt'), 'utf8'), 'b');
+    } finally {
+      await w.close();
+    }
+  });
+});
