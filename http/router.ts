@@ -15,6 +15,8 @@ export interface Route {
   /** The first path segment (`files` for `/files/…`), or null for `/` alone. */
   segment: string | null;
   methods: Partial<Record<string, Handler>>;
+  /** Extra headers OPTIONS answers with (WebDAV's `DAV: 1, 2`). */
+  options?: Record<string, string>;
 }
 
 export class Router {
@@ -36,7 +38,7 @@ export class Router {
       const allow = allowed(route);
       const method = req.method ?? 'GET';
       if (method === 'OPTIONS') {
-        startAnswer(res, 204, { Allow: allow });
+        startAnswer(res, 204, { ...route.options, Allow: allow });
         res.end();
         return;
       }

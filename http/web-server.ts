@@ -10,9 +10,9 @@ import { settleUnreadBody } from './body.js';
 import { ConnectionGate, type ConnectionCaps } from './connection-gate.js';
 import { ProxiedFront } from './proxied-front.js';
 import type { WebContext } from './context.js';
+import { DAV_HEADERS, davMethods } from './dav/index.js';
 import { downloadRoute } from './download.js';
 import { healthRoute, metricsRoute } from './metrics.js';
-import { removeRoute } from './remove.js';
 import { Router } from './router.js';
 import { statusRoute } from './status.js';
 import { multipartUploadRoute, rawUploadRoute } from './upload.js';
@@ -80,16 +80,16 @@ export class WebListeners {
   constructor(context: WebContext, hook: RequestHook | null, endpoints: { metrics: boolean; health: boolean } = { metrics: true, health: true }) {
     this.#context = context;
     this.#hook = hook;
+    // WebDAV on the same URLs: DELETE is its own, its PUT wraps the web API's with lock checks.
     const files = {
       GET: downloadRoute(context),
       POST: multipartUploadRoute(context),
-      PUT: rawUploadRoute(context),
-      DELETE: removeRoute(context),
+      ...davMethods(context, rawUploadRoute(context)),
     };
     this.#router = new Router(
       [
         { segment: null, methods: { GET: statusRoute(context) } },
-        { segment: 'files', methods: files },
+        { segment: 'files', methods: files, options: DAV_HEADERS },
         ...(endpoints.metrics ? [{ segment: 'metrics', methods: { GET: metricsRoute(context) } }] : []),
         ...(endpoints.health ? [{ segment: 'healthz', methods: { GET: healthRoute(context) } }] : []),
       ],

@@ -31,3 +31,4 @@ export type { Storage, StorageEntry, StorageStat, StorageKind, WriteMode } from 
 export { DiskStorage } from './fs/disk.js';
 export { MemoryStorage } from './fs/memory.js';
 export { transferThrottle, type Quota, type QuotaOptions, type Rate, type RateOptions } from './account-policy.js';
+export type { DeadProperties } from './fs/dead-properties.js';

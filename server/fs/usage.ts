@@ -1,3 +1,4 @@
+import { isSidecar } from './dead-properties.js';
 import { isWithin, joinPath } from './path.js';
 import type { Storage } from './storage.js';
 import { TimeSlice } from './time-slice.js';
@@ -36,7 +37,10 @@ async function walk(storage: Storage, home: string): Promise<Usage> {
           return usage;
         }
         if (slice.due()) await slice.pause();
-        if (entry.stat.kind === 'dir') folders.push(joinPath(folder, entry.name));
+        const path = joinPath(folder, entry.name);
+        // WebDAV's dead properties are the server's bookkeeping, not the account's files.
+        if (isSidecar(path)) continue;
+        if (entry.stat.kind === 'dir') folders.push(path);
         else if (entry.stat.kind === 'file' && !TEMPORARY.test(entry.name)) {
           usage.bytes += entry.stat.size;
           usage.files += 1;

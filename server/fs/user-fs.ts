@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import type { Quota } from '../account-policy.js';
 import type { Rights } from '../options.js';
+import { isSidecar, SIDECAR, sidecarOf, type DeadProperties, type PropertySidecar } from './dead-properties.js';
 import { FileSystemError, toFileSystemError } from './errors.js';
 import { baseName, isWithin, joinPath, parentOf, resolveVirtual, splitPath } from './path.js';
 import { closedStream, HomeQuota, meteredStream, type UploadMeter } from './quota.js';
@@ -140,9 +141,11 @@ export class UserFileSystem {
   readonly #realHome: string;
   /** The account's quota (or only the server's counting of usage); null when opened without a book. */
   readonly #quota: HomeQuota | null;
+  readonly #sidecar: PropertySidecar;
 
   private constructor(storage: Storage, home: string, realHome: string, rights: Rights, quota: HomeQuota | null) {
     this.#storage = storage;
+    this.#sidecar = sidecarOf(storage);
     this.#home = home;
     this.#realHome = realHome;
     this.rights = Object.freeze({ ...rights });
@@ -205,6 +208,7 @@ export class UserFileSystem {
     if (real === null || !isWithin(this.#realHome, real)) {
       throw new FileSystemError('EACCES', path, `Permission denied (outside your root): ${path}`);
     }
+    if (isSidecar(real)) throw new FileSystemError('EACCES', path, `Permission denied (reserved for the server): ${path}`);
     return real;
   }
 
@@ -231,7 +235,9 @@ export class UserFileSystem {
   /** The real path of the parent plus the last name: for acting on a link itself (delete, rename). */
   async #realEntry(path: string): Promise<string> {
     if (path === '/') throw new FileSystemError('EACCES', path, 'Permission denied: the root cannot be removed or renamed');
-    return joinPath(await this.#real(parentOf(path)), baseName(path));
+    const real = joinPath(await this.#real(parentOf(path)), baseName(path));
+    if (isSidecar(real)) throw new FileSystemError('EACCES', path, `Permission denied (reserved for the server): ${path}`);
+    return real;
   }
 
   async #call<T>(path: string, fn: () => Promise<T>): Promise<T> {
@@ -262,7 +268,7 @@ export class UserFileSystem {
     }
     try {
       for await (const entry of this.#storage.list(real)) {
-        if (isTemporaryUpload(entry.name)) continue;
+        if (isTemporaryUpload(entry.name) || (real === '/' && entry.name === SIDECAR)) continue;
         const child = joinPath(path, entry.name);
         if (entry.stat.kind !== 'link') {
           yield this.#info(child, entry.stat);
@@ -272,7 +278,7 @@ export class UserFileSystem {
         // it points to: a client that took a link to a folder for the folder would empty
         // the target when it deletes the tree the link stands in.
         const target = await this.#storage.realpath(joinPath(real, entry.name)).catch(() => null);
-        if (target === null || !isWithin(this.#realHome, target)) continue;
+        if (target === null || !isWithin(this.#realHome, target) || isSidecar(target)) continue;
         const followed = await this.#storage.stat(target).catch(() => null);
         if (followed) yield { ...this.#info(child, followed), kind: 'link', target: this.#virtual(target) };
       }
@@ -395,6 +401,7 @@ export class UserFileSystem {
         if (toFileSystemError(error, path).code !== 'ENOTEMPTY' || !(await this.#removeLeftovers(real))) throw error;
         await this.#storage.rmdir(real);
       }
+      await this.#sidecar.removed(real);
     });
   }
 
@@ -416,6 +423,7 @@ export class UserFileSystem {
       const book = this.#quota?.book;
       const freed = book?.tracks(real) ? await this.#countedSize(real) : null;
       await this.#storage.remove(real);
+      await this.#sidecar.removed(real);
       if (freed !== null) book!.change(real, -freed, -1);
     });
   }
@@ -438,6 +446,38 @@ export class UserFileSystem {
         throw new FileSystemError(code, TARGET_ERRORS.has(code) ? to : from, undefined, { cause: error });
       });
       count?.();
+      await this.#sidecar.moved(source, target);
+    });
+  }
+
+  /** The file's own storage path (a link itself, not its target), for its dead properties. */
+  async #propertyKey(path: string): Promise<string> {
+    const real = path === '/' ? this.#realHome : await this.#realEntry(path);
+    await this.#storage.stat(real);
+    return real;
+  }
+
+  /** WebDAV dead properties of `path` (see dead-properties.ts); needs the read right. */
+  properties(path: string): Promise<DeadProperties> {
+    return this.#call(path, async () => {
+      this.#need('read', path);
+      return this.#sidecar.read(await this.#propertyKey(path));
+    });
+  }
+
+  /** Replaces the dead properties of `path`; needs the write right. */
+  setProperties(path: string, properties: DeadProperties): Promise<void> {
+    return this.#call(path, async () => {
+      this.#need('write', path);
+      await this.#sidecar.write(await this.#propertyKey(path), properties);
+    });
+  }
+
+  /** `to` is a copy of `from` (and of what it holds, when `deep`): the properties follow. */
+  copyProperties(from: string, to: string, deep: boolean): Promise<void> {
+    return this.#call(to, async () => {
+      this.#need('write', to);
+      await this.#sidecar.copied(await this.#propertyKey(from), await this.#propertyKey(to), deep);
     });
   }
 

@@ -23,9 +23,10 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(command: string, args: string[], options: { timeoutMs?: number; cwd?: string; input?: string } = {}): Promise<RunResult> {
+export function run(command: string, args: string[], options: { timeoutMs?: number; cwd?: string; input?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = options.env ? { ...process.env, ...options.env } : undefined;
+    const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

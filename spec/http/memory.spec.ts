@@ -54,15 +54,18 @@ async function* content(hash: ReturnType<typeof createHash>): AsyncGenerator<Buf
   }
 }
 
-function upload(port: number, hash: ReturnType<typeof createHash>): Promise<number> {
+/** A multipart POST (the web API), or a raw PUT as WebDAV clients send it. */
+function upload(port: number, hash: ReturnType<typeof createHash>, method: 'POST' | 'PUT'): Promise<number> {
   const boundary = 'ftppy-memory-boundary';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const raw = method === 'PUT';
+  const head = raw ? Buffer.alloc(0) : Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const tail = raw ? Buffer.alloc(0) : Buffer.from(`\r\n--${boundary}--\r\n`);
   const auth = Buffer.from('alice:wonderland').toString('base64');
+  const type = raw ? 'application/octet-stream' : `multipart/form-data; boundary=${boundary}`;
   return new Promise((resolve, reject) => {
     const req = request({
-      host: '127.0.0.1', port, method: 'POST', path: '/files/big.bin',
-      headers: { Authorization: `Basic ${auth}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': head.length + size + tail.length },
+      host: '127.0.0.1', port, method, path: '/files/big.bin',
+      headers: { Authorization: `Basic ${auth}`, 'Content-Type': type, 'Content-Length': head.length + size + tail.length },
     }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
@@ -77,10 +80,21 @@ function upload(port: number, hash: ReturnType<typeof createHash>): Promise<numb
   });
 }
 
-function download(port: number): Promise<{ status: number; sha: string; bytes: number }> {
+/** WebDAV's COPY of the big file to big-copy.bin, on the server. */
+function copy(port: number): Promise<number> {
   const auth = Buffer.from('alice:wonderland').toString('base64');
   return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path: '/files/big.bin', headers: { Authorization: `Basic ${auth}` } }, (res) => {
+    request({ host: '127.0.0.1', port, method: 'COPY', path: '/files/big.bin', headers: { Authorization: `Basic ${auth}`, Destination: '/files/big-copy.bin' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', reject).end();
+  });
+}
+
+function download(port: number, path = '/files/big.bin'): Promise<{ status: number; sha: string; bytes: number }> {
+  const auth = Buffer.from('alice:wonderland').toString('base64');
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, headers: { Authorization: `Basic ${auth}` } }, (res) => {
       const hash = createHash('sha256');
       let bytes = 0;
       res.on('data', (c: Buffer) => {
@@ -93,7 +107,7 @@ function download(port: number): Promise<{ status: number; sha: string; bytes: n
   });
 }
 
-async function measure(nodeFlags: string[]): Promise<{ seconds: number; baseline: number; maxRSS: number }> {
+async function measure(nodeFlags: string[], dav = false): Promise<{ seconds: number; baseline: number; maxRSS: number }> {
   rmSync(served, { recursive: true, force: true });
   mkdirSync(served);
   const child = spawn(process.execPath, [...nodeFlags, join(build, 'spec', 'http', 'fixtures', 'web-memory-child.js'), served], {
@@ -116,8 +130,9 @@ async function measure(nodeFlags: string[]): Promise<{ seconds: number; baseline
     const { port } = JSON.parse(await nextLine()) as { port: number };
     const started = performance.now();
     const sent = createHash('sha256');
-    assert.equal(await upload(port, sent), 201);
-    const back = await download(port);
+    assert.equal(await upload(port, sent, dav ? 'PUT' : 'POST'), 201);
+    if (dav) assert.equal(await copy(port), 201);
+    const back = await download(port, dav ? '/files/big-copy.bin' : '/files/big.bin');
     const seconds = (performance.now() - started) / 1000;
     assert.equal(back.status, 200);
     assert.equal(back.bytes, size);
@@ -138,5 +153,11 @@ it(`uploads and downloads ${size / MiB} MiB through the web API with the server'
   const plain = await measure([]);
   t.diagnostic(`V8 defaults: ${size / MiB} MiB up and down in ${plain.seconds.toFixed(1)}s, server RSS ${mb(plain.baseline)} at start, peak ${mb(plain.maxRSS)}`);
   assert.ok(prompt.maxRSS < 100e6, `peak RSS ${mb(prompt.maxRSS)} with --max-semi-space-size=1`);
+  assert.ok(plain.maxRSS < 120e6, `peak RSS ${mb(plain.maxRSS)} with V8's defaults`);
+});
+
+it(`WebDAV: PUT, COPY and GET of ${size / MiB} MiB with the server's RSS under 120 MB`, { timeout: 600_000 }, async (t) => {
+  const plain = await measure([], true);
+  t.diagnostic(`WebDAV, V8 defaults: ${size / MiB} MiB PUT, COPY and GET in ${plain.seconds.toFixed(1)}s, server RSS ${mb(plain.baseline)} at start, peak ${mb(plain.maxRSS)}`);
   assert.ok(plain.maxRSS < 120e6, `peak RSS ${mb(plain.maxRSS)} with V8's defaults`);
 });
