@@ -14,6 +14,7 @@ import { cd, mkdir, rmdir } from './client/directories.js';
 import { download, downloadTo, localFolders } from './client/download.js';
 import { chmod, remove, rename } from './client/files.js';
 import { exists, list, metadata, size } from './client/listing.js';
+import { move } from './client/move.js';
 import {
   checkOptions, type BatchOptions, type ListOptions, type MkdirOptions, type OperationOptions, type RmdirOptions, type TransferOptions,
 } from './client/options.js';
@@ -143,12 +144,13 @@ export class Client implements AsyncDisposable {
     return rmdir(this.#core, path, checkOptions('rmdir', options, ['recursive', 'signal']));
   }
 
+  /** As mv: into `to` when it is a folder that exists, else to `to`, its missing parent folders made. */
   async move(from: string, to: string, options?: OperationOptions): Promise<boolean> {
-    return rename(this.#core, 'move', from, to, checkOptions('move', options, signalKey));
+    return move(this.#core, from, to, checkOptions('move', options, signalKey));
   }
 
   async rename(from: string, to: string, options?: OperationOptions): Promise<boolean> {
-    return rename(this.#core, 'rename', from, to, checkOptions('rename', options, signalKey));
+    return rename(this.#core, from, to, checkOptions('rename', options, signalKey));
   }
 
   /** Copies a file on the server: RETR on one connection streamed into STOR on another. */
