@@ -45,6 +45,7 @@ export type FtpPyErrorCode = (typeof ERROR_CODES)[number];
 /** Codes of warnings that report no failure: `FTPPY_WARN_*`. */
 export const NOTICE_CODES = [
   'FTPPY_WARN_NO_MFMT', // the server cannot set modification times: uploads keep their upload time
+  'FTPPY_WARN_CONNECTION_CAP', // the server refused a connection (421) while others were open: the client keeps to fewer
 ] as const;
 
 /** The code of every `FtpPyWarning`: the failed operation's error code, or a notice's. */

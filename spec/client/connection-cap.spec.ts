@@ -1,0 +1,75 @@
+// A server that caps connections per address (vsftpd max_per_ip, pure-ftpd -C) answers
+// 421 to the one too many. The client learns the cap: the operation waits for a
+// connection instead of failing, every file of a batch arrives, and it says so once.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Basic, FtpPy } from '../../lib/index.js';
+import { tempDir } from '../helpers/files.js';
+import { startScriptServer } from '../helpers/script-server.js';
+import { PASSWORD, startServer, USER } from '../helpers/test-server.js';
+import { captureWarnings, settled } from '../helpers/warnings.js';
+
+const local = tempDir('ftppy-cap-');
+after(() => local.remove());
+const pairs = Array.from({ length: 10 }, (_, i) => {
+  const file = join(local.dir, `f${i}.txt`);
+  writeFileSync(file, `file ${i}\n`.repeat(1000 * (i + 1)));
+  return [file, `/upload/f${i}.txt`] as const;
+});
+
+describe('a server that caps connections', { timeout: 20_000 }, () => {
+  it('our server with limits.perAddress 2: a batch of 10 at once all arrive, with one notice', async () => {
+    await using t = await startServer({ limits: { perAddress: 2 } });
+    const warnings = captureWarnings();
+    try {
+      const ftp = new FtpPy(`ftp://127.0.0.1:${t.port}`, { auth: new Basic(USER, PASSWORD), retry: { total: 0 }, limits: { connections: 10 } });
+      const results = await ftp.client((c) => c.batch(pairs));
+      assert.deepEqual(Object.values(results), pairs.map(() => true));
+      for (const [file, remote] of pairs) assert.deepEqual(readFileSync(join(t.root, remote)), readFileSync(file));
+      await settled();
+      assert.deepEqual(warnings.list.map((w) => w.code), ['FTPPY_WARN_CONNECTION_CAP']);
+      assert.match(warnings.list[0]!.message, /421/);
+    } finally {
+      warnings.stop();
+    }
+  });
+
+  it('a scripted server that greets the third connection with 421: fetch of 10 all arrive', async () => {
+    const server = await startScriptServer();
+    try {
+      server.on('GREETING', (session) => {
+        if (server.open <= 2) return false;
+        session.reply('421 There are too many connections from your internet address.');
+        session.socket.end();
+        return true;
+      });
+      for (let i = 0; i < 10; i++) server.files.set(`/f${i}`, Buffer.from(`remote ${i}\n`.repeat(5000)));
+      const ftp = new FtpPy(`ftp://127.0.0.1:${server.port}`, { auth: new Basic('u', 'p'), retry: { total: 0 }, limits: { connections: 8 } });
+      const warnings = captureWarnings();
+      try {
+        const results = await ftp.client((c) => c.fetch(Array.from({ length: 10 }, (_, i) => [`/f${i}`, join(local.dir, `got${i}`)] as const)));
+        assert.deepEqual(Object.values(results), Array.from({ length: 10 }, () => true));
+        for (let i = 0; i < 10; i++) assert.deepEqual(readFileSync(join(local.dir, `got${i}`)), server.files.get(`/f${i}`));
+        await settled();
+        assert.deepEqual(warnings.list.map((w) => w.code), ['FTPPY_WARN_CONNECTION_CAP']);
+      } finally {
+        warnings.stop();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a 421 with no other connection open still fails (nothing to wait for)', async () => {
+    const server = await startScriptServer();
+    try {
+      server.greeting = '421 Service not available';
+      const ftp = new FtpPy(`ftp://127.0.0.1:${server.port}`, { auth: new Basic('u', 'p'), retry: { total: 0 } });
+      await assert.rejects(ftp.client(async () => {}), /421/);
+    } finally {
+      await server.close();
+    }
+  });
+});
