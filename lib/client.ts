@@ -69,7 +69,9 @@ export interface ClientStats {
 }
 
 const transferKeys = ['dirs', 'replace', 'progress', 'signal'] as const;
-const batchKeys = ['limit', 'dirs', 'replace', 'signal'] as const;
+// Files on both ends: resume (downloads by default, uploads when asked) and checked transfers.
+const fileTransferKeys = [...transferKeys, 'resume', 'checksum'] as const;
+const batchKeys = ['limit', 'dirs', 'replace', 'signal', 'resume', 'checksum'] as const;
 const signalKey = ['signal'] as const;
 
 function batchOptions(what: string, options: BatchOptions | number | undefined): BatchOptions {
@@ -90,11 +92,11 @@ export class Client implements AsyncDisposable {
   }
 
   async upload(local: string, remote: string, options?: TransferOptions): Promise<boolean> {
-    return upload(this.#core, local, remote, checkOptions('upload', options, transferKeys));
+    return upload(this.#core, local, remote, checkOptions('upload', options, fileTransferKeys));
   }
 
   async download(remote: string, local: string, options?: TransferOptions): Promise<boolean> {
-    return download(this.#core, remote, local, checkOptions('download', options, transferKeys));
+    return download(this.#core, remote, local, checkOptions('download', options, [...fileTransferKeys, 'segments']));
   }
 
   /** Uploads from a Readable, an async iterable, a Buffer or a string. */

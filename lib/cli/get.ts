@@ -28,11 +28,14 @@ export const get: Command = {
 
 Downloads files. LOCAL is a file name for one URL, or a folder (the default: the
 working folder; made when missing) that receives each file by its name. A file is
-written beside its target and takes the target's name only when complete.
+written beside its target and takes the target's name only when complete; a download
+cut short (even killed) goes on from there the next time, when the remote file is the
+same (same size and time).
 
   -n, --no-clobber   leave local files that exist alone
+      --no-resume    start over: throw away what an earlier download left
 `,
-  options: [{ name: 'no-clobber', short: 'n', kind: 'flag' }, helpOption],
+  options: [{ name: 'no-clobber', short: 'n', kind: 'flag' }, { name: 'no-resume', kind: 'flag' }, helpOption],
   client: true,
   async run(context) {
     const { positionals, options } = context.args;
@@ -53,7 +56,7 @@ written beside its target and takes the target's name only when complete.
           key: path,
           label: `${path} -> ${target}`,
           size: null,
-          run: (progress) => client.download(path, target, { dirs: intoFolder, replace: options['no-clobber'] !== true, progress, signal: context.signal }),
+          run: (progress) => client.download(path, target, { dirs: intoFolder, replace: options['no-clobber'] !== true, resume: options['no-resume'] !== true, progress, signal: context.signal }),
         };
       });
       const results = await runTransfers(context.output, 'downloaded', jobs, flags.parallel);

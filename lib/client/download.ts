@@ -11,6 +11,7 @@ import { describe } from '../../common/warnings.js';
 import type { ClientCore } from './core.js';
 import { meter, type TransferOptions } from './options.js';
 import { partName } from './part-file.js';
+import { resumePoint } from './resume.js';
 import { MemorySink, placeFile, SMALL_FILE } from './small-file.js';
 import { remoteSize } from './remote-listing.js';
 import { remoteModified } from './remote-times.js';
@@ -77,16 +78,29 @@ export function localFolders(): (local: string) => Promise<boolean> {
 }
 
 /**
+ * The remote file's time to tell its versions apart by: the caller's when exact (MLSD),
+ * else MDTM's (asked already when `askTime`). null when the server will not say.
+ */
+async function exactTime(connection: FtpConnection, source: string, known: KnownFile, asked: Date | undefined): Promise<Date | null> {
+  if (known.askTime) return asked !== known.modified ? (asked ?? null) : null;
+  return known.modified ?? (await remoteModified(connection, source));
+}
+
+/**
  * `download(remote, local)`: written to a temporary file beside the target and renamed
  * onto it when complete, so the target never holds half a file. A retry resumes from
  * what the temporary file holds (REST) when the server can; otherwise it starts over.
+ * A file past SMALL_FILE whose size and time the server tells is written to a part file
+ * named for them (resume.ts), which a failed or killed download leaves for the next run
+ * to resume from; any other part file is this operation's alone and goes however it ends.
  */
 export async function download(core: ClientCore, remote: string, local: string, options: TransferOptions, known: KnownFile = {}): Promise<boolean> {
   const source = core.resolve(remote);
   const target = resolve(local);
-  // Its name is this operation's alone, so no later download would resume from it: it
-  // goes however the operation ends (failed, aborted, thrown), unless it became the target.
-  const temp = join(dirname(target), partName(basename(target)));
+  const resume = options.resume !== false;
+  let temp = join(dirname(target), partName(basename(target)));
+  let keep = false;
+  let chosen = false;
   let placed = false;
   let hooked = false;
   let modified = known.modified;
@@ -107,9 +121,16 @@ export async function download(core: ClientCore, remote: string, local: string, 
         if (attempt.n > 0 && connection.features.restStream) offset = (await stat(nativePath(temp)).catch(() => null))?.size ?? 0;
         // Where the server's opening replies name the size (learnt on the first download),
         // SIZE is not asked: a round trip fewer per file. A resumed transfer still asks, as
-        // servers differ on whether the opening counts what REST skips.
-        const trustOpening = offset === 0 && sizeInOpening.get(connection.traits) === true;
+        // servers differ on whether the opening counts what REST skips; so does a download
+        // that may resume across runs, which must know the size before it starts.
+        const trustOpening = !resume && offset === 0 && sizeInOpening.get(connection.traits) === true;
         let total = known.size ?? (trustOpening ? null : await sizeOf(connection, source));
+        if (!chosen && total !== null && total > SMALL_FILE) {
+          chosen = true;
+          const time = await exactTime(connection, source, known, modified);
+          const point = await resumePoint(dirname(target), basename(target), { size: total, modified: time }, resume, connection.features.restStream);
+          if (point) ({ path: temp, offset, keep } = point);
+        }
         if (total !== null && offset > total) offset = 0;
         // Chosen when the 150 arrives: memory for a small file, else the part file.
         const into: { memory?: MemorySink; file?: Writable } = {};
@@ -118,6 +139,8 @@ export async function download(core: ClientCore, remote: string, local: string, 
           bytes += n;
           core.countReceived(n);
         });
+        // A part file complete already (the last run was killed before its rename) needs no RETR.
+        if (offset > 0 && offset === total) return null;
         try {
           await connection.receive('RETR', source, (opening) => {
             if (offset === 0) {
@@ -146,7 +169,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
       return true;
     });
   } finally {
-    if (!placed) await unlink(nativePath(temp)).catch(() => {});
+    if (!placed && !keep) await unlink(nativePath(temp)).catch(() => {});
   }
 }
 
