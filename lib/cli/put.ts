@@ -33,6 +33,7 @@ what comes on stdin (a stream is retried only while none of it has been sent).
     if (folderAt !== -1) throw new UsageError(`put takes files, and ${locals[folderAt]} is a folder (sync up sends folders)`);
     const flags = clientFlags(options);
     const transfer = { replace: options['no-clobber'] !== true, dirs: options.parents === true, resume: options.continue === true, signal: context.signal };
+    const { resume: _resume, ...streamed } = transfer; // a stream cannot be compared with what the server holds
     return withClient(context, remote, async (client) => {
       const jobs: TransferJob[] = locals.map((local, i) => {
         const target = remote.folder ? posix.join(remote.path, basename(local)) : remote.path;
@@ -40,7 +41,7 @@ what comes on stdin (a stream is retried only while none of it has been sent).
           key: local,
           label: `${local === '-' ? 'stdin' : local} -> ${target}`,
           size: sizes[i] as number | null,
-          run: (progress) => (local === '-' ? client.uploadFrom(context.stdin as Readable, target, { ...transfer, progress }) : client.upload(local, target, { ...transfer, progress })),
+          run: (progress) => (local === '-' ? client.uploadFrom(context.stdin as Readable, target, { ...streamed, progress }) : client.upload(local, target, { ...transfer, progress })),
         };
       });
       const results = await runTransfers(context.output, 'uploaded', jobs, flags.parallel);

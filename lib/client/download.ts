@@ -128,7 +128,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
         if (!chosen && total !== null && total > SMALL_FILE) {
           chosen = true;
           const time = await exactTime(connection, source, known, modified);
-          const point = await resumePoint(dirname(target), basename(target), { size: total, modified: time }, resume, connection.features.restStream);
+          const point = resumePoint(dirname(target), basename(target), { size: total, modified: time }, resume, connection.features.restStream);
           if (point) ({ path: temp, offset, keep } = point);
         }
         if (total !== null && offset > total) offset = 0;

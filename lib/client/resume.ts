@@ -1,4 +1,4 @@
-import { readdir, stat, unlink } from 'node:fs/promises';
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { nativePath } from '../../protocol/text.js';
 import { isResumablePartOf, resumablePartName } from './part-file.js';
@@ -25,12 +25,34 @@ export interface RemoteIdentity {
  * to tell versions apart, every part file of `name` goes and the caller starts over
  * (null): a file of the same size and an unknown time may be another file.
  */
-export async function resumePoint(folder: string, name: string, remote: RemoteIdentity, resume: boolean, canRestart: boolean): Promise<ResumePoint | null> {
+export function resumePoint(folder: string, name: string, remote: RemoteIdentity, resume: boolean, canRestart: boolean): ResumePoint | null {
   const own = resume && remote.modified ? resumablePartName(name, remote.size, remote.modified) : null;
-  const names = await readdir(nativePath(folder)).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n !== own && isResumablePartOf(n, name)).map((n) => unlink(nativePath(join(folder, n))).catch(() => {})));
+  // Synchronous, as the upload's stat: a local folder is read in microseconds, less than a
+  // trip through libuv's thread pool, and only for files past SMALL_FILE.
+  let names: string[] = [];
+  try {
+    names = readdirSync(nativePath(folder));
+  } catch {
+    // a folder that is not there yet holds no part file
+  }
+  for (const n of names) {
+    if (n !== own && isResumablePartOf(n, name)) {
+      try {
+        unlinkSync(nativePath(join(folder, n)));
+      } catch {
+        // gone meanwhile, or not ours to remove: it is only never resumed
+      }
+    }
+  }
   if (!own) return null;
   const path = join(folder, own);
-  const held = names.includes(own) ? ((await stat(nativePath(path)).catch(() => null))?.size ?? 0) : 0;
+  let held = 0;
+  if (names.includes(own)) {
+    try {
+      held = statSync(nativePath(path)).size;
+    } catch {
+      held = 0;
+    }
+  }
   return { path, offset: canRestart && held <= remote.size ? held : 0, keep: true };
 }
