@@ -12,6 +12,7 @@ import type { ClientCore } from './core.js';
 import { meter, type TransferOptions } from './options.js';
 import { partName } from './part-file.js';
 import { resumePoint } from './resume.js';
+import { checkDigest } from './checked.js';
 import { MemorySink, placeFile, SMALL_FILE } from './small-file.js';
 import { remoteSize } from './remote-listing.js';
 import { remoteModified } from './remote-times.js';
@@ -140,9 +141,9 @@ export async function download(core: ClientCore, remote: string, local: string, 
           core.countReceived(n);
         });
         // A part file complete already (the last run was killed before its rename) needs no RETR.
-        if (offset > 0 && offset === total) return null;
+        const complete = offset > 0 && offset === total;
         try {
-          await connection.receive('RETR', source, (opening) => {
+          if (!complete) await connection.receive('RETR', source, (opening) => {
             if (offset === 0) {
               const announced = announcedSize(opening.message);
               sizeInOpening.set(connection.traits, announced !== null);
@@ -156,7 +157,15 @@ export async function download(core: ClientCore, remote: string, local: string, 
           if (into.file) await closeFile(into.file, false).catch(() => {});
         }
         checkLength(source, offset + bytes, total);
-        return into.memory?.data ?? null;
+        const data = into.memory?.data ?? null;
+        if (options.checksum) {
+          // A file that does not match is not resumed from: its bytes are not to be trusted.
+          await checkDigest(core, connection, source, data ? { data } : { file: temp }).catch(async (error: unknown) => {
+            await unlink(nativePath(temp)).catch(() => {});
+            throw error;
+          });
+        }
+        return data;
       });
       if (small) {
         placeFile(temp, target, small, modified);

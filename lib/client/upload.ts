@@ -9,6 +9,7 @@ import { describe } from '../../common/warnings.js';
 import type { Attempt, ClientCore } from './core.js';
 import { meter, type TransferOptions } from './options.js';
 import { ensureRemoteDir, remoteExists, remoteSize } from './remote-listing.js';
+import { checkDigest } from './checked.js';
 import { localDigest, remoteDigest, remoteHasher } from './digest.js';
 import { partName } from './part-file.js';
 import { remoteName, remoteParent } from './remote-path.js';
@@ -96,6 +97,7 @@ export async function upload(core: ClientCore, local: string, remote: string, op
   const part = manner.atomic ? posix.join(remoteParent(target), partName(remoteName(target))) : target;
   let hooked = false;
   let done = false;
+  let mismatched = false;
   try {
     done = await core.run({ name: 'upload', path: `${local} -> ${target}`, fallback: false, signal: options.signal }, async (attempt) => {
       const { size } = statSync(nativePath(local)); // microseconds: cheaper than a thread-pool trip
@@ -106,12 +108,19 @@ export async function upload(core: ClientCore, local: string, remote: string, op
           await callHook(core.settings.hooks, 'upload', local, target);
         }
         let offset = 0;
-        if (attempt.n > 0) offset = await resumePoint(connection, part, size);
+        // After a checksum mismatch what the server holds is not to be trusted: start over.
+        if (attempt.n > 0 && !mismatched) offset = await resumePoint(connection, part, size);
         else if (options.resume && part === target) offset = await heldPrefix(connection, target, local, size);
         const onBytes = meter(options.progress, size, offset, (n) => core.countSent(n));
         // All of it there already (the last run was cut after the last byte): nothing to send.
         if (offset < size || size === 0) await connection.send('STOR', part, fileChunks(local, offset, size), { offset, onBytes });
         await verifyStored(connection, part, size);
+        if (options.checksum) {
+          await checkDigest(core, connection, part, { file: local }).catch((error: unknown) => {
+            mismatched = true;
+            throw error;
+          });
+        }
         // A server that cannot set times keeps the upload's: later syncs see the file as newer there, never older.
         if (manner.modified) await setRemoteModified(connection, part, manner.modified);
         if (part !== target) {
