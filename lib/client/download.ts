@@ -13,6 +13,7 @@ import { meter, type TransferOptions } from './options.js';
 import { partName } from './part-file.js';
 import { resumePoint } from './resume.js';
 import { checkDigest } from './checked.js';
+import { preallocate, readRanges, segmentCount, splitRanges, type Range } from './segments.js';
 import { MemorySink, placeFile, SMALL_FILE } from './small-file.js';
 import { remoteSize } from './remote-listing.js';
 import { remoteModified } from './remote-times.js';
@@ -102,6 +103,8 @@ export async function download(core: ClientCore, remote: string, local: string, 
   let temp = join(dirname(target), partName(basename(target)));
   let keep = false;
   let chosen = false;
+  // A segmented download's ranges, kept across attempts: a retry reads only what is missing.
+  let ranges: Range[] | null = null;
   let placed = false;
   let hooked = false;
   let modified = known.modified;
@@ -124,12 +127,16 @@ export async function download(core: ClientCore, remote: string, local: string, 
         // SIZE is not asked: a round trip fewer per file. A resumed transfer still asks, as
         // servers differ on whether the opening counts what REST skips; so does a download
         // that may resume across runs, which must know the size before it starts.
-        const trustOpening = !resume && offset === 0 && sizeInOpening.get(connection.traits) === true;
+        const trustOpening = !resume && (options.segments ?? 1) === 1 && offset === 0 && sizeInOpening.get(connection.traits) === true;
         let total = known.size ?? (trustOpening ? null : await sizeOf(connection, source));
+        // Ranges need REST; a file too small to split is read whole.
+        const segments = total !== null && connection.features.restStream ? segmentCount(total, Math.min(options.segments ?? 1, core.settings.limits.connections)) : 1;
         if (!chosen && total !== null && total > SMALL_FILE) {
           chosen = true;
-          const time = await exactTime(connection, source, known, modified);
-          const point = resumePoint(dirname(target), basename(target), { size: total, modified: time }, resume, connection.features.restStream);
+          // A segmented download's part file has holes until it is complete, so its size
+          // says nothing of what it holds: it never resumes across runs, and goes when it fails.
+          const time = segments > 1 ? null : await exactTime(connection, source, known, modified);
+          const point = resumePoint(dirname(target), basename(target), { size: total, modified: time }, resume && segments === 1, connection.features.restStream);
           if (point) ({ path: temp, offset, keep } = point);
         }
         if (total !== null && offset > total) offset = 0;
@@ -140,6 +147,20 @@ export async function download(core: ClientCore, remote: string, local: string, 
           bytes += n;
           core.countReceived(n);
         });
+        if (ranges || (segments > 1 && total !== null)) {
+          if (!ranges) {
+            ranges = splitRanges(total!, segments);
+            await preallocate(temp, total!);
+          }
+          const received = ranges.reduce((sum, range) => sum + range.done, 0);
+          await readRanges(attempt, connection, source, temp, ranges, meter(options.progress, () => total, received, (n) => core.countReceived(n)));
+          checkLength(source, ranges.reduce((sum, range) => sum + range.done, 0), total);
+          if (options.checksum) await checkDigest(core, connection, source, { file: temp }).catch((error: unknown) => {
+            ranges = null; // nothing of it is to be trusted: a retry starts over
+            throw error;
+          });
+          return null;
+        }
         // A part file complete already (the last run was killed before its rename) needs no RETR.
         const complete = offset > 0 && offset === total;
         try {
