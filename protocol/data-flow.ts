@@ -55,7 +55,8 @@ export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limit
         cleanup();
         socket.destroy();
         onBytes(last.length);
-        if (last.length > 0 && !sink.write(last)) return void sink.once('drain', () => resolve(true));
+        // No wait for a drain: the caller ends the sink next, which flushes it (or fails).
+        if (last.length > 0) sink.write(last);
         return resolve(true);
       }
       left -= chunk.length;
