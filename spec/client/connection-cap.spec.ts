@@ -2,14 +2,31 @@
 // 421 to the one too many. The client learns the cap: the operation waits for a
 // connection instead of failing, every file of a batch arrives, and it says so once.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Basic, FtpPy } from '../../lib/index.js';
-import { tempDir } from '../helpers/files.js';
+import { Basic, FtpPy, Guest } from '../../lib/index.js';
 import { startScriptServer } from '../helpers/script-server.js';
 import { PASSWORD, startServer, USER } from '../helpers/test-server.js';
 import { captureWarnings, settled } from '../helpers/warnings.js';
+import { skipOutsideCi } from '../helpers/ci.js';
+import { freePort } from '../helpers/ports.js';
+import { pseudoRandom, tempDir } from '../helpers/files.js';
+import { untilAsync } from '../helpers/wait.js';
+
+// vsftpd as shared/peers/start installs it, or Debian's.
+const VSFTPD = ['/usr/sbin/vsftpd', '/opt/ftp-peers/vsftpd/usr/sbin/vsftpd'].find((path) => existsSync(path));
+
+const greets = (port: number): Promise<boolean> => new Promise((resolve) => {
+  const socket = connect(port, '127.0.0.1');
+  socket.once('data', (chunk) => {
+    socket.destroy();
+    resolve(chunk.toString().startsWith('220'));
+  });
+  socket.once('error', () => resolve(false));
+});
 
 const local = tempDir('ftppy-cap-');
 after(() => local.remove());
@@ -70,6 +87,47 @@ describe('a server that caps connections', { timeout: 20_000 }, () => {
       await assert.rejects(ftp.client(async () => {}), /421/);
     } finally {
       await server.close();
+    }
+  });
+
+  it('vsftpd with max_per_ip=2: fetch of 6 files at once all arrive', { skip: skipOutsideCi(VSFTPD ? false : 'no vsftpd binary (shared/peers/start installs one)') }, async () => {
+    const work = tempDir('ftppy-cap-vsftpd-');
+    const root = join(work.dir, 'root');
+    mkdirSync(root);
+    chmodSync(work.dir, 0o755);
+    const files = Array.from({ length: 6 }, (_, i) => pseudoRandom(100_000 + i, i));
+    files.forEach((data, i) => writeFileSync(join(root, `f${i}.bin`), data));
+    const port = await freePort();
+    const pasv = 47_300 + (process.pid % 500);
+    const config = join(work.dir, 'vsftpd.conf');
+    mkdirSync(join(work.dir, 'empty'), { mode: 0o755 });
+    writeFileSync(config, [
+      'listen=YES', 'listen_ipv6=NO', 'listen_address=127.0.0.1', `listen_port=${port}`, 'background=NO',
+      'anonymous_enable=YES', 'local_enable=NO', 'ftp_username=ftp', `anon_root=${root}`, 'anon_world_readable_only=NO',
+      'pasv_enable=YES', `pasv_min_port=${pasv}`, `pasv_max_port=${pasv + 40}`, 'seccomp_sandbox=NO',
+      `secure_chroot_dir=${join(work.dir, 'empty')}`, 'max_clients=50', 'max_per_ip=2', 'syslog_enable=NO', 'xferlog_enable=NO', '',
+    ].join('\n'));
+    const log = openSync(join(work.dir, 'vsftpd.log'), 'a');
+    const child = spawn(VSFTPD!, [config], { detached: true, stdio: [log, log, log] });
+    closeSync(log);
+    child.on('error', () => {});
+    const warnings = captureWarnings();
+    try {
+      await untilAsync(() => greets(port), 'vsftpd to greet', 10_000);
+      const ftp = new FtpPy(`ftp://127.0.0.1:${port}`, { auth: new Guest('cap@'), retry: { total: 0 }, limits: { connections: 6 } });
+      const results = await ftp.client((c) => c.fetch(files.map((_, i) => [`/f${i}.bin`, join(local.dir, `vs${i}.bin`)] as const)));
+      assert.deepEqual(Object.values(results), files.map(() => true), readFileSync(join(work.dir, 'vsftpd.log'), 'utf8'));
+      files.forEach((data, i) => assert.deepEqual(readFileSync(join(local.dir, `vs${i}.bin`)), data));
+      await settled();
+      assert.deepEqual(warnings.list.map((w) => w.code), ['FTPPY_WARN_CONNECTION_CAP']);
+    } finally {
+      warnings.stop();
+      try {
+        process.kill(-child.pid!, 'SIGKILL'); // the listener and its session processes
+      } catch {
+        // gone already
+      }
+      work.remove();
     }
   });
 });
