@@ -34,11 +34,13 @@ same (same size and time).
 
   -n, --no-clobber   leave local files that exist alone
       --no-resume    start over: throw away what an earlier download left
+      --checksum     compare the server's digest (HASH, XSHA256, …) with the file's
+                     after the download; a mismatch is retried, then fails
       --segments N   read each file in N ranges at once, each on its own connection
                      (REST), where one connection is slower than the link; such a
                      download starts over when run again
 `,
-  options: [{ name: 'no-clobber', short: 'n', kind: 'flag' }, { name: 'no-resume', kind: 'flag' }, { name: 'segments', kind: 'number' }, helpOption],
+  options: [{ name: 'no-clobber', short: 'n', kind: 'flag' }, { name: 'no-resume', kind: 'flag' }, { name: 'segments', kind: 'number' }, { name: 'checksum', kind: 'flag' }, helpOption],
   client: true,
   async run(context) {
     const { positionals, options } = context.args;
@@ -61,7 +63,7 @@ same (same size and time).
           key: path,
           label: `${path} -> ${target}`,
           size: null,
-          run: (progress) => client.download(path, target, { dirs: intoFolder, replace: options['no-clobber'] !== true, resume: options['no-resume'] !== true, segments, progress, signal: context.signal }),
+          run: (progress) => client.download(path, target, { dirs: intoFolder, replace: options['no-clobber'] !== true, resume: options['no-resume'] !== true, segments, checksum: options.checksum === true, progress, signal: context.signal }),
         };
       });
       const results = await runTransfers(context.output, 'downloaded', jobs, flags.parallel);

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { Basic, FtpPy } from '../../lib/index.js';
+import { ftppy } from '../cli/support/cli.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 import { factoryFor, peer, skipUnlessUp, uniqueName } from '../helpers/peers.js';
 import { FtpProxy } from '../helpers/proxy.js';
@@ -123,5 +124,25 @@ describe('checked transfers', { timeout: 30_000 }, () => {
       assert.equal(await ftp(0).client((c) => c.download('/f.bin', join(local.dir, 'plain.bin'))), true);
       assert.equal(count('HASH'), 0);
     });
+  });
+});
+
+describe('ftppy get/put --checksum', { timeout: 30_000 }, () => {
+  it('asks the server\'s HASH after each transfer', async () => {
+    await using t = await startServer();
+    const proxy = await FtpProxy.start({ host: '127.0.0.1', port: t.port });
+    try {
+      const url = `ftp://${USER}:${PASSWORD}@127.0.0.1:${proxy.port}/upload/cli.bin`;
+      const put = await ftppy(['put', '--checksum', source, url]);
+      assert.equal(put.code, 0, put.stderr);
+      const got = await ftppy(['get', '--checksum', url, join(local.dir, 'cli.bin')]);
+      assert.equal(got.code, 0, got.stderr);
+      assert.deepEqual(proxy.commands.filter((line) => line.startsWith('HASH')), ['HASH /upload/cli.bin', 'HASH /upload/cli.bin']);
+      assert.deepEqual(readFileSync(join(local.dir, 'cli.bin')), DATA);
+      assert.match((await ftppy(['get', '--help'])).stdout, /--checksum/);
+      assert.match((await ftppy(['put', '--help'])).stdout, /--checksum/);
+    } finally {
+      await proxy.close();
+    }
   });
 });
