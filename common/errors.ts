@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   'FTPPY_ERR_MIRROR_REFUSED', // mirror refused to empty the server for an empty or missing local folder
   'FTPPY_ERR_HOOK', // a hook or progress callback threw: the operation went on
   'FTPPY_ERR_WEB', // the web API failed a request
+  'FTPPY_ERR_CHECKSUM', // a checked transfer (checksum: true): the server's digest differs from the local file's
   'FTPPY_ERR_FAILED', // anything else: an error that is not an FtpPyError (a user's stream, say)
 ] as const;
 
@@ -45,6 +46,8 @@ export type FtpPyErrorCode = (typeof ERROR_CODES)[number];
 /** Codes of warnings that report no failure: `FTPPY_WARN_*`. */
 export const NOTICE_CODES = [
   'FTPPY_WARN_NO_MFMT', // the server cannot set modification times: uploads keep their upload time
+  'FTPPY_WARN_NO_HASH', // checksum: true, and the server has no hash command: transfers are checked by size only
+  'FTPPY_WARN_CONNECTION_CAP', // the server refused a connection (421) while others were open: the client keeps to fewer
 ] as const;
 
 /** The code of every `FtpPyWarning`: the failed operation's error code, or a notice's. */

@@ -14,6 +14,7 @@ import { cd, mkdir, rmdir } from './client/directories.js';
 import { download, downloadTo, localFolders } from './client/download.js';
 import { chmod, remove, rename } from './client/files.js';
 import { exists, list, metadata, size } from './client/listing.js';
+import { move } from './client/move.js';
 import {
   checkOptions, type BatchOptions, type ListOptions, type MkdirOptions, type OperationOptions, type RmdirOptions, type TransferOptions,
 } from './client/options.js';
@@ -68,7 +69,9 @@ export interface ClientStats {
 }
 
 const transferKeys = ['dirs', 'replace', 'progress', 'signal', 'rate'] as const;
-const batchKeys = ['limit', 'dirs', 'replace', 'signal', 'rate'] as const;
+// Files on both ends: resume (downloads by default, uploads when asked) and checked transfers.
+const fileTransferKeys = [...transferKeys, 'resume', 'checksum'] as const;
+const batchKeys = ['limit', 'dirs', 'replace', 'signal', 'rate', 'resume', 'checksum'] as const;
 const signalKey = ['signal'] as const;
 
 function batchOptions(what: string, options: BatchOptions | number | undefined): BatchOptions {
@@ -89,11 +92,11 @@ export class Client implements AsyncDisposable {
   }
 
   async upload(local: string, remote: string, options?: TransferOptions): Promise<boolean> {
-    return upload(this.#core, local, remote, checkOptions('upload', options, transferKeys));
+    return upload(this.#core, local, remote, checkOptions('upload', options, fileTransferKeys));
   }
 
   async download(remote: string, local: string, options?: TransferOptions): Promise<boolean> {
-    return download(this.#core, remote, local, checkOptions('download', options, transferKeys));
+    return download(this.#core, remote, local, checkOptions('download', options, [...fileTransferKeys, 'segments']));
   }
 
   /** Uploads from a Readable, an async iterable, a Buffer or a string. */
@@ -143,12 +146,13 @@ export class Client implements AsyncDisposable {
     return rmdir(this.#core, path, checkOptions('rmdir', options, ['recursive', 'signal']));
   }
 
+  /** As mv: into `to` when it is a folder that exists, else to `to`, its missing parent folders made. */
   async move(from: string, to: string, options?: OperationOptions): Promise<boolean> {
-    return rename(this.#core, 'move', from, to, checkOptions('move', options, signalKey));
+    return move(this.#core, from, to, checkOptions('move', options, signalKey));
   }
 
   async rename(from: string, to: string, options?: OperationOptions): Promise<boolean> {
-    return rename(this.#core, 'rename', from, to, checkOptions('rename', options, signalKey));
+    return rename(this.#core, from, to, checkOptions('rename', options, signalKey));
   }
 
   /** Copies a file on the server: RETR on one connection streamed into STOR on another. */

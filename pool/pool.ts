@@ -29,6 +29,14 @@ export interface PoolOptions<T extends Poolable> {
    * transfers) reuses its connections instead of logging in again. 0 closes at once.
    */
   trimAfter?: number;
+  /**
+   * Whether a failed `create` was the host refusing one connection more than it allows
+   * (FTP's 421 at connect). Such a refusal while other resources of the key are open
+   * lowers the key's limit to those, and the waiter waits for one of them instead of failing.
+   */
+  refusedForCap?(error: unknown): boolean;
+  /** Told each time a key's limit is lowered so: the limit now, and the refusal. */
+  onCapLearnt?(key: string, limit: number, error: unknown): void;
 }
 
 export interface AcquireOptions {
@@ -47,6 +55,7 @@ interface Waiter<T> {
   key: string;
   fresh: boolean;
   signal: AbortSignal | undefined;
+  deadline: number | undefined;
   resolve: (resource: T) => void;
   reject: (error: unknown) => void;
   cleanup: () => void;
@@ -92,6 +101,8 @@ export class Pool<T extends Poolable> {
   readonly #waiters: Waiter<T>[] = [];
   readonly #perKey = new Map<string, number>();
   readonly #keys = new Map<T, string>();
+  /** Limits learnt per key from refusals (refusedForCap), below `host`. */
+  readonly #caps = new Map<string, number>();
   #open = 0;
   #active = 0;
   #created = 0;
@@ -117,24 +128,48 @@ export class Pool<T extends Poolable> {
     if (this.#closed) return Promise.reject(this.#closed);
     const { key = '', signal, deadline, fresh = false } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = (): void => this.#drop(waiter, signal?.reason);
-      const waiter: Waiter<T> = {
-        key, fresh, signal, resolve, reject,
-        cleanup: () => {
-          if (timer) clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-        },
-      };
-      if (deadline !== undefined) {
-        const ms = Math.max(0, deadline - performance.now());
-        timer = setTimeout(() => this.#drop(waiter, new TimeoutError(`no connection free within ${(ms / 1000).toFixed(1)}s (Timeout.pool)`)), ms);
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
-      this.#dispatch();
-    });
+    return new Promise<T>((resolve, reject) => this.#enqueue({ key, fresh, signal, deadline, resolve, reject, cleanup: () => {} }, false));
+  }
+
+  /** Puts a waiter in line, its deadline and abort armed: at the back, or at the front when a refusal sent it back. */
+  #enqueue(waiter: Waiter<T>, front: boolean): void {
+    const { signal, deadline } = waiter;
+    if (this.#closed) return waiter.reject(this.#closed);
+    if (signal?.aborted) return waiter.reject(signal.reason);
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => this.#drop(waiter, signal?.reason);
+    waiter.cleanup = () => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    if (deadline !== undefined) {
+      const ms = Math.max(0, deadline - performance.now());
+      timer = setTimeout(() => this.#drop(waiter, new TimeoutError(`no connection free within ${(ms / 1000).toFixed(1)}s (Timeout.pool)`)), ms);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (front) this.#waiters.unshift(waiter);
+    else this.#waiters.push(waiter);
+    this.#dispatch();
+  }
+
+  /**
+   * A refusal for a cap while `key` has other resources open (or opening): the key's limit
+   * becomes their number, as lftp learns a server's limit. Each further refusal lowers it
+   * to the resources then left, so a burst of refusals settles on what the host accepted.
+   */
+  #learnCap(key: string, error: unknown): boolean {
+    if (this.#closed || !this.#options.refusedForCap?.(error)) return false;
+    const others = this.#perKey.get(key) ?? 0;
+    if (others === 0) return false;
+    if (others < this.#hostLimit(key)) {
+      this.#caps.set(key, others);
+      this.#options.onCapLearnt?.(key, others, error);
+    }
+    return true;
+  }
+
+  #hostLimit(key: string): number {
+    return Math.min(this.#options.host ?? this.#options.connections, this.#caps.get(key) ?? Infinity);
   }
 
   /** Gives a leased resource back. */
@@ -190,7 +225,7 @@ export class Pool<T extends Poolable> {
   }
 
   #hasRoom(key: string): boolean {
-    return this.#open < this.#options.connections && (this.#perKey.get(key) ?? 0) < (this.#options.host ?? this.#options.connections);
+    return this.#open < this.#options.connections && (this.#perKey.get(key) ?? 0) < this.#hostLimit(key);
   }
 
   /**
@@ -199,7 +234,7 @@ export class Pool<T extends Poolable> {
    * resource still saying goodbye is still open, so it still counts.
    */
   #closeIdleFor(key: string): boolean {
-    const perHost = (this.#perKey.get(key) ?? 0) >= (this.#options.host ?? this.#options.connections);
+    const perHost = (this.#perKey.get(key) ?? 0) >= this.#hostLimit(key);
     const at = perHost ? this.#idle.findIndex((idle) => idle.key === key) : 0;
     if (at === -1 || at >= this.#idle.length) return false;
     this.#retire(this.#idle.splice(at, 1)[0]!.resource, false);
@@ -230,7 +265,8 @@ export class Pool<T extends Poolable> {
       (error) => {
         this.#active -= 1;
         this.#count(waiter.key, -1);
-        waiter.reject(error);
+        if (this.#learnCap(waiter.key, error)) this.#enqueue(waiter, true);
+        else waiter.reject(error);
         this.#dispatch();
         this.#checkDrained();
       },

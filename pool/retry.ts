@@ -29,13 +29,14 @@ const network = /^(ECONNRESET|ECONNREFUSED|ECONNABORTED|EPIPE|ETIMEDOUT|EHOSTUNR
 /**
  * Whether another attempt may succeed: a reply whose code the policy lists (the reply
  * decides even when it ended a connection: 421 yes, 530 no), a lost connection, a
- * timeout. A certificate that fails, a protocol violation or a local error will fail the
- * same way again.
+ * timeout, a checked transfer whose digest did not match. A certificate that fails, a
+ * protocol violation or a local error will fail the same way again.
  */
 export function isRetryable(error: unknown, policy: RetryPolicy): boolean {
   if (FtpPyError.is(error)) {
     if (error.reply) return policy.status.includes(error.reply.code);
-    return error.code === 'FTPPY_ERR_CONNECTION' || error.code === 'FTPPY_ERR_TIMEOUT';
+    // A checksum mismatch is bytes spoilt on the way: another transfer may well carry them whole.
+    return error.code === 'FTPPY_ERR_CONNECTION' || error.code === 'FTPPY_ERR_TIMEOUT' || error.code === 'FTPPY_ERR_CHECKSUM';
   }
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && network.test(code);

@@ -45,6 +45,8 @@ export interface TransferOptions {
   onBytes?: (n: number) => void;
   /** The bandwidth limits the transfer obeys, if any. */
   throttle?: Throttle | null;
+  /** Receive: stop after this many bytes (a range), closing the data connection early. */
+  length?: number;
 }
 
 let ids = 0;
@@ -156,10 +158,11 @@ export class FtpConnection {
    */
   receive(verb: string, arg: string | undefined, sink: Writable | ((opening: Reply) => Writable), options: TransferOptions = {}): Promise<Reply> {
     const limits = this.options.timeouts;
-    return this.#transfer(verb, arg, (socket, opening) => {
+    let cut = false;
+    return this.#transfer(verb, arg, async (socket, opening) => {
       const into = typeof sink === 'function' ? sink(opening) : sink;
-      return receive(socket, into, this.#timer, limits, options.onBytes ?? noop, options.throttle ?? null);
-    }, options.offset);
+      cut = await receive(socket, into, this.#timer, limits, options.onBytes ?? noop, options.throttle ?? null, options.length);
+    }, options.offset, () => cut);
   }
 
   /** STOR, APPE: `source` goes over the data connection, which is then closed cleanly. */
@@ -234,7 +237,11 @@ export class FtpConnection {
    * is positive; a negative final reply arriving while data still flows cuts the data
    * connection at once, and it is that reply the transfer fails with.
    */
-  async #transfer(verb: string, arg: string | undefined, io: (socket: Socket, opening: Reply) => Promise<void>, offset = 0): Promise<Reply> {
+  /**
+   * `cutShort` tells, once `io` is done, whether we closed the data connection early (a
+   * range read whole): the server's 426 or 451 for the close it saw is then no failure.
+   */
+  async #transfer(verb: string, arg: string | undefined, io: (socket: Socket, opening: Reply) => Promise<void>, offset = 0, cutShort = (): boolean => false): Promise<Reply> {
     const what = arg === undefined ? verb : `${verb} ${arg}`;
     const link = this.#link();
     const pending = this.options.passive ? await openPassive(link) : await openActive(link);
@@ -275,7 +282,7 @@ export class FtpConnection {
       this.#timer.enter('reply', this.options.timeouts.read);
       const reply = await final;
       this.#timer.stop();
-      if (reply.code >= 400) throw new ReplyError(what, reply);
+      if (reply.code >= 400 && !(cutShort() && (reply.code === 426 || reply.code === 451))) throw new ReplyError(what, reply);
       return reply;
     } catch (error) {
       // Mid-transfer the two channels are out of step; only a fresh connection is sure.

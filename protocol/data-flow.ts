@@ -21,21 +21,24 @@ function dataError(error: Error, what: string): Error {
 }
 
 /**
- * Copies a data connection into `sink` until the server ends it. Resolves once every byte
- * has been handed to `sink` (ending the sink is the caller's: a copy keeps it open).
+ * Copies a data connection into `sink` until the server ends it, or until `length` bytes
+ * have come (a range of the file: the connection is then closed, and it resolves true).
+ * Resolves once every byte has been handed to `sink` (ending the sink is the caller's: a
+ * copy keeps it open).
  *
  * The read timeout watches the socket while bytes flow. When `sink` pushes back, the
  * socket is paused and the timer put on hold: a slow disk or a slow consumer is ours,
  * not the server's, and must not end the transfer.
  */
-export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limits: FlowTimeouts, onBytes: (n: number) => void, throttle: Throttle | null = null): Promise<void> {
+export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limits: FlowTimeouts, onBytes: (n: number) => void, throttle: Throttle | null = null, length = Infinity): Promise<boolean> {
   // An empty file's connection can end before we listen: net reads the EOF and emits
   // 'end' at once when nothing is buffered. Ended with nothing read means nothing sent.
-  if (socket.readableEnded) return Promise.resolve();
+  if (socket.readableEnded) return Promise.resolve(false);
   return new Promise((resolve, reject) => {
     let ended = false;
     // A wait for the rate limit is ours, like a full sink: the timer is on hold meanwhile.
     const pace = new PacedSource(socket, throttle, (held) => (held ? timer.enter('held') : timer.enter('read', limits.read)));
+    let left = length;
     const cleanup = (): void => {
       pace.stop();
       socket.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
@@ -48,6 +51,19 @@ export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limit
     };
     const onData = (chunk: Buffer): void => {
       timer.touch();
+      if (chunk.length >= left) {
+        // The range is complete: what lies beyond is not ours, and the connection goes.
+        const last = chunk.subarray(0, left);
+        left = 0;
+        ended = true;
+        cleanup();
+        socket.destroy();
+        onBytes(last.length);
+        // No wait for a drain: the caller ends the sink next, which flushes it (or fails).
+        if (last.length > 0) sink.write(last);
+        return resolve(true);
+      }
+      left -= chunk.length;
       onBytes(chunk.length);
       if (!sink.write(chunk)) pace.sinkFull();
       pace.passed(chunk.length);
@@ -58,7 +74,7 @@ export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limit
     const onEnd = (): void => {
       ended = true;
       cleanup();
-      resolve();
+      resolve(false);
     };
     const onError = (error: Error): void => fail(dataError(error, 'failed'));
     const onClose = (): void => fail(new ConnectionError('data connection closed before its end'));

@@ -102,9 +102,11 @@ export const mv: Command = {
   summary: 'move or rename a file or folder on the server',
   help: `Usage: ftppy mv URL TARGET
 
-Moves or renames on the server (RNFR/RNTO). TARGET is a URL on the same server or a
-path: absolute, or relative to the source's folder (ftppy mv ftp://h/pub/a.txt b.txt
-renames it in /pub). A TARGET ending in / is a folder that keeps the name.
+Moves or renames on the server, as mv does: into TARGET when it is a folder that
+exists, else to TARGET, its missing parent folders made. TARGET is a URL on the same
+server or a path: absolute, or relative to the source's folder (ftppy mv
+ftp://h/pub/a.txt b.txt renames it in /pub). A TARGET ending in / is a folder that keeps
+the name.
 `,
   options: [helpOption],
   client: true,

@@ -28,11 +28,19 @@ export const get: Command = {
 
 Downloads files. LOCAL is a file name for one URL, or a folder (the default: the
 working folder; made when missing) that receives each file by its name. A file is
-written beside its target and takes the target's name only when complete.
+written beside its target and takes the target's name only when complete; a download
+cut short (even killed) goes on from there the next time, when the remote file is the
+same (same size and time).
 
   -n, --no-clobber   leave local files that exist alone
+      --no-resume    start over: throw away what an earlier download left
+      --checksum     compare the server's digest (HASH, XSHA256, …) with the file's
+                     after the download; a mismatch is retried, then fails
+      --segments N   read each file in N ranges at once, each on its own connection
+                     (REST), where one connection is slower than the link; such a
+                     download starts over when run again
 `,
-  options: [{ name: 'no-clobber', short: 'n', kind: 'flag' }, helpOption],
+  options: [{ name: 'no-clobber', short: 'n', kind: 'flag' }, { name: 'no-resume', kind: 'flag' }, { name: 'segments', kind: 'number' }, { name: 'checksum', kind: 'flag' }, helpOption],
   client: true,
   async run(context) {
     const { positionals, options } = context.args;
@@ -45,6 +53,8 @@ written beside its target and takes the target's name only when complete.
     const remote = sameServer(sources);
     const intoFolder = sources.length > 1 || local === undefined || local.endsWith('/') || local.endsWith(sep) || (await isFolder(local));
     const flags = clientFlags(options);
+    const segments = options.segments ?? 1;
+    if (typeof segments !== 'number' || !Number.isInteger(segments) || segments < 1 || segments > 64) throw new UsageError(`--segments wants a whole number from 1 to 64, got ${String(segments)}`);
     const targets = sources.map(({ path }) => (intoFolder ? join(local ?? '.', localName(path)) : local!));
     return withClient(context, remote, async (client) => {
       const jobs: TransferJob[] = sources.map(({ path }, i) => {
@@ -53,13 +63,13 @@ written beside its target and takes the target's name only when complete.
           key: path,
           label: `${path} -> ${target}`,
           size: null,
-          run: (progress) => client.download(path, target, { dirs: intoFolder, replace: options['no-clobber'] !== true, progress, signal: context.signal }),
+          run: (progress) => client.download(path, target, { dirs: intoFolder, replace: options['no-clobber'] !== true, resume: options['no-resume'] !== true, segments, checksum: options.checksum === true, progress, signal: context.signal }),
         };
       });
       const results = await runTransfers(context.output, 'downloaded', jobs, flags.parallel);
       const ok = Object.values(results).every(Boolean);
       context.output.json({ ok, results });
       return ok;
-    });
+    }, flags.parallel * segments);
   },
 };

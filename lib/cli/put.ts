@@ -18,8 +18,12 @@ what comes on stdin (a stream is retried only while none of it has been sent).
 
   -n, --no-clobber   leave remote files that exist alone
   -p, --parents      make missing remote folders
+  -c, --continue     go on from what the server holds, when it is the start of the
+                     file (checked by HASH where the server has it, else by size)
+      --checksum     compare the server's digest (HASH, XSHA256, …) with the file's
+                     after the upload; a mismatch is retried, then fails
 `,
-  options: [{ name: 'no-clobber', short: 'n', kind: 'flag' }, { name: 'parents', short: 'p', kind: 'flag' }, helpOption],
+  options: [{ name: 'no-clobber', short: 'n', kind: 'flag' }, { name: 'parents', short: 'p', kind: 'flag' }, { name: 'continue', short: 'c', kind: 'flag' }, { name: 'checksum', kind: 'flag' }, helpOption],
   client: true,
   async run(context) {
     const { positionals, options } = context.args;
@@ -30,7 +34,8 @@ what comes on stdin (a stream is retried only while none of it has been sent).
     const folderAt = sizes.indexOf('folder');
     if (folderAt !== -1) throw new UsageError(`put takes files, and ${locals[folderAt]} is a folder (sync up sends folders)`);
     const flags = clientFlags(options);
-    const transfer = { replace: options['no-clobber'] !== true, dirs: options.parents === true, signal: context.signal };
+    const transfer = { replace: options['no-clobber'] !== true, dirs: options.parents === true, resume: options.continue === true, checksum: options.checksum === true, signal: context.signal };
+    const { resume: _resume, checksum: _checksum, ...streamed } = transfer; // a stream cannot be compared with what the server holds, nor hashed here afterwards
     return withClient(context, remote, async (client) => {
       const jobs: TransferJob[] = locals.map((local, i) => {
         const target = remote.folder ? posix.join(remote.path, basename(local)) : remote.path;
@@ -38,7 +43,7 @@ what comes on stdin (a stream is retried only while none of it has been sent).
           key: local,
           label: `${local === '-' ? 'stdin' : local} -> ${target}`,
           size: sizes[i] as number | null,
-          run: (progress) => (local === '-' ? client.uploadFrom(context.stdin as Readable, target, { ...transfer, progress }) : client.upload(local, target, { ...transfer, progress })),
+          run: (progress) => (local === '-' ? client.uploadFrom(context.stdin as Readable, target, { ...streamed, progress }) : client.upload(local, target, { ...transfer, progress })),
         };
       });
       const results = await runTransfers(context.output, 'uploaded', jobs, flags.parallel);

@@ -3,6 +3,8 @@ import type { ServerTraits } from '../../protocol/data-channel.js';
 import type { Features } from '../../protocol/features.js';
 import type { TlsOptions } from '../../protocol/tls.js';
 import { Pool } from '../../pool/pool.js';
+import { FtpPyError } from '../../common/errors.js';
+import { describe, warn } from '../../common/warnings.js';
 import { credentials } from '../credentials.js';
 import { callHook, type ConnectionInfo } from '../../common/hooks.js';
 import type { Settings } from '../resolved-settings.js';
@@ -52,8 +54,18 @@ export function connectionInfo(connection: FtpConnection): ConnectionInfo {
  */
 export function connectionPool(settings: Settings, options: ConnectOptions): Pool<FtpConnection> {
   const { connections, keepalive, host } = settings.limits;
+  let told = false;
   return new Pool<FtpConnection>({
     connections, keepalive, host,
+    // vsftpd's max_per_ip and pure-ftpd's -C greet the connection too many with 421.
+    refusedForCap: (error) => FtpPyError.is(error) && error.reply?.code === 421,
+    // The first refusal may come while more connections are still being opened than the
+    // server will accept (the limit then settles lower): the notice names no number.
+    onCapLearnt: (_key, _limit, error) => {
+      if (told) return;
+      told = true;
+      warn(`${options.host}:${options.port} refused a connection while others were open (${describe(error)}): the client keeps to the connections it accepts, and operations wait for one`, 'FTPPY_WARN_CONNECTION_CAP');
+    },
     create: async (_key, signal) => {
       const connection = await FtpConnection.open(options, signal);
       await callHook(settings.hooks, 'connect', connectionInfo(connection));

@@ -11,6 +11,9 @@ import { describe } from '../../common/warnings.js';
 import type { ClientCore } from './core.js';
 import { meter, type SharedRate, type TransferOptions } from './options.js';
 import { partName } from './part-file.js';
+import { resumePoint } from './resume.js';
+import { checkDigest } from './checked.js';
+import { preallocate, readRanges, segmentCount, splitRanges, type Range } from './segments.js';
 import { MemorySink, placeFile, SMALL_FILE } from './small-file.js';
 import { remoteSize } from './remote-listing.js';
 import { remoteModified } from './remote-times.js';
@@ -77,17 +80,32 @@ export function localFolders(): (local: string) => Promise<boolean> {
 }
 
 /**
+ * The remote file's time to tell its versions apart by: the caller's when exact (MLSD),
+ * else MDTM's (asked already when `askTime`). null when the server will not say.
+ */
+async function exactTime(connection: FtpConnection, source: string, known: KnownFile, asked: Date | undefined): Promise<Date | null> {
+  if (known.askTime) return asked !== known.modified ? (asked ?? null) : null;
+  return known.modified ?? (await remoteModified(connection, source));
+}
+
+/**
  * `download(remote, local)`: written to a temporary file beside the target and renamed
  * onto it when complete, so the target never holds half a file. A retry resumes from
  * what the temporary file holds (REST) when the server can; otherwise it starts over.
+ * A file past SMALL_FILE whose size and time the server tells is written to a part file
+ * named for them (resume.ts), which a failed or killed download leaves for the next run
+ * to resume from; any other part file is this operation's alone and goes however it ends.
  */
 export async function download(core: ClientCore, remote: string, local: string, options: TransferOptions & SharedRate, known: KnownFile = {}): Promise<boolean> {
   const source = core.resolve(remote);
   const target = resolve(local);
   const throttle = core.throttle(options);
-  // Its name is this operation's alone, so no later download would resume from it: it
-  // goes however the operation ends (failed, aborted, thrown), unless it became the target.
-  const temp = join(dirname(target), partName(basename(target)));
+  const resume = options.resume !== false;
+  let temp = join(dirname(target), partName(basename(target)));
+  let keep = false;
+  let chosen = false;
+  // A segmented download's ranges, kept across attempts: a retry reads only what is missing.
+  let ranges: Range[] | null = null;
   let placed = false;
   let hooked = false;
   let modified = known.modified;
@@ -108,9 +126,20 @@ export async function download(core: ClientCore, remote: string, local: string, 
         if (attempt.n > 0 && connection.features.restStream) offset = (await stat(nativePath(temp)).catch(() => null))?.size ?? 0;
         // Where the server's opening replies name the size (learnt on the first download),
         // SIZE is not asked: a round trip fewer per file. A resumed transfer still asks, as
-        // servers differ on whether the opening counts what REST skips.
-        const trustOpening = offset === 0 && sizeInOpening.get(connection.traits) === true;
+        // servers differ on whether the opening counts what REST skips; so does a download
+        // that may resume across runs, which must know the size before it starts.
+        const trustOpening = !resume && (options.segments ?? 1) === 1 && offset === 0 && sizeInOpening.get(connection.traits) === true;
         let total = known.size ?? (trustOpening ? null : await sizeOf(connection, source));
+        // Ranges need REST; a file too small to split is read whole.
+        const segments = total !== null && connection.features.restStream ? segmentCount(total, Math.min(options.segments ?? 1, core.settings.limits.connections)) : 1;
+        if (!chosen && total !== null && total > SMALL_FILE) {
+          chosen = true;
+          // A segmented download's part file has holes until it is complete, so its size
+          // says nothing of what it holds: it never resumes across runs, and goes when it fails.
+          const time = segments > 1 ? null : await exactTime(connection, source, known, modified);
+          const point = resumePoint(dirname(target), basename(target), { size: total, modified: time }, resume && segments === 1, connection.features.restStream);
+          if (point) ({ path: temp, offset, keep } = point);
+        }
         if (total !== null && offset > total) offset = 0;
         // Chosen when the 150 arrives: memory for a small file, else the part file.
         const into: { memory?: MemorySink; file?: Writable } = {};
@@ -119,8 +148,24 @@ export async function download(core: ClientCore, remote: string, local: string, 
           bytes += n;
           core.countReceived(n);
         });
+        if (ranges || (segments > 1 && total !== null)) {
+          if (!ranges) {
+            ranges = splitRanges(total!, segments);
+            await preallocate(temp, total!);
+          }
+          const received = ranges.reduce((sum, range) => sum + range.done, 0);
+          await readRanges(attempt, connection, source, temp, ranges, meter(options.progress, () => total, received, (n) => core.countReceived(n)), throttle);
+          checkLength(source, ranges.reduce((sum, range) => sum + range.done, 0), total);
+          if (options.checksum) await checkDigest(core, connection, source, { file: temp }).catch((error: unknown) => {
+            ranges = null; // nothing of it is to be trusted: a retry starts over
+            throw error;
+          });
+          return null;
+        }
+        // A part file complete already (the last run was killed before its rename) needs no RETR.
+        const complete = offset > 0 && offset === total;
         try {
-          await connection.receive('RETR', source, (opening) => {
+          if (!complete) await connection.receive('RETR', source, (opening) => {
             if (offset === 0) {
               const announced = announcedSize(opening.message);
               sizeInOpening.set(connection.traits, announced !== null);
@@ -134,7 +179,15 @@ export async function download(core: ClientCore, remote: string, local: string, 
           if (into.file) await closeFile(into.file, false).catch(() => {});
         }
         checkLength(source, offset + bytes, total);
-        return into.memory?.data ?? null;
+        const data = into.memory?.data ?? null;
+        if (options.checksum) {
+          // A file that does not match is not resumed from: its bytes are not to be trusted.
+          await checkDigest(core, connection, source, data ? { data } : { file: temp }).catch(async (error: unknown) => {
+            await unlink(nativePath(temp)).catch(() => {});
+            throw error;
+          });
+        }
+        return data;
       });
       if (small) {
         placeFile(temp, target, small, modified);
@@ -147,7 +200,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
       return true;
     });
   } finally {
-    if (!placed) await unlink(nativePath(temp)).catch(() => {});
+    if (!placed && !keep) await unlink(nativePath(temp)).catch(() => {});
   }
 }
 

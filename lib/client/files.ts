@@ -1,5 +1,6 @@
-import { InvalidArgumentError, ReplyError } from '../../common/errors.js';
+import { InvalidArgumentError } from '../../common/errors.js';
 import type { ClientCore } from './core.js';
+import { renameOn } from './move.js';
 import type { OperationOptions } from './options.js';
 
 export function remove(core: ClientCore, path: string, options: OperationOptions): Promise<boolean> {
@@ -12,15 +13,13 @@ export function remove(core: ClientCore, path: string, options: OperationOptions
   );
 }
 
-/** RNFR then RNTO (RFC 959 §4.1.3): `rename` and `move` are the same on FTP, across directories too. */
-export function rename(core: ClientCore, name: 'rename' | 'move', from: string, to: string, options: OperationOptions): Promise<boolean> {
+/** `rename`: the bare RNFR then RNTO (RFC 959 §4.1.3), across directories too; `move` (move.ts) is mv. */
+export function rename(core: ClientCore, from: string, to: string, options: OperationOptions): Promise<boolean> {
   const source = core.resolve(from);
   const target = core.resolve(to);
-  return core.run({ name, path: `${source} -> ${target}`, fallback: false, signal: options.signal }, (attempt) =>
+  return core.run({ name: 'rename', path: `${source} -> ${target}`, fallback: false, signal: options.signal }, (attempt) =>
     attempt.use(async (connection) => {
-      const ready = await connection.request('RNFR', source);
-      if (ready.code !== 350) throw new ReplyError(`RNFR ${source}`, ready);
-      await connection.command('RNTO', target);
+      await renameOn(connection, source, target);
       return true;
     }),
   );

@@ -18,6 +18,12 @@ export interface TransferOptions extends OperationOptions {
   progress?: ProgressCallback;
   /** Bytes per second for this transfer (at least 4096), on top of the client's Limits.rate. Default: none. */
   rate?: number;
+  /** Downloads: go on from a part file an earlier run left for the same remote file (same size and time). Default true. Uploads: go on from what the server holds when it is a prefix of the local file. Default false. */
+  resume?: boolean;
+  /** Downloads: read the file in this many ranges at once, each on its own pooled connection (REST). Default 1. */
+  segments?: number;
+  /** Compare the server's digest (HASH, XSHA256, …) with the local file's after the transfer; a mismatch fails (and is retried). Default false. */
+  checksum?: boolean;
 }
 
 /**
@@ -57,13 +63,14 @@ export interface ListOptions extends OperationOptions {
 export function checkOptions<T extends object>(what: string, value: unknown, keys: readonly (keyof T & string)[]): T {
   const o = optionsObject(what, value);
   knownKeys(what, o, keys);
-  for (const flag of ['dirs', 'replace', 'parents', 'recursive', 'deep', 'dryRun', 'force', 'checksum', 'ignoreCase'] as const) {
+  for (const flag of ['dirs', 'replace', 'parents', 'recursive', 'deep', 'dryRun', 'force', 'checksum', 'ignoreCase', 'resume'] as const) {
     if (o[flag] !== undefined) trueOrFalse(`${what}: ${flag}`, o[flag]);
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`${what}: signal must be an AbortSignal`);
   if (o.progress !== undefined && typeof o.progress !== 'function') throw new TypeError(`${what}: progress must be a function`);
   if (o.rate !== undefined) checkRate(`${what}: rate`, o.rate);
   if (o.limit !== undefined) wholeNumber(`${what}: limit`, o.limit, 1, 10_000);
+  if (o.segments !== undefined) wholeNumber(`${what}: segments`, o.segments, 1, 64);
   if (o.concurrency !== undefined) wholeNumber(`${what}: concurrency`, o.concurrency, 1, 10_000);
   if (o.keep !== undefined) wholeNumber(`${what}: keep`, o.keep, 1, 100_000);
   return o as T;

@@ -38,6 +38,28 @@ export function partName(name: string): string {
   return `.${cut(name, NAME_MAX - 1 - id.length)}${id}`;
 }
 
+// A download's part file named for the remote file it holds the start of:
+// `.name.ftppy-<size>-<time in ms>.part`. The next download of the same remote file finds
+// it under the same name, and one of another version (size or time) is known by its shape.
+const RESUMABLE = /\.ftppy-\d+-\d+\.part$/;
+
+/**
+ * `.name.ftppy-3145733-1714979289000.part`: the part file of `name` for a remote file of
+ * `size` bytes last modified at `modified`, within 255 bytes (the name cut when it must be).
+ */
+export function resumablePartName(name: string, size: number, modified: Date): string {
+  const id = `.ftppy-${size}-${modified.getTime()}.part`;
+  return `.${cut(name, NAME_MAX - 1 - id.length)}${id}`;
+}
+
+/** Whether `candidate` is a resumable part file of `name` (of any version of the remote file). */
+export function isResumablePartOf(candidate: string, name: string): boolean {
+  const match = RESUMABLE.exec(candidate);
+  if (!match) return false;
+  const stem = candidate.slice(1, match.index);
+  return stem === name || stem === cut(name, NAME_MAX - 1 - (candidate.length - match.index));
+}
+
 export function isPartName(name: string): boolean {
-  return name.startsWith('.') && name.endsWith(SUFFIX);
+  return name.startsWith('.') && (name.endsWith(SUFFIX) || RESUMABLE.test(name));
 }

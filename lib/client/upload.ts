@@ -9,6 +9,8 @@ import { describe } from '../../common/warnings.js';
 import type { Attempt, ClientCore } from './core.js';
 import { meter, type SharedRate, type TransferOptions } from './options.js';
 import { ensureRemoteDir, remoteExists, remoteSize } from './remote-listing.js';
+import { checkDigest } from './checked.js';
+import { localDigest, remoteDigest, remoteHasher } from './digest.js';
 import { partName } from './part-file.js';
 import { remoteName, remoteParent } from './remote-path.js';
 import { setRemoteModified } from './remote-times.js';
@@ -24,6 +26,22 @@ async function resumePoint(connection: FtpConnection, target: string, size: numb
   if (!connection.features.restStream) return 0;
   const stored = await remoteSize(connection, target).catch(() => null);
   return stored !== null && stored > 0 && stored <= size ? stored : 0;
+}
+
+/**
+ * `upload(…, { resume: true })`, as `curl -C -` and `lftp put -c`: what the server holds
+ * of the target, when it is a prefix of the local file. Where the server can hash (HASH,
+ * XSHA256…), its digest of what it holds must equal that of the local file's first bytes;
+ * without a hash command the size alone is trusted, as curl and lftp do. Else 0: the
+ * upload starts over, and STOR truncates.
+ */
+async function heldPrefix(connection: FtpConnection, target: string, local: string, size: number): Promise<number> {
+  const stored = await resumePoint(connection, target, size);
+  const hasher = stored > 0 ? remoteHasher(connection.features) : null;
+  if (!hasher) return stored;
+  const remote = await remoteDigest(connection, target, hasher);
+  if (remote === null) return stored; // the hash command turned out not to be understood
+  return remote === (await localDigest(local, hasher.algorithm, stored)) ? stored : 0;
 }
 
 /**
@@ -79,6 +97,7 @@ export async function upload(core: ClientCore, local: string, remote: string, op
   const part = manner.atomic ? posix.join(remoteParent(target), partName(remoteName(target))) : target;
   let hooked = false;
   let done = false;
+  let mismatched = false;
   try {
     done = await core.run({ name: 'upload', path: `${local} -> ${target}`, fallback: false, signal: options.signal }, async (attempt) => {
       const { size } = statSync(nativePath(local)); // microseconds: cheaper than a thread-pool trip
@@ -88,10 +107,20 @@ export async function upload(core: ClientCore, local: string, remote: string, op
           hooked = true;
           await callHook(core.settings.hooks, 'upload', local, target);
         }
-        const offset = attempt.n > 0 ? await resumePoint(connection, part, size) : 0;
+        let offset = 0;
+        // After a checksum mismatch what the server holds is not to be trusted: start over.
+        if (attempt.n > 0 && !mismatched) offset = await resumePoint(connection, part, size);
+        else if (options.resume && part === target) offset = await heldPrefix(connection, target, local, size);
         const onBytes = meter(options.progress, size, offset, (n) => core.countSent(n));
-        await connection.send('STOR', part, fileChunks(local, offset, size), { offset, onBytes, throttle: core.throttle(options) });
+        // All of it there already (the last run was cut after the last byte): nothing to send.
+        if (offset < size || size === 0) await connection.send('STOR', part, fileChunks(local, offset, size), { offset, onBytes, throttle: core.throttle(options) });
         await verifyStored(connection, part, size);
+        if (options.checksum) {
+          await checkDigest(core, connection, part, { file: local }).catch((error: unknown) => {
+            mismatched = true;
+            throw error;
+          });
+        }
         // A server that cannot set times keeps the upload's: later syncs see the file as newer there, never older.
         if (manner.modified) await setRemoteModified(connection, part, manner.modified);
         if (part !== target) {

@@ -179,6 +179,17 @@ describe('ftppy mkdir, mv, cp, rm', () => {
     assert.ok(existsSync(join(served.root, 'upload/m/second.txt')));
   });
 
+  it('mv is mv: into a folder that exists, and to a path whose folders are made', async () => {
+    await ftppy(['mkdir', '-p', url('upload/mv/box')]);
+    writeFileSync(join(served.root, 'upload/mv/a.txt'), 'a\n');
+    const into = await ftppy(['mv', url('upload/mv/a.txt'), url('upload/mv/box')]);
+    assert.equal(into.code, 0, into.stderr);
+    assert.equal(readFileSync(join(served.root, 'upload/mv/box/a.txt'), 'utf8'), 'a\n');
+    const deep = await ftppy(['mv', url('upload/mv/box/a.txt'), '/upload/mv/new/deeper/b.txt']);
+    assert.equal(deep.code, 0, deep.stderr);
+    assert.equal(readFileSync(join(served.root, 'upload/mv/new/deeper/b.txt'), 'utf8'), 'a\n');
+  });
+
   it('rm removes files; a folder needs -r; -r removes it with its contents', async () => {
     writeFileSync(join(served.root, 'upload/lone.txt'), 'x');
     await ftppy(['mkdir', '-p', url('upload/tree/inner')]);

@@ -6,6 +6,8 @@
 // gives up, when the other sees the connection reset. With `latency`, every chunk, and
 // every end, is passed on that many milliseconds late, each way: a network further away
 // than loopback (backpressure is not passed on then; the benchmarks' files are small).
+// With `rate`, each data connection carries at most that many bytes per second each way
+// (a server or middlebox that throttles per connection).
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 export type FaultKind = 'drop-data' | 'drop-control' | 'stall-data';
@@ -41,15 +43,17 @@ export class FtpProxy {
   readonly #listener: Server;
   readonly #target: { host: string; port: number };
   readonly #latency: number;
+  readonly #rate: number;
 
-  private constructor(target: { host: string; port: number }, latency: number) {
+  private constructor(target: { host: string; port: number }, latency: number, rate: number) {
     this.#target = target;
     this.#latency = latency;
+    this.#rate = rate;
     this.#listener = createServer((client) => this.#control(client));
   }
 
-  static async start(target: { host: string; port: number }, { latency = 0 } = {}): Promise<FtpProxy> {
-    const proxy = new FtpProxy(target, latency);
+  static async start(target: { host: string; port: number }, { latency = 0, rate = 0 } = {}): Promise<FtpProxy> {
+    const proxy = new FtpProxy(target, latency, rate);
     await new Promise<void>((resolve) => proxy.#listener.listen(0, '127.0.0.1', resolve));
     return proxy;
   }
@@ -172,6 +176,13 @@ export class FtpProxy {
             return;
           }
           if (this.#latency > 0) return this.#later(() => to.write(chunk));
+          if (this.#rate > 0) {
+            // Paused for as long as the chunk takes at the rate: at most `rate` bytes a second.
+            to.write(chunk);
+            from.pause();
+            setTimeout(() => !stalled && from.resume(), (chunk.length / this.#rate) * 1000);
+            return;
+          }
           if (!to.write(chunk)) {
             from.pause();
             to.once('drain', () => !stalled && from.resume());
