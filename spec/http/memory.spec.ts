@@ -156,8 +156,14 @@ it(`uploads and downloads ${size / MiB} MiB through the web API with the server'
   assert.ok(plain.maxRSS < 120e6, `peak RSS ${mb(plain.maxRSS)} with V8's defaults`);
 });
 
-it(`WebDAV: PUT, COPY and GET of ${size / MiB} MiB with the server's RSS under 120 MB`, { timeout: 600_000 }, async (t) => {
+it(`WebDAV: PUT, COPY and GET of ${size / MiB} MiB with the server's RSS under 100 MB`, { timeout: 600_000 }, async (t) => {
+  const prompt = await measure(['--max-semi-space-size=1'], true);
+  t.diagnostic(`WebDAV, --max-semi-space-size=1: ${size / MiB} MiB PUT, COPY and GET in ${prompt.seconds.toFixed(1)}s, server RSS ${mb(prompt.baseline)} at start, peak ${mb(prompt.maxRSS)}`);
   const plain = await measure([], true);
   t.diagnostic(`WebDAV, V8 defaults: ${size / MiB} MiB PUT, COPY and GET in ${plain.seconds.toFixed(1)}s, server RSS ${mb(plain.baseline)} at start, peak ${mb(plain.maxRSS)}`);
-  assert.ok(plain.maxRSS < 120e6, `peak RSS ${mb(plain.maxRSS)} with V8's defaults`);
+  assert.ok(prompt.maxRSS < 100e6, `peak RSS ${mb(prompt.maxRSS)} with --max-semi-space-size=1`);
+  // COPY reads and writes on the server itself, so twice the buffers wait for V8's next
+  // collection; on a loaded machine that has reached 134 MB. Holding the file (128 MiB
+  // over a 57 MB start) would pass 180 MB.
+  assert.ok(plain.maxRSS < 160e6, `peak RSS ${mb(plain.maxRSS)} with V8's defaults`);
 });
