@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FileSystemError, type UserFileSystem } from '../server/index.js';
 import { requireRight, type Caller } from './auth.js';
+import { tracked } from './activity.js';
 import { bodyChunks } from './body.js';
 import { signIn, type WebContext } from './context.js';
 import type { WebEntry } from './entry.js';
@@ -39,6 +40,12 @@ async function destination(context: WebContext, req: IncomingMessage, target: Re
     await makeFolders(fs, intoFolder ? path : path.slice(0, path.lastIndexOf('/')));
   }
   return { caller, fs, path, intoFolder };
+}
+
+/** The Content-Length, for the status view's progress; null when chunked. */
+function declaredLength(req: IncomingMessage): number | null {
+  const length = Number(req.headers['content-length']);
+  return Number.isSafeInteger(length) && length >= 0 ? length : null;
 }
 
 /** Creates `folder` and whatever is missing above it (`?dirs=1`). */
@@ -87,12 +94,12 @@ function answer(context: WebContext, res: ServerResponse, files: PendingFile[], 
 
 export function multipartUploadRoute(context: WebContext): Handler {
   return async (req, res, target) => {
-    const { fs, path, intoFolder } = await destination(context, req, target);
+    const { caller, fs, path, intoFolder } = await destination(context, req, target);
     const boundary = boundaryOf(req.headers['content-type']);
     if (boundary === null) throw new HttpError(400, 'POST takes multipart/form-data with a boundary; PUT takes a raw body');
     const { limits } = context;
     const parser = new MultipartParser(boundary, { headerBytes: limits.partHeaderBytes, parts: limits.parts });
-    const body = bodyChunks(req, res, limits.bodyBytes);
+    const body = tracked(context.activity, caller.account.name, 'upload', path, declaredLength(req), bodyChunks(req, res, limits.bodyBytes));
     const files: PendingFile[] = [];
     const stored = await settle(files, async () => {
       let current: PendingFile | null = null;
@@ -123,9 +130,9 @@ export function multipartUploadRoute(context: WebContext): Handler {
 
 export function rawUploadRoute(context: WebContext): Handler {
   return async (req, res, target) => {
-    const { fs, path, intoFolder } = await destination(context, req, target);
+    const { caller, fs, path, intoFolder } = await destination(context, req, target);
     if (intoFolder) throw new HttpError(409, `PUT needs a file path, and ${path} is a folder`);
-    const body = bodyChunks(req, res, context.limits.bodyBytes); // a declared length too large: 413 before any file is opened
+    const body = tracked(context.activity, caller.account.name, 'upload', path, declaredLength(req), bodyChunks(req, res, context.limits.bodyBytes)); // a declared length too large: 413 before any file is opened
     const file = await PendingFile.open(fs, path);
     const stored = await settle([file], async () => {
       for await (const chunk of body) {

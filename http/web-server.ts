@@ -8,7 +8,12 @@ import { settleUnreadBody } from './body.js';
 import { ConnectionGate, type ConnectionCaps } from './connection-gate.js';
 import type { WebContext } from './context.js';
 import { downloadRoute } from './download.js';
+import { eventsRoute } from './events.js';
+import { mkdirRoute } from './mkdir.js';
+import { moveRoute } from './move.js';
 import { removeRoute } from './remove.js';
+import { searchRoute } from './search.js';
+import { zipRoute } from './zip-download.js';
 import { Router } from './router.js';
 import { statusRoute } from './status.js';
 import { multipartUploadRoute, rawUploadRoute } from './upload.js';
@@ -79,6 +84,12 @@ export class WebListeners {
       [
         { segment: null, methods: { GET: statusRoute(context) } },
         { segment: 'files', methods: files },
+        // The file manager's own calls (page.ts), kept off /files/ where WebDAV has its methods.
+        { segment: 'mkdir', methods: { POST: mkdirRoute(context) } },
+        { segment: 'move', methods: { POST: moveRoute(context) } },
+        { segment: 'zip', methods: { GET: zipRoute(context) } },
+        { segment: 'search', methods: { GET: searchRoute(context) } },
+        { segment: 'events', methods: { GET: eventsRoute(context) } },
       ],
       (error, req) => warn(`web API: ${req.method} ${req.url} failed: ${describe(error)}`, 'FTPPY_ERR_WEB'),
     );
