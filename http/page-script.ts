@@ -120,14 +120,15 @@ function row(entry) {
   const modified = entry.modified ? new Date(entry.modified).toLocaleString() : '';
   tr.addEventListener('focus', () => { state.lastRow = entry.path; rove(tr); });
   if (state.selected.has(entry.path)) tr.classList.add('selected');
-  return el('tr', {}, []) && (tr.append(
+  tr.append(
     el('td', { className: 'check' }, [box]),
     el('td', { className: 'name' }, [link]),
     el('td', { className: 'size', textContent: entry.dir ? '' : size(entry.size) }),
     el('td', { className: 'modified', textContent: modified }),
     el('td', { className: 'perm', textContent: entry.permissions || '' }),
     el('td', { className: 'actions' }, [rename, ' ', remove]),
-  ), tr);
+  );
+  return tr;
 }
 
 /** One row takes Tab (the focused one, or the first): the arrows move within the list. */

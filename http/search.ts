@@ -29,7 +29,7 @@ export function searchRoute(context: WebContext): Handler {
     if (!Number.isInteger(limit) || limit < 1) throw new HttpError(400, `Query parameter limit must be a whole number from 1 up, got ${JSON.stringify(limitText)}`);
     const glob = /[*?[]/.test(pattern) ? pattern : `*${pattern}*`;
     const matches = globMatcher(glob, { ignoreCase: true });
-    const found = walkTree(fs, folder);
+    const found = walkTree(fs, folder, true);
     // The first step is awaited before answering, so that a missing folder is still a 404.
     let next = await found.next();
     startAnswer(res, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });

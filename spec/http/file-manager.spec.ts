@@ -240,7 +240,22 @@ describe('the file manager, driven in headless Chromium', { timeout: 240_000, sk
     await page.press('Delete');
     await answer();
     await page.until(`!${NAMES}.includes('dropped')`, 'the folder gone');
-    assert.equal(existsSync(at('work/dropped')), false);
+    assert.equal(existsSync(at('work/dropped')), false);    // several at once: a selection made with Space, one confirmation
+    writeFileSync(at('work/x1.txt'), '1');
+    writeFileSync(at('work/x2.txt'), '2');
+    await go('/'); // and back, to list what appeared behind the page's back
+    await go('/work');
+    await focusRow('x1.txt');
+    await page.press(' ');
+    await page.press('ArrowDown');
+    await page.press(' ');
+    await page.press('Delete');
+    await page.until(`document.getElementById('ask').open`, 'the confirmation');
+    assert.equal(await page.evaluate<string>(`document.getElementById('ask-text').textContent`), 'Delete 2 items?');
+    await answer();
+    await page.until(`!${NAMES}.includes('x1.txt') && !${NAMES}.includes('x2.txt')`, 'both gone');
+    assert.equal(existsSync(at('work/x1.txt')) || existsSync(at('work/x2.txt')), false);
+    assert.equal(existsSync(at('work/quick.txt')), true, 'nothing else went');
   });
 
   it('shows the server\'s own words for a full quota (507)', async () => {
