@@ -12,10 +12,18 @@ import type { Handler } from './router.js';
 
 const EVERY_MS = 1000;
 
-/** Ban figures, once the server keeps any: a count, a list, or nothing yet (0). */
+/**
+ * The addresses banned now, read from the server's stats under the name the ban list
+ * gives it (`bannedAddresses`), written while that list was being built beside this
+ * view: 0 when the server keeps no bans.
+ */
 function bans(ftp: ServerStats): number {
-  const value = (ftp as unknown as Record<string, unknown>).bans;
-  return typeof value === 'number' ? value : Array.isArray(value) ? value.length : 0;
+  const stats = ftp as unknown as Record<string, unknown>;
+  for (const value of [stats.bannedAddresses, stats.bans]) {
+    if (typeof value === 'number') return value;
+    if (Array.isArray(value)) return value.length;
+  }
+  return 0;
 }
 
 export function liveFigures(context: WebContext): Record<string, unknown> {
