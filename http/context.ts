@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Account, ServerStats, UserFileSystem } from '../server/index.js';
+import type { WebActivity } from './activity.js';
 import { identify, type Caller, type WebUsers } from './auth.js';
 import type { BanCheck } from './banned.js';
 import type { ProxyOrigins } from './proxied-front.js';
+import type { Throughput } from './throughput.js';
 
 // What every route shares: the FTP server it fronts, the bounds, the web side's own
 // counters, and signing a request in.
@@ -48,6 +50,11 @@ export interface WebContext {
   version: string;
   /** The port the web API listens on. */
   port(): number;
+  /** The web transfers under way, and bytes per second over the last minutes (the status view). */
+  activity: WebActivity;
+  throughput: Throughput;
+  /** Aborted when close() begins: endless answers (the events stream) end then. */
+  closing: AbortSignal;
 }
 
 export interface SignedIn {

@@ -119,7 +119,7 @@ function exactly(length: number, context: WebContext): (source: Readable) => Asy
 }
 
 /** Content-Disposition for a download, with an ASCII fallback and the exact name in RFC 8187 form. */
-function attachment(name: string): string {
+export function attachment(name: string): string {
   const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   const exact = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${fallback}"; filename*=UTF-8''${exact}`;

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import { WebActivity } from './activity.js';
 import type { ConnectionCaps } from './connection-gate.js';
 import type { WebBackend, WebContext, WebLimits } from './context.js';
+import { Throughput } from './throughput.js';
 import { WebListeners, type RequestHook } from './web-server.js';
 import { positiveNumber, trueOrFalse, wholeNumber } from '../common/check.js';
 
@@ -90,6 +92,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const port = options.port ?? server.port + 1;
   wholeNumber('web port', port, 0, 65535);
   let listeners: WebListeners | null = null;
+  const closing = new AbortController();
   const context: WebContext = {
     backend: server,
     limits: resolveLimits(options.limits),
@@ -97,6 +100,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     started: new Date(),
     version: options.version ?? 'unknown',
     port: () => listeners?.addresses[0]?.port ?? port,
+    activity: new WebActivity(),
+    throughput: new Throughput(),
+    closing: closing.signal,
   };
   const hook = options.hooks?.request ?? null;
   if (hook !== null && typeof hook !== 'function') throw new TypeError('web hooks.request must be a function');
@@ -115,12 +121,28 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     tls: options.tls ?? null,
   });
   const bound = listeners;
-  let closing: Promise<void> | null = null;
+  const sampler = sampleThroughput(context);
+  let closed: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    clearInterval(sampler);
+    closing.abort();
+    return (closed ??= bound.close(graceMs));
+  };
   return {
     port: context.port(),
     address: bound.addresses[0]!.address,
     addresses: bound.addresses,
-    close: () => (closing ??= bound.close(graceMs)),
-    [Symbol.asyncDispose]: () => (closing ??= bound.close(graceMs)),
+    close,
+    [Symbol.asyncDispose]: close,
   };
+}
+
+/** Samples FTP and web byte totals for the status view's chart, until the server closes. */
+function sampleThroughput(context: WebContext): NodeJS.Timeout {
+  const sample = (): void => {
+    const ftp = context.backend.stats();
+    context.throughput.sample(Date.now(), ftp.bytesIn + context.stats.bytesIn, ftp.bytesOut + context.stats.bytesOut);
+  };
+  sample();
+  return setInterval(sample, context.throughput.stepMs).unref();
 }

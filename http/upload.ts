@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { paced } from '../common/throttle.js';
 import { FileSystemError, transferThrottle, type UserFileSystem } from '../server/index.js';
 import { requireRight, type Caller } from './auth.js';
+import { tracked } from './activity.js';
 import { bodyChunks } from './body.js';
 import { signIn, type WebContext } from './context.js';
 import type { WebEntry } from './entry.js';
@@ -46,6 +47,12 @@ async function destination(context: WebContext, req: IncomingMessage, target: Re
 function limited(caller: Caller, body: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
   const throttle = transferThrottle(caller.account.rate, 'upload');
   return throttle ? paced(body, throttle) : body;
+}
+
+/** The Content-Length, for the status view's progress; null when chunked. */
+function declaredLength(req: IncomingMessage): number | null {
+  const length = Number(req.headers['content-length']);
+  return Number.isSafeInteger(length) && length >= 0 ? length : null;
 }
 
 /** Creates `folder` and whatever is missing above it (`?dirs=1`). */
@@ -99,7 +106,7 @@ export function multipartUploadRoute(context: WebContext): Handler {
     if (boundary === null) throw new HttpError(400, 'POST takes multipart/form-data with a boundary; PUT takes a raw body');
     const { limits } = context;
     const parser = new MultipartParser(boundary, { headerBytes: limits.partHeaderBytes, parts: limits.parts });
-    const body = limited(caller, bodyChunks(req, res, limits.bodyBytes));
+    const body = tracked(context.activity, caller.account.name, 'upload', path, declaredLength(req), limited(caller, bodyChunks(req, res, limits.bodyBytes)));
     const files: PendingFile[] = [];
     const stored = await settle(files, async () => {
       let current: PendingFile | null = null;
@@ -132,7 +139,7 @@ export function rawUploadRoute(context: WebContext): Handler {
   return async (req, res, target) => {
     const { caller, fs, path, intoFolder } = await destination(context, req, target);
     if (intoFolder) throw new HttpError(409, `PUT needs a file path, and ${path} is a folder`);
-    const body = limited(caller, bodyChunks(req, res, context.limits.bodyBytes)); // a declared length too large: 413 before any file is opened
+    const body = tracked(context.activity, caller.account.name, 'upload', path, declaredLength(req), limited(caller, bodyChunks(req, res, context.limits.bodyBytes))); // a declared length too large: 413 before any file is opened
     const file = await PendingFile.open(fs, path);
     const stored = await settle([file], async () => {
       for await (const chunk of body) {

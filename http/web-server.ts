@@ -13,6 +13,11 @@ import type { WebContext } from './context.js';
 import { DAV_HEADERS, davMethods } from './dav/index.js';
 import { downloadRoute } from './download.js';
 import { healthRoute, metricsRoute } from './metrics.js';
+import { eventsRoute } from './events.js';
+import { mkdirRoute } from './mkdir.js';
+import { moveRoute } from './move.js';
+import { searchRoute } from './search.js';
+import { zipRoute } from './zip-download.js';
 import { Router } from './router.js';
 import { statusRoute } from './status.js';
 import { multipartUploadRoute, rawUploadRoute } from './upload.js';
@@ -92,6 +97,12 @@ export class WebListeners {
         { segment: 'files', methods: files, options: DAV_HEADERS },
         ...(endpoints.metrics ? [{ segment: 'metrics', methods: { GET: metricsRoute(context) } }] : []),
         ...(endpoints.health ? [{ segment: 'healthz', methods: { GET: healthRoute(context) } }] : []),
+        // The file manager's own calls (page.ts), kept off /files/ where WebDAV has its methods.
+        { segment: 'mkdir', methods: { POST: mkdirRoute(context) } },
+        { segment: 'move', methods: { POST: moveRoute(context) } },
+        { segment: 'zip', methods: { GET: zipRoute(context) } },
+        { segment: 'search', methods: { GET: searchRoute(context) } },
+        { segment: 'events', methods: { GET: eventsRoute(context) } },
       ],
       (error, req) => warn(`web API: ${req.method} ${req.url} failed: ${describe(error)}`, 'FTPPY_ERR_WEB'),
     );

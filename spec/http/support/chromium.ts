@@ -30,6 +30,18 @@ export function chromiumOnce(url: string, extra: string[]): Promise<string> {
   });
 }
 
+const KEYS: Record<string, { code: string; keyCode: number }> = {
+  Enter: { code: 'Enter', keyCode: 13 },
+  Escape: { code: 'Escape', keyCode: 27 },
+  Tab: { code: 'Tab', keyCode: 9 },
+  ' ': { code: 'Space', keyCode: 32 },
+  ArrowUp: { code: 'ArrowUp', keyCode: 38 },
+  ArrowDown: { code: 'ArrowDown', keyCode: 40 },
+  Delete: { code: 'Delete', keyCode: 46 },
+  Backspace: { code: 'Backspace', keyCode: 8 },
+  F2: { code: 'F2', keyCode: 113 },
+};
+
 interface Pending {
   resolve: (result: Record<string, unknown>) => void;
   reject: (error: Error) => void;
@@ -42,6 +54,7 @@ export class LivePage {
   readonly #pending = new Map<number, Pending>();
   #next = 1;
   #session = '';
+  readonly #listeners = new Map<string, ((params: Record<string, unknown>) => void)[]>();
 
   private constructor(browser: ChildProcess, profile: string) {
     this.#browser = browser;
@@ -52,8 +65,13 @@ export class LivePage {
       for (let end = held.indexOf('\0'); end !== -1; end = held.indexOf('\0')) {
         const message = JSON.parse(held.slice(0, end)) as { id?: number; result?: Record<string, unknown>; error?: { message: string } };
         held = held.slice(end + 1);
-        const waiter = message.id === undefined ? undefined : this.#pending.get(message.id);
-        if (!waiter) continue; // an event: not needed here
+        if (message.id === undefined) {
+          const event = message as { method?: string; params?: Record<string, unknown> };
+          for (const listener of this.#listeners.get(event.method ?? '') ?? []) listener(event.params ?? {});
+          continue;
+        }
+        const waiter = this.#pending.get(message.id);
+        if (!waiter) continue;
         this.#pending.delete(message.id!);
         if (message.error) waiter.reject(new Error(message.error.message));
         else waiter.resolve(message.result ?? {});
@@ -98,7 +116,11 @@ export class LivePage {
   async until(expression: string, what: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await this.evaluate<boolean>(`Boolean(${expression})`).catch(() => false))) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() > deadline) {
+        // What the page said, if it has a message line: usually why it did not get there.
+        const said = await this.evaluate<string>(`document.getElementById('message')?.textContent ?? ''`).catch(() => '');
+        throw new Error(`timed out waiting for ${what}${said ? ` (the page says: ${said})` : ''}`);
+      }
       await sleep(50);
     }
   }
@@ -108,6 +130,37 @@ export class LivePage {
     const { root } = (await this.send('DOM.getDocument')) as { root: { nodeId: number } };
     const { nodeId } = await this.send('DOM.querySelector', { nodeId: root.nodeId, selector });
     await this.send('DOM.setFileInputFiles', { nodeId, files });
+  }
+
+  /** Calls `listener` with the parameters of every DevTools event of this name. */
+  on(method: string, listener: (params: Record<string, unknown>) => void): void {
+    this.#listeners.set(method, [...(this.#listeners.get(method) ?? []), listener]);
+  }
+
+  /** Presses and releases one key, as a keyboard would (`Enter`, `ArrowDown`, `Delete`, `F2`, ` `). */
+  async press(key: string, modifiers = 0): Promise<void> {
+    const spec = KEYS[key] ?? { code: key.length === 1 ? `Key${key.toUpperCase()}` : key, keyCode: key.length === 1 ? key.toUpperCase().charCodeAt(0) : 0 };
+    const text = key === 'Enter' ? '\r' : key.length === 1 ? key : undefined;
+    const common = { key, code: spec.code, windowsVirtualKeyCode: spec.keyCode, nativeVirtualKeyCode: spec.keyCode, modifiers };
+    await this.send('Input.dispatchKeyEvent', { type: text === undefined ? 'rawKeyDown' : 'keyDown', ...common, ...(text === undefined ? {} : { text, unmodifiedText: text }) });
+    await this.send('Input.dispatchKeyEvent', { type: 'keyUp', ...common });
+  }
+
+  /** Types text into whatever has the focus. */
+  async type(text: string): Promise<void> {
+    await this.send('Input.insertText', { text });
+  }
+
+  /** Sets the viewport (a phone's with `mobile`), and waits for the page to lay out again. */
+  async viewport(width: number, height: number, mobile = false): Promise<void> {
+    await this.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile });
+    await this.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+  }
+
+  /** A PNG of the viewport. */
+  async screenshot(): Promise<Buffer> {
+    const { data } = await this.send('Page.captureScreenshot', { format: 'png' });
+    return Buffer.from(data as string, 'base64');
   }
 
   async close(): Promise<void> {
