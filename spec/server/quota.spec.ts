@@ -77,14 +77,14 @@ describe('quotas', { skip: skipUnless('curl') || skipUnless('python3') }, () => 
     help.close();
   });
 
-  it('a STOR past the quota, with ftplib: 552, and no file or temporary file left', { timeout: 30_000 }, async () => {
+  it('a STOR past the quota, with ftplib: 552, and no file or temporary file left', { timeout: 90_000 }, async () => {
     const said = await ftplibStore(t.port, 'STOR', 'big.bin', 1024 * KiB);
     assert.match(said, /^552 /);
     assert.deepEqual(names(), ['keep.bin']);
     assert.match(await siteQuota(t.port), /bytes: 524288 used/);
   });
 
-  it('a STOR past the quota, with curl -T: 552, nothing left', { timeout: 30_000 }, async () => {
+  it('a STOR past the quota, with curl -T: 552, nothing left', { timeout: 90_000 }, async () => {
     const file = join(local.dir, 'big.bin');
     writeFileSync(file, pseudoRandom(1024 * KiB, 2));
     const result = await curl('-T', file, `ftp://127.0.0.1:${t.port}/big.bin`);
@@ -94,7 +94,7 @@ describe('quotas', { skip: skipUnless('curl') || skipUnless('python3') }, () => 
     assert.deepEqual(names(), ['keep.bin']);
   });
 
-  it('an APPE past the quota, with curl --append and ftplib: 552, the file as it was', { timeout: 30_000 }, async () => {
+  it('an APPE past the quota, with curl --append and ftplib: 552, the file as it was', { timeout: 90_000 }, async () => {
     const file = join(local.dir, 'more.bin');
     writeFileSync(file, pseudoRandom(600 * KiB, 4));
     const result = await curl('--append', '-T', file, `ftp://127.0.0.1:${t.port}/keep.bin`);
@@ -106,7 +106,7 @@ describe('quotas', { skip: skipUnless('curl') || skipUnless('python3') }, () => 
     assert.match(await siteQuota(t.port), /bytes: 524288 used/);
   });
 
-  it('an upload within the quota is stored and counted; replacing a file counts its new size only', { timeout: 30_000 }, async () => {
+  it('an upload within the quota is stored and counted; replacing a file counts its new size only', { timeout: 90_000 }, async () => {
     assert.equal(await ftplibStore(t.port, 'STOR', 'a.bin', 100 * KiB), 'stored');
     assert.equal(await ftplibStore(t.port, 'STOR', 'a.bin', 200 * KiB), 'stored');
     assert.match(await siteQuota(t.port), /bytes: 729088 used of 1048576[^]*files: 2 used of 4/);
@@ -114,7 +114,7 @@ describe('quotas', { skip: skipUnless('curl') || skipUnless('python3') }, () => 
     assert.match(await siteQuota(t.port), /bytes: 739328 used/);
   });
 
-  it('the files limit: the fifth file gets 552 at once, a deleted one makes room again', { timeout: 30_000 }, async () => {
+  it('the files limit: the fifth file gets 552 at once, a deleted one makes room again', { timeout: 90_000 }, async () => {
     assert.equal(await ftplibStore(t.port, 'STOR', 'b.bin', 1), 'stored');
     assert.equal(await ftplibStore(t.port, 'STOR', 'c.bin', 1), 'stored');
     assert.match(await ftplibStore(t.port, 'STOR', 'd.bin', 1), /^552 /);
@@ -128,7 +128,7 @@ describe('quotas', { skip: skipUnless('curl') || skipUnless('python3') }, () => 
     assert.equal(await ftplibStore(t.port, 'STOR', 'd.bin', 1), 'stored');
   });
 
-  it('the web API answers 507 past the quota and keeps nothing; its status shows the quota', { timeout: 30_000 }, async () => {
+  it('the web API answers 507 past the quota and keeps nothing; its status shows the quota', { timeout: 90_000 }, async () => {
     const raw = await RawFtp.connect(t.port);
     await raw.login('q', 'pw');
     assert.equal((await raw.cmd('DELE d.bin')).code, 250);
