@@ -7,6 +7,7 @@ import { SSL, type SSLOptions } from './settings.js';
 import { openClient, type Client } from './client.js';
 import type { Settings } from './resolved-settings.js';
 import type { ServeOptions, RunningServer } from './serve.js';
+import { NAME_ENCODINGS, type NameEncoding } from '../protocol/text.js';
 
 export interface FtpPyOptions {
   /** `ftp://[user[:pass]@]host[:port][/path]` or `ftps://…`. */
@@ -27,9 +28,16 @@ export interface FtpPyOptions {
    * comes from another host (FXP-like).
    */
   trustPasvAddress?: boolean;
+  /**
+   * How names are read and written on the wire. 'utf8' (default): UTF-8, and bytes that
+   * are not (a Latin-1 server's é) are kept raw and sent back as they came. 'latin1': the
+   * server's names are Latin-1 text (lftp's ftp:charset), so `café.txt` is read, typed and
+   * stored locally as such; a name Latin-1 cannot write is refused.
+   */
+  encoding?: NameEncoding;
 }
 
-const optionKeys = ['endpoint', 'auth', 'timeout', 'retry', 'limits', 'ssl', 'hooks', 'passive', 'trustPasvAddress'];
+const optionKeys = ['endpoint', 'auth', 'timeout', 'retry', 'limits', 'ssl', 'hooks', 'passive', 'trustPasvAddress', 'encoding'];
 
 /**
  * The factory of the seed: one endpoint and its options, from which come clients
@@ -45,6 +53,7 @@ export class FtpPy implements Settings {
   readonly hooks: Hooks;
   readonly passive: boolean;
   readonly trustPasvAddress: boolean;
+  readonly encoding: NameEncoding;
   /** What clients and servers are made from: these fields, frozen as they were made. */
   readonly #settings: Settings;
 
@@ -66,8 +75,9 @@ export class FtpPy implements Settings {
     this.hooks = checkHooks(o.hooks);
     this.passive = o.passive === undefined ? true : trueOrFalse('passive', o.passive);
     this.trustPasvAddress = o.trustPasvAddress === undefined ? false : trueOrFalse('trustPasvAddress', o.trustPasvAddress);
-    const { auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress } = this;
-    this.#settings = Object.freeze({ endpoint: Object.freeze({ ...this.endpoint }), auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress });
+    this.encoding = encodingOption(o.encoding);
+    const { auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress, encoding } = this;
+    this.#settings = Object.freeze({ endpoint: Object.freeze({ ...this.endpoint }), auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress, encoding });
   }
 
   /** A connected, logged-in client. Throws `ConnectionError` when that cannot be had. */
@@ -94,4 +104,10 @@ export class FtpPy implements Settings {
     const { startServer } = await import('./serve.js');
     return startServer(this.#settings, options);
   }
+}
+
+function encodingOption(value: unknown): NameEncoding {
+  if (value === undefined) return 'utf8';
+  if (!NAME_ENCODINGS.includes(value as NameEncoding)) throw new TypeError(`encoding must be ${NAME_ENCODINGS.map((e) => `'${e}'`).join(' or ')}, got ${JSON.stringify(value)}`);
+  return value as NameEncoding;
 }

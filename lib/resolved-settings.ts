@@ -3,6 +3,7 @@ import type { Limits, Retry, Timeout } from './config.js';
 import type { Endpoint } from './endpoint.js';
 import type { Hooks } from '../common/hooks.js';
 import type { SSL } from './settings.js';
+import type { NameEncoding } from '../protocol/text.js';
 
 /**
  * A factory's options, checked and resolved once (by `new FtpPy`) and frozen: what a
@@ -20,4 +21,6 @@ export interface Settings {
   readonly hooks: Hooks;
   readonly passive: boolean;
   readonly trustPasvAddress: boolean;
+  /** How the client reads and writes names: 'utf8' (default) or 'latin1'. */
+  readonly encoding: NameEncoding;
 }

@@ -11,6 +11,7 @@ import { logIn } from './login.js';
 import { PhaseTimer, type Phase } from './phase-timer.js';
 import type { Reply } from './reply.js';
 import { SessionKeeper, startTls, type TlsOptions } from './tls.js';
+import type { NameEncoding } from './text.js';
 
 export type Security = 'none' | 'explicit' | 'implicit';
 
@@ -33,6 +34,8 @@ export interface ConnectOptions {
   /** Learnt about the server (FEAT, EPSV…), shared by the connections to it. */
   traits?: ServerTraits & { features?: Features };
   maxReplyBytes?: number;
+  /** How names (command arguments, replies, listings) are written and read (default 'utf8'). */
+  encoding?: NameEncoding;
 }
 
 export interface TransferOptions {
@@ -72,7 +75,7 @@ export class FtpConnection {
     this.#timer = new PhaseTimer((phase, seconds) => this.destroy(timeoutFor(phase, seconds, this)));
     // Implicit FTPS wraps this socket in TLS before the greeting (#establish).
     const socket = netConnect({ host: options.host, port: options.port });
-    this.#channel = new ControlChannel(socket, options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes });
+    this.#channel = new ControlChannel(socket, { ...(options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes }), ...(options.encoding ? { encoding: options.encoding } : {}) });
     this.#channel.onFail = (error) => this.#failed(error);
     this.#channel.onUnsolicited = (reply) => {
       this.destroy(new ConnectionError(`the server said, unasked: ${reply.code} ${reply.message}`, { reply }));

@@ -37,6 +37,7 @@ export const clientOptions: OptionSpec[] = [
   { name: 'insecure', short: 'k', kind: 'flag' },
   { name: 'ca', kind: 'string' },
   { name: 'implicit', kind: 'flag' },
+  { name: 'encoding', kind: 'string' },
   { name: 'quiet', short: 'q', kind: 'flag' },
   { name: 'json', kind: 'flag' },
 ];
@@ -51,6 +52,8 @@ Client options:
   -k, --insecure     do not check the server's TLS certificate
   --ca FILE          trust the CA certificate(s) in FILE (PEM) for ftps://
   --implicit         implicit FTPS: TLS from the first byte (ftps://, port 990 by default)
+  --encoding NAME    the server's charset for names: utf8 (default; other bytes kept
+                     as they are) or latin1 (names read, typed and saved as Latin-1 text)
   -q, --quiet        print only what was asked for (listings, contents) and warnings
   --json             print one JSON document: results, entries and warnings
   -h, --help         this help

@@ -7,6 +7,7 @@ import { UsageError, type ParsedArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { readNetrc } from './netrc.js';
 import { credentialsFor, type RemoteArg } from './remote.js';
+import { NAME_ENCODINGS, type NameEncoding } from '../../protocol/text.js';
 
 /** The client options of the command line, checked. */
 export interface ClientFlags {
@@ -17,6 +18,7 @@ export interface ClientFlags {
   insecure: boolean;
   ca: string | undefined;
   implicit: boolean;
+  encoding: NameEncoding;
 }
 
 type ParsedOptions = ParsedArgs['options'];
@@ -30,6 +32,8 @@ function whole(options: ParsedOptions, name: string, min: number, fallback: numb
 
 export function clientFlags(options: ParsedOptions): ClientFlags {
   if (options.passive && options.active) throw new UsageError('--passive and --active exclude each other');
+  const encoding = options.encoding ?? 'utf8';
+  if (!NAME_ENCODINGS.includes(encoding as NameEncoding)) throw new UsageError(`--encoding wants ${NAME_ENCODINGS.join(' or ')}, got ${String(encoding)}`);
   const timeout = options.timeout;
   if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) throw new UsageError(`--timeout wants seconds > 0, got ${String(timeout)}`);
   return {
@@ -40,6 +44,7 @@ export function clientFlags(options: ParsedOptions): ClientFlags {
     insecure: options.insecure === true,
     ca: options.ca as string | undefined,
     implicit: options.implicit === true,
+    encoding: encoding as NameEncoding,
   };
 }
 
@@ -53,6 +58,7 @@ export async function factoryFor(remote: RemoteArg, flags: ClientFlags, env: Nod
     limits: new Limits({ connections }),
     retry: new Retry({ total: flags.retries }),
     passive: flags.passive,
+    encoding: flags.encoding,
     ...(flags.timeout === undefined ? {} : { timeout: new Timeout({ connect: flags.timeout, read: flags.timeout, write: flags.timeout }) }),
     ...(login ? { auth: new Basic(login.user, login.password) } : {}),
   };

@@ -19,6 +19,7 @@ export async function connectOptions(settings: Settings): Promise<ConnectOptions
     timeouts: { connect: settings.timeout.connect, read: settings.timeout.read, write: settings.timeout.write },
     passive: settings.passive,
     trustPasvAddress: settings.trustPasvAddress,
+    encoding: settings.encoding,
   };
   if (security !== 'none') {
     const ssl = settings.ssl ?? new SSL();

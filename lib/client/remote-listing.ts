@@ -53,7 +53,8 @@ async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir
   let unread = 0;
   const onRefused = (line: string, why: string): void => void refused.push(`${JSON.stringify(line)}: ${why}`);
   const onUnread = (): void => void unread++;
-  const parser = new ListingParser({ dir, onRefused, onUnread, ...(verb === 'MLSD' ? { format: 'mlsd' as const } : {}) });
+  const encoding = connection.options.encoding ?? 'utf8';
+  const parser = new ListingParser({ dir, onRefused, onUnread, encoding, ...(verb === 'MLSD' ? { format: 'mlsd' as const } : {}) });
   const entries: ListingEntry[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {

@@ -5,6 +5,7 @@ import type { ListingEntry } from './entry.js';
 import { parseFactsLine } from './mlsx.js';
 import { pathPrefix, unsafeNameReason } from './path.js';
 import { parseUnixLine } from './unix.js';
+import type { NameEncoding } from '../text.js';
 
 export type ListingFormat = 'unix' | 'dos' | 'mlsd';
 
@@ -20,6 +21,8 @@ export interface ListingParserOptions {
    * detected from the first line that reads as one of them.
    */
   format?: ListingFormat;
+  /** How names are decoded (default 'utf8', other bytes carried raw; 'latin1': each byte its Latin-1 character). */
+  encoding?: NameEncoding;
   /**
    * Told of each line that parsed but whose name cannot be an entry (`../x`, `a/b`,
    * `a\\b`, NUL, CR or LF in it), with why; the line is skipped whether or not this is given.
@@ -68,7 +71,7 @@ export class ListingParser {
   readonly #onLine = (text: string, start: number, end: number): void => this.#line(text, start, end);
 
   constructor(options: ListingParserOptions = {}) {
-    this.#lines = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE, 'listing line');
+    this.#lines = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE, 'listing line', options.encoding);
     this.#prefix = pathPrefix(options.dir ?? '');
     this.#now = (options.now ?? new Date()).getTime();
     this.#given = options.format ?? null;
