@@ -46,6 +46,7 @@ export type FtpPyErrorCode = (typeof ERROR_CODES)[number];
 /** Codes of warnings that report no failure: `FTPPY_WARN_*`. */
 export const NOTICE_CODES = [
   'FTPPY_WARN_NO_MFMT', // the server cannot set modification times: uploads keep their upload time
+  'FTPPY_WARN_NO_MANIFEST', // a backup restored has no manifest: modes and folder times are not restored
 ] as const;
 
 /** The code of every `FtpPyWarning`: the failed operation's error code, or a notice's. */
