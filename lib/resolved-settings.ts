@@ -4,6 +4,7 @@ import type { Endpoint } from './endpoint.js';
 import type { Hooks } from '../common/hooks.js';
 import type { SSL } from './settings.js';
 import type { NameEncoding } from '../protocol/text.js';
+import type { ProxyConfig } from '../protocol/proxy.js';
 
 /**
  * A factory's options, checked and resolved once (by `new FtpPy`) and frozen: what a
@@ -23,4 +24,6 @@ export interface Settings {
   readonly trustPasvAddress: boolean;
   /** How the client reads and writes names: 'utf8' (default) or 'latin1'. */
   readonly encoding: NameEncoding;
+  /** The proxy connections go through; undefined: none. */
+  readonly proxy: ProxyConfig | undefined;
 }

@@ -78,6 +78,7 @@ export class ControlChannel {
       throw error;
     }
     this.#attach(this.#socket);
+    this.#socket.resume(); // a proxy's tunnel comes back neither flowing nor paused
     if (this.#error) this.#socket.destroy();
   }
 

@@ -38,6 +38,7 @@ export const clientOptions: OptionSpec[] = [
   { name: 'ca', kind: 'string' },
   { name: 'implicit', kind: 'flag' },
   { name: 'encoding', kind: 'string' },
+  { name: 'proxy', kind: 'string' },
   { name: 'quiet', short: 'q', kind: 'flag' },
   { name: 'json', kind: 'flag' },
 ];
@@ -54,6 +55,9 @@ Client options:
   --implicit         implicit FTPS: TLS from the first byte (ftps://, port 990 by default)
   --encoding NAME    the server's charset for names: utf8 (default; other bytes kept
                      as they are) or latin1 (names read, typed and saved as Latin-1 text)
+  --proxy URL        socks5://[user:pass@]host:port, socks5h://… or http://host:port
+                     (CONNECT); default: ftp_proxy / ftps_proxy / ALL_PROXY, unless
+                     NO_PROXY names the host; --proxy '' goes direct
   -q, --quiet        print only what was asked for (listings, contents) and warnings
   --json             print one JSON document: results, entries and warnings
   -h, --help         this help

@@ -6,6 +6,7 @@ import { SSL } from '../settings.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { readNetrc } from './netrc.js';
+import { proxyUrlFromEnv } from '../proxy-settings.js';
 import { credentialsFor, type RemoteArg } from './remote.js';
 import { NAME_ENCODINGS, type NameEncoding } from '../../protocol/text.js';
 
@@ -19,6 +20,8 @@ export interface ClientFlags {
   ca: string | undefined;
   implicit: boolean;
   encoding: NameEncoding;
+  /** undefined: the environment's (as curl reads it); '': none. */
+  proxy: string | undefined;
 }
 
 type ParsedOptions = ParsedArgs['options'];
@@ -45,6 +48,7 @@ export function clientFlags(options: ParsedOptions): ClientFlags {
     ca: options.ca as string | undefined,
     implicit: options.implicit === true,
     encoding: encoding as NameEncoding,
+    proxy: options.proxy as string | undefined,
   };
 }
 
@@ -59,6 +63,8 @@ export async function factoryFor(remote: RemoteArg, flags: ClientFlags, env: Nod
     retry: new Retry({ total: flags.retries }),
     passive: flags.passive,
     encoding: flags.encoding,
+    // the command's environment, not necessarily the process's
+    proxy: (flags.proxy ?? proxyUrlFromEnv(remote.scheme, new URL(remote.server).hostname, env)) || false,
     ...(flags.timeout === undefined ? {} : { timeout: new Timeout({ connect: flags.timeout, read: flags.timeout, write: flags.timeout }) }),
     ...(login ? { auth: new Basic(login.user, login.password) } : {}),
   };

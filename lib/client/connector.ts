@@ -20,6 +20,7 @@ export async function connectOptions(settings: Settings): Promise<ConnectOptions
     passive: settings.passive,
     trustPasvAddress: settings.trustPasvAddress,
     encoding: settings.encoding,
+    ...(settings.proxy ? { proxy: settings.proxy } : {}),
   };
   if (security !== 'none') {
     const ssl = settings.ssl ?? new SSL();
