@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'FTPPY_ERR_MISSING', // no such file or folder, on the server or locally
   'FTPPY_ERR_LOCAL', // a local file, folder or stream failed
   'FTPPY_ERR_UNSAFE_NAME', // a name from the server that would lead out of the target: skipped
+  'FTPPY_ERR_LISTING_LINE', // a listing line in no format the client reads: skipped, its folder reported incomplete
   'FTPPY_ERR_TREE_CONFLICT', // a tree operation left a path alone
   'FTPPY_ERR_MIRROR_REFUSED', // mirror refused to empty the server for an empty or missing local folder
   'FTPPY_ERR_HOOK', // a hook or progress callback threw: the operation went on
@@ -48,6 +49,7 @@ export const NOTICE_CODES = [
   'FTPPY_WARN_NO_MFMT', // the server cannot set modification times: uploads keep their upload time
   'FTPPY_WARN_NO_HASH', // checksum: true, and the server has no hash command: transfers are checked by size only
   'FTPPY_WARN_CONNECTION_CAP', // the server refused a connection (421) while others were open: the client keeps to fewer
+  'FTPPY_WARN_NO_MANIFEST', // a backup restored has no manifest: modes and folder times are not restored
 ] as const;
 
 /** The code of every `FtpPyWarning`: the failed operation's error code, or a notice's. */

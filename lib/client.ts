@@ -24,12 +24,13 @@ import { upload, uploadFrom } from './client/upload.js';
 import { backup, backups } from './tree/backup.js';
 import { mirror } from './tree/mirror.js';
 import {
-  treeKeys, type Backup, type BackupOptions, type MirrorOptions, type RestoreOptions, type SearchOptions, type SyncOptions, type VerifyOptions,
+  treeKeys, type Backup, type BackupOptions, type MirrorOptions, type RestoreOptions, type SearchOptions, type SyncOptions, type TreeOptions, type VerifyOptions,
 } from './tree/options.js';
 import { restore } from './tree/restore.js';
 import { search } from './tree/search.js';
 import { sync, type Direction } from './tree/sync.js';
 import { verify } from './tree/verify.js';
+import { verifyBackup } from './tree/verify-backup.js';
 
 export type { BatchOptions, ListOptions, MkdirOptions, OperationOptions, RmdirOptions, TransferOptions, Pair, UploadSource };
 export type { ProgressCallback } from './client/options.js';
@@ -202,7 +203,12 @@ export class Client implements AsyncDisposable {
     return backup(this.#core, sources, target, checkOptions('backup', options, [...treeKeys, 'keep']));
   }
 
-  /** The backups in `target`, newest first. */
+  /** Per file of a backup's manifest: whether its content still has the backup's SHA-256 (the server's HASH, else downloaded and hashed). */
+  async verifyBackup(backup: string, options?: TreeOptions): Promise<Record<string, boolean>> {
+    return verifyBackup(this.#core, backup, checkOptions('verifyBackup', options, treeKeys));
+  }
+
+  /** The backups in `target`, newest first, with their file counts and sizes from their manifests. */
   async backups(target: string, options?: OperationOptions): Promise<Backup[] | null> {
     return backups(this.#core, target, checkOptions<OperationOptions>('backups', options, signalKey).signal);
   }

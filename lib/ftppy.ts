@@ -8,6 +8,9 @@ import { SSL, type SSLOptions } from './settings.js';
 import { openClient, type Client } from './client.js';
 import type { Settings } from './resolved-settings.js';
 import type { ServeOptions, RunningServer } from './serve.js';
+import { NAME_ENCODINGS, type NameEncoding } from '../protocol/text.js';
+import type { ProxyConfig } from '../protocol/proxy.js';
+import { parseProxy, proxyFromEnv } from './proxy-settings.js';
 
 export interface FtpPyOptions {
   /** `ftp://[user[:pass]@]host[:port][/path]` or `ftps://…`. */
@@ -34,9 +37,23 @@ export interface FtpPyOptions {
    * test of per-address limits). Default: the system's choice.
    */
   localAddress?: string;
+  /**
+   * How names are read and written on the wire. 'utf8' (default): UTF-8, and bytes that
+   * are not (a Latin-1 server's é) are kept raw and sent back as they came. 'latin1': the
+   * server's names are Latin-1 text (lftp's ftp:charset), so `café.txt` is read, typed and
+   * stored locally as such; a name Latin-1 cannot write is refused.
+   */
+  encoding?: NameEncoding;
+  /**
+   * A proxy for the control connection and every passive data connection:
+   * `socks5://[user:pass@]host[:port]` (names resolved here), `socks5h://…` (resolved by the
+   * proxy) or `http://[user:pass@]host[:port]` (CONNECT). Not given: from the environment
+   * as curl reads it (`ftp_proxy`/`ftps_proxy`, `ALL_PROXY`, `NO_PROXY`); `false`: none.
+   */
+  proxy?: string | false;
 }
 
-const optionKeys = ['endpoint', 'auth', 'timeout', 'retry', 'limits', 'ssl', 'hooks', 'passive', 'trustPasvAddress', 'localAddress'];
+const optionKeys = ['endpoint', 'auth', 'timeout', 'retry', 'limits', 'ssl', 'hooks', 'passive', 'trustPasvAddress', 'localAddress', 'encoding', 'proxy'];
 
 /**
  * The factory of the seed: one endpoint and its options, from which come clients
@@ -53,6 +70,9 @@ export class FtpPy implements Settings {
   readonly passive: boolean;
   readonly trustPasvAddress: boolean;
   readonly localAddress: string | undefined;
+  readonly encoding: NameEncoding;
+  /** The proxy in use, undefined for none (a client's; the server ignores it). */
+  readonly proxy: ProxyConfig | undefined;
   /** What clients and servers are made from: these fields, frozen as they were made. */
   readonly #settings: Settings;
 
@@ -76,8 +96,10 @@ export class FtpPy implements Settings {
     this.trustPasvAddress = o.trustPasvAddress === undefined ? false : trueOrFalse('trustPasvAddress', o.trustPasvAddress);
     if (o.localAddress !== undefined && !isIP(String(o.localAddress))) throw new TypeError(`localAddress must be an IP address, got ${String(o.localAddress)}`);
     this.localAddress = o.localAddress as string | undefined;
-    const { auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress, localAddress } = this;
-    this.#settings = Object.freeze({ endpoint: Object.freeze({ ...this.endpoint }), auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress, localAddress });
+    this.encoding = encodingOption(o.encoding);
+    this.proxy = proxyOption(o.proxy, this.endpoint);
+    const { auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress, localAddress, encoding, proxy } = this;
+    this.#settings = Object.freeze({ endpoint: Object.freeze({ ...this.endpoint }), auth, timeout, retry, limits, ssl, hooks, passive, trustPasvAddress, localAddress, encoding, proxy });
   }
 
   /** A connected, logged-in client. Throws `ConnectionError` when that cannot be had. */
@@ -104,4 +126,17 @@ export class FtpPy implements Settings {
     const { startServer } = await import('./serve.js');
     return startServer(this.#settings, options);
   }
+}
+
+function encodingOption(value: unknown): NameEncoding {
+  if (value === undefined) return 'utf8';
+  if (!NAME_ENCODINGS.includes(value as NameEncoding)) throw new TypeError(`encoding must be ${NAME_ENCODINGS.map((e) => `'${e}'`).join(' or ')}, got ${JSON.stringify(value)}`);
+  return value as NameEncoding;
+}
+
+function proxyOption(value: unknown, endpoint: Endpoint): ProxyConfig | undefined {
+  if (value === false || value === '') return undefined;
+  if (value === undefined) return proxyFromEnv(endpoint.scheme, endpoint.host);
+  if (typeof value !== 'string') throw new TypeError(`proxy must be a URL string or false, got ${typeof value}`);
+  return parseProxy(value);
 }

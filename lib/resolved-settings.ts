@@ -3,6 +3,8 @@ import type { Limits, Retry, Timeout } from './config.js';
 import type { Endpoint } from './endpoint.js';
 import type { Hooks } from '../common/hooks.js';
 import type { SSL } from './settings.js';
+import type { NameEncoding } from '../protocol/text.js';
+import type { ProxyConfig } from '../protocol/proxy.js';
 
 /**
  * A factory's options, checked and resolved once (by `new FtpPy`) and frozen: what a
@@ -22,4 +24,8 @@ export interface Settings {
   readonly trustPasvAddress: boolean;
   /** The local address connections leave from; undefined: the system's choice. */
   readonly localAddress?: string | undefined;
+  /** How the client reads and writes names: 'utf8' (default) or 'latin1'. */
+  readonly encoding: NameEncoding;
+  /** The proxy connections go through; undefined: none. */
+  readonly proxy: ProxyConfig | undefined;
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../common/errors.js';
 import { LineSplitter } from './lines.js';
-import { decodeRaw, encodeRaw } from './text.js';
+import { decodeRaw, encodeText, type NameEncoding } from './text.js';
 
 /** One command line as the server reads it. */
 export interface Command {
@@ -111,13 +111,14 @@ const VERB = /^[A-Za-z][A-Za-z0-9]{0,7}$/;
  * name read as raw bytes (decodeRaw: a listing's Latin-1 name) goes out as those bytes,
  * a 0xFF among them doubled: the control connection is Telnet, where a lone 0xFF (IAC)
  * starts a Telnet command and the server would drop it (RFC 959 §4.1.3, RFC 2640 §3.1).
+ * With `encoding` 'latin1' the argument goes out as Latin-1 (encodeLatin1).
  */
-export function encodeCommand(verb: string, arg?: string): Buffer {
+export function encodeCommand(verb: string, arg?: string, encoding: NameEncoding = 'utf8'): Buffer {
   if (!VERB.test(verb)) throw new InvalidArgumentError(`Not an FTP command verb: ${JSON.stringify(verb)}`);
   if (arg === undefined || arg === '') return Buffer.from(`${verb}\r\n`, 'latin1');
   if (/[\r\n\0]/.test(arg)) {
     throw new InvalidArgumentError(`${verb} argument contains CR, LF or NUL: ${JSON.stringify(arg)}`);
   }
-  const line = encodeRaw(`${verb} ${arg}\r\n`);
+  const line = encodeText(`${verb} ${arg}\r\n`, encoding);
   return line.includes(IAC) ? doubleIac(line) : line;
 }

@@ -12,6 +12,8 @@ import { logIn } from './login.js';
 import { PhaseTimer, type Phase } from './phase-timer.js';
 import type { Reply } from './reply.js';
 import { SessionKeeper, startTls, type TlsOptions } from './tls.js';
+import type { NameEncoding } from './text.js';
+import { openTunnel, type ProxyConfig } from './proxy.js';
 
 export type Security = 'none' | 'explicit' | 'implicit';
 
@@ -36,6 +38,10 @@ export interface ConnectOptions {
   /** Learnt about the server (FEAT, EPSV…), shared by the connections to it. */
   traits?: ServerTraits & { features?: Features };
   maxReplyBytes?: number;
+  /** How names (command arguments, replies, listings) are written and read (default 'utf8'). */
+  encoding?: NameEncoding;
+  /** A SOCKS5 or HTTP proxy for the control connection and every (passive) data connection. */
+  proxy?: ProxyConfig;
 }
 
 export interface TransferOptions {
@@ -78,8 +84,10 @@ export class FtpConnection {
     this.traits = options.traits ?? {};
     this.#timer = new PhaseTimer((phase, seconds) => this.destroy(timeoutFor(phase, seconds, this)));
     // Implicit FTPS wraps this socket in TLS before the greeting (#establish).
-    const socket = netConnect({ host: options.host, port: options.port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
-    this.#channel = new ControlChannel(socket, options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes });
+    // Through a proxy, TCP goes to the proxy; #establish asks it for a tunnel to the server.
+    const local = options.localAddress ? { localAddress: options.localAddress } : {};
+    const socket = netConnect(options.proxy ? { host: options.proxy.host, port: options.proxy.port, ...local } : { host: options.host, port: options.port, ...local });
+    this.#channel = new ControlChannel(socket, { ...(options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes }), ...(options.encoding ? { encoding: options.encoding } : {}) });
     this.#channel.onFail = (error) => this.#failed(error);
     this.#channel.onUnsolicited = (reply) => {
       this.destroy(new ConnectionError(`the server said, unasked: ${reply.code} ${reply.message}`, { reply }));
@@ -119,7 +127,9 @@ export class FtpConnection {
     return this.#failure;
   }
 
+  /** The server's address; through a proxy, its name as given (the socket's peer is the proxy). */
   get remoteAddress(): string {
+    if (this.options.proxy) return this.options.host;
     return this.#channel.socket.remoteAddress ?? this.options.host;
   }
 
@@ -204,6 +214,8 @@ export class FtpConnection {
   async #establish(): Promise<void> {
     const { host, port, security, tls = {} } = this.options;
     this.#timer.enter('connect', this.options.timeouts.connect);
+    const proxy = this.options.proxy;
+    if (proxy) await this.#channel.replaceSocket((plain) => openTunnel(plain, proxy, { host, port }));
     if (security === 'implicit') {
       await this.#channel.replaceSocket(async (plain) => this.#secured(await startTls({ socket: plain, host, tls })));
     }
@@ -243,6 +255,9 @@ export class FtpConnection {
    */
   async #transfer(verb: string, arg: string | undefined, io: (socket: Socket, opening: Reply) => Promise<void>, offset = 0, cutShort = (): boolean => false): Promise<Reply> {
     const what = arg === undefined ? verb : `${verb} ${arg}`;
+    if (!this.options.passive && this.options.proxy) {
+      throw new FtpPyError('FTPPY_ERR_UNSUPPORTED', `${what}: active mode cannot work through a proxy (the server could not connect back): use passive mode`);
+    }
     const link = this.#link();
     const pending = this.options.passive ? await openPassive(link) : await openActive(link);
     let socket: Socket | undefined;
@@ -319,7 +334,15 @@ export class FtpConnection {
       track: (resource) => {
         if (resource) this.#track(resource);
       },
+      ...(this.options.proxy ? { dial: (address: { host: string; port: number }) => this.#dialThroughProxy(address) } : {}),
     };
+  }
+
+  #dialThroughProxy(address: { host: string; port: number }): Promise<Socket> {
+    const proxy = this.options.proxy!;
+    const socket = netConnect({ host: proxy.host, port: proxy.port });
+    this.#track(socket);
+    return openTunnel(socket, proxy, address);
   }
 
   #track(resource: Socket | Server): void {

@@ -3,6 +3,7 @@ import { encodeCommand } from './command.js';
 import { ConnectionError, FtpPyError } from '../common/errors.js';
 import { ReplyParser, type Reply } from './reply.js';
 import { socketFailure } from './socket-errors.js';
+import type { NameEncoding } from './text.js';
 
 interface Waiter {
   resolve: (reply: Reply) => void;
@@ -24,14 +25,16 @@ export class ControlChannel {
   readonly #replies: Reply[] = [];
   readonly #waiters: Waiter[] = [];
   #expected = 0;
+  readonly #encoding: NameEncoding;
   #error: Error | null = null;
   /** Called once with the reason when the channel fails or is closed. */
   onFail: (error: Error) => void = () => {};
   onUnsolicited: (reply: Reply) => void = () => {};
 
-  constructor(socket: Socket, options: { maxReplyBytes?: number; expectGreeting?: boolean } = {}) {
+  constructor(socket: Socket, options: { maxReplyBytes?: number; expectGreeting?: boolean; encoding?: NameEncoding } = {}) {
     this.#socket = socket;
-    this.#parser = new ReplyParser(options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes });
+    this.#encoding = options.encoding ?? 'utf8';
+    this.#parser = new ReplyParser({ encoding: this.#encoding, ...(options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes }) });
     if (options.expectGreeting !== false) this.#expected = 1;
     this.#attach(socket);
   }
@@ -46,7 +49,7 @@ export class ControlChannel {
 
   /** Writes one command. A verb or argument that cannot be sent throws before anything is written. */
   send(verb: string, arg?: string): void {
-    const line = encodeCommand(verb, arg);
+    const line = encodeCommand(verb, arg, this.#encoding);
     if (this.#error) throw this.#error;
     this.#expected += 1;
     this.#socket.write(line);
@@ -75,6 +78,7 @@ export class ControlChannel {
       throw error;
     }
     this.#attach(this.#socket);
+    this.#socket.resume(); // a proxy's tunnel comes back neither flowing nor paused
     if (this.#error) this.#socket.destroy();
   }
 

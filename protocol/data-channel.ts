@@ -34,6 +34,8 @@ export interface DataLink {
   readonly bindAddress: string | null;
   /** Registers what must be destroyed if the connection dies meanwhile. */
   track(resource: Socket | Server | null): void;
+  /** Opens a data connection some other way than a direct TCP connect (through a proxy). */
+  dial?: (address: HostPort) => Promise<Socket>;
 }
 
 /** A data connection on its way: passive ones are already connected, active ones wait for the server. */
@@ -48,6 +50,12 @@ const refused = (reply: Reply): boolean => reply.code >= 500;
 
 function connectTcp(link: DataLink, address: HostPort): Promise<Socket> {
   link.enter('connect');
+  if (link.dial) {
+    return link.dial(address).then((socket) => {
+      socket.on('error', () => {}); // as below: until the transfer listens
+      return socket;
+    });
+  }
   return new Promise((resolve, reject) => {
     const socket = netConnect({ host: address.host, port: address.port, ...(link.bindAddress ? { localAddress: link.bindAddress } : {}) });
     link.track(socket);

@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { ProtocolError } from '../common/errors.js';
-import { decodeRaw } from './text.js';
+import { decodeRaw, type NameEncoding } from './text.js';
 
 export type LineHandler = (buf: Buffer, start: number, end: number) => void;
 
@@ -28,10 +28,13 @@ export class LineSplitter {
   #pendingBytes = 0;
   readonly #maxLine: number;
   readonly #what: string;
+  readonly #latin1: boolean;
 
-  constructor(maxLine: number, what: string) {
+  /** `encoding`: how pushText() decodes lines (default 'utf8', other bytes carried raw). */
+  constructor(maxLine: number, what: string, encoding: NameEncoding = 'utf8') {
     this.#maxLine = maxLine;
     this.#what = what;
+    this.#latin1 = encoding === 'latin1';
   }
 
   /** Bytes of an unfinished line held back. */
@@ -103,7 +106,8 @@ export class LineSplitter {
     const text = chunk.toString('latin1', from, to);
     // Where the next byte above 0x7f is (as an index into `text`), once looked for. An
     // ASCII region, the common case, has none, and isAscii tells in one vectorised pass.
-    const high = isAscii(chunk.subarray(from, to)) ? null : new HighBytes(chunk);
+    // Latin-1 lines are that string as it stands, whatever their bytes.
+    const high = this.#latin1 || isAscii(chunk.subarray(from, to)) ? null : new HighBytes(chunk);
     let nextHigh = high === null ? Infinity : -1;
     let start = 0;
     let lf = text.indexOf('\n');
@@ -123,7 +127,7 @@ export class LineSplitter {
 
   #emitText(line: Buffer, end: number, onLine: TextLineHandler): void {
     if (end > this.#maxLine) this.#tooLong();
-    const text = decodeRaw(line, 0, end);
+    const text = this.#latin1 ? line.toString('latin1', 0, end) : decodeRaw(line, 0, end);
     onLine(text, 0, text.length, end);
   }
 

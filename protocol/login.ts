@@ -18,6 +18,8 @@ export interface LoginOptions {
   password: string;
   /** Anything but 'none' turns on the data channel's protection. */
   security: string;
+  /** 'latin1': the caller chose the server's charset, so no `OPTS UTF8 ON`. */
+  encoding?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function logIn(connection: LoginChannel, options: LoginOptions, kno
     if (prot.code >= 300) throw new FtpPyError('FTPPY_ERR_TLS', `the server refused encrypted data connections: ${prot.code} ${prot.message}`, { reply: prot });
   }
   const features = known ?? parseFeatures(await connection.request('FEAT'));
-  if (features.utf8) await connection.request('OPTS', 'UTF8 ON'); // a refusal changes nothing we rely on
+  if (features.utf8 && options.encoding !== 'latin1') await connection.request('OPTS', 'UTF8 ON'); // a refusal changes nothing we rely on
   const facts = mlstFactsToAsk(features);
   if (facts) await connection.request('OPTS', `MLST ${facts}`);
   const type = await connection.request('TYPE', 'I');

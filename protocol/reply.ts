@@ -1,5 +1,6 @@
 import { ProtocolError } from '../common/errors.js';
 import { LineSplitter } from './lines.js';
+import type { NameEncoding } from './text.js';
 
 /** One complete server reply (RFC 959 §4.2). */
 export interface Reply {
@@ -14,6 +15,8 @@ export interface Reply {
 export interface ReplyParserOptions {
   /** Largest reply accepted, all its lines together (default 1 MiB). */
   maxReplyBytes?: number;
+  /** How reply text is decoded (default 'utf8', other bytes carried raw): a PWD or MLST reply names paths. */
+  encoding?: NameEncoding;
 }
 
 const DIGIT_0 = 0x30;
@@ -57,7 +60,7 @@ export class ReplyParser {
 
   constructor(options: ReplyParserOptions = {}) {
     this.#maxReplyBytes = options.maxReplyBytes ?? 1024 * 1024;
-    this.#lines = new LineSplitter(this.#maxReplyBytes, 'reply line');
+    this.#lines = new LineSplitter(this.#maxReplyBytes, 'reply line', options.encoding);
   }
 
   /** True while part of a reply has been read but not all of it. */

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { InvalidArgumentError } from '../common/errors.js';
 
 // Raw names. RFC 2640 makes UTF-8 the path encoding, but older servers and clients still
 // send Latin-1, and a file name on disk that is not UTF-8 (a Latin-1 é, byte 0xE9) must
@@ -84,4 +85,36 @@ export function printable(text: string): string {
 /** How many bytes `text` is on the wire or on disk (encodeRaw's length). */
 export function rawByteLength(text: string): number {
   return hasRawBytes(text) ? encodeRaw(text).length : Buffer.byteLength(text, 'utf8');
+}
+
+/**
+ * How a client reads and writes names on the wire. 'utf8' (the default, RFC 2640): UTF-8,
+ * each other byte carried raw as above, so any name round-trips whatever the server's
+ * charset. 'latin1' (lftp's ftp:charset): every byte is the Latin-1 character of that
+ * value, for servers of the 1990s whose names are Latin-1, so `café` is what the caller
+ * reads and types, and what a download names the local file.
+ */
+export type NameEncoding = 'utf8' | 'latin1';
+
+export const NAME_ENCODINGS: readonly NameEncoding[] = ['utf8', 'latin1'];
+
+/**
+ * `text` as Latin-1 bytes: each character up to U+00FF as its byte, a raw byte (U+DC80+byte)
+ * as that byte. A character Latin-1 has no byte for is an InvalidArgumentError: sending
+ * `?` in its place would name another file.
+ */
+export function encodeLatin1(text: string): Buffer {
+  const out = Buffer.allocUnsafe(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0xff) out[i] = c;
+    else if (c >= 0xdc80 && c <= 0xdcff) out[i] = c - 0xdc00;
+    else throw new InvalidArgumentError(`${JSON.stringify(text)} cannot be written in latin1 (the connection's encoding): ${JSON.stringify(String.fromCodePoint(text.codePointAt(i)!))} has no Latin-1 byte`);
+  }
+  return out;
+}
+
+/** Text as `encoding` puts it on the wire. */
+export function encodeText(text: string, encoding: NameEncoding): Buffer {
+  return encoding === 'latin1' ? encodeLatin1(text) : encodeRaw(text);
 }

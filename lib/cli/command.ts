@@ -38,6 +38,8 @@ export const clientOptions: OptionSpec[] = [
   { name: 'ca', kind: 'string' },
   { name: 'implicit', kind: 'flag' },
   { name: 'limit-rate', kind: 'string' },
+  { name: 'encoding', kind: 'string' },
+  { name: 'proxy', kind: 'string' },
   { name: 'quiet', short: 'q', kind: 'flag' },
   { name: 'json', kind: 'flag' },
 ];
@@ -54,6 +56,11 @@ Client options:
   --implicit         implicit FTPS: TLS from the first byte (ftps://, port 990 by default)
   --limit-rate RATE  bytes per second for all transfers together, as curl: 500k, 5M, 1G
                      (powers of 1024; at least 4k; default: no limit)
+  --encoding NAME    the server's charset for names: utf8 (default; other bytes kept
+                     as they are) or latin1 (names read, typed and saved as Latin-1 text)
+  --proxy URL        socks5://[user:pass@]host:port, socks5h://… or http://host:port
+                     (CONNECT); default: ftp_proxy / ftps_proxy / ALL_PROXY, unless
+                     NO_PROXY names the host; --proxy '' goes direct
   -q, --quiet        print only what was asked for (listings, contents) and warnings
   --json             print one JSON document: results, entries and warnings
   -h, --help         this help

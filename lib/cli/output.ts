@@ -92,7 +92,7 @@ export class Output {
   }
 
   flush(): void {
-    if (this.mode === 'json' && this.#document) this.streams.stdout.write(`${JSON.stringify({ ...this.#document, warnings: this.warnings }, null, 2)}\n`);
+    if (this.mode === 'json' && this.#document) this.streams.stdout.write(`${JSON.stringify({ ...this.#document, warnings: this.warnings }, exactNumbers, 2)}\n`);
     this.#document = null;
   }
 
@@ -103,4 +103,9 @@ export class Output {
     stream.write(`${line.split('\n').map(printable).join('\n')}\n`);
     this.#live?.draw();
   }
+}
+
+/** An entry's exactSize (a bigint, past 2^53 − 1) as decimal text: a JSON number that large loses digits in most readers. */
+function exactNumbers(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
 }

@@ -7,7 +7,9 @@ import { SSL } from '../settings.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { readNetrc } from './netrc.js';
+import { proxyUrlFromEnv } from '../proxy-settings.js';
 import { credentialsFor, type RemoteArg } from './remote.js';
+import { NAME_ENCODINGS, type NameEncoding } from '../../protocol/text.js';
 
 /** The client options of the command line, checked. */
 export interface ClientFlags {
@@ -20,6 +22,9 @@ export interface ClientFlags {
   implicit: boolean;
   /** --limit-rate, bytes per second. */
   rate: number | null;
+  encoding: NameEncoding;
+  /** undefined: the environment's (as curl reads it); '': none. */
+  proxy: string | undefined;
 }
 
 type ParsedOptions = ParsedArgs['options'];
@@ -42,6 +47,8 @@ function limitRate(value: unknown): number | null {
 
 export function clientFlags(options: ParsedOptions): ClientFlags {
   if (options.passive && options.active) throw new UsageError('--passive and --active exclude each other');
+  const encoding = options.encoding ?? 'utf8';
+  if (!NAME_ENCODINGS.includes(encoding as NameEncoding)) throw new UsageError(`--encoding wants ${NAME_ENCODINGS.join(' or ')}, got ${String(encoding)}`);
   const timeout = options.timeout;
   if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0)) throw new UsageError(`--timeout wants seconds > 0, got ${String(timeout)}`);
   return {
@@ -53,6 +60,8 @@ export function clientFlags(options: ParsedOptions): ClientFlags {
     ca: options.ca as string | undefined,
     implicit: options.implicit === true,
     rate: limitRate(options['limit-rate']),
+    encoding: encoding as NameEncoding,
+    proxy: options.proxy as string | undefined,
   };
 }
 
@@ -66,6 +75,9 @@ export async function factoryFor(remote: RemoteArg, flags: ClientFlags, env: Nod
     limits: new Limits({ connections, rate: flags.rate }),
     retry: new Retry({ total: flags.retries }),
     passive: flags.passive,
+    encoding: flags.encoding,
+    // the command's environment, not necessarily the process's
+    proxy: (flags.proxy ?? proxyUrlFromEnv(remote.scheme, new URL(remote.server).hostname, env)) || false,
     ...(flags.timeout === undefined ? {} : { timeout: new Timeout({ connect: flags.timeout, read: flags.timeout, write: flags.timeout }) }),
     ...(login ? { auth: new Basic(login.user, login.password) } : {}),
   };

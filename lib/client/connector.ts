@@ -21,6 +21,8 @@ export async function connectOptions(settings: Settings): Promise<ConnectOptions
     timeouts: { connect: settings.timeout.connect, read: settings.timeout.read, write: settings.timeout.write },
     passive: settings.passive,
     trustPasvAddress: settings.trustPasvAddress,
+    encoding: settings.encoding,
+    ...(settings.proxy ? { proxy: settings.proxy } : {}),
   };
   if (settings.localAddress !== undefined) options.localAddress = settings.localAddress;
   if (security !== 'none') {

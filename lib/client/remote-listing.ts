@@ -3,6 +3,7 @@ import type { FtpConnection } from '../../protocol/connection.js';
 import { FtpPyError, ReplyError } from '../../common/errors.js';
 import { ListingParser, parseMlstEntry, type ListingEntry } from '../../protocol/listing/index.js';
 import { warn } from '../../common/warnings.js';
+import { printable } from '../../protocol/text.js';
 import { remoteName, remoteParent } from './remote-path.js';
 
 // What one leased connection can find out about remote paths. Paths are absolute.
@@ -21,6 +22,8 @@ export interface DirectoryListing {
   dotFiles: boolean;
   /** Lines that were not read as entries (no known format) or were refused (unsafe names): the entries may not be all. */
   unread: number;
+  /** Of those, the lines in no known format (warned about): the folder's entries are not all there. */
+  unparsed: number;
 }
 
 /** A directory's entries, and how far they can be trusted to be all of them. */
@@ -36,7 +39,7 @@ export async function readDirectory(connection: FtpConnection, dir: string): Pro
   // vsftpd, pure-ftpd and proftpd hide dot files from a plain LIST (MLSD shows them): -a
   // shows them. A server that does not know -a refuses it or (pyftpdlib) lists nothing.
   const all = await readListing(connection, 'LIST', dir, '-a ').catch((error: unknown) => {
-    if (error instanceof ReplyError && (error.status ?? 0) >= 500) return { entries: [], unread: 0 };
+    if (error instanceof ReplyError && (error.status ?? 0) >= 500) return { entries: [], unread: 0, unparsed: 0 };
     throw error;
   });
   if (all.entries.length > 0 || all.unread > 0) return { ...all, machine: false, dotFiles: true };
@@ -48,12 +51,16 @@ export async function readDirectory(connection: FtpConnection, dir: string): Pro
  * the parser and warned about once the listing has arrived (a listing cut short and
  * retried does not warn twice for its first lines).
  */
-async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir: string, flags = ''): Promise<{ entries: ListingEntry[]; unread: number }> {
+async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir: string, flags = ''): Promise<{ entries: ListingEntry[]; unread: number; unparsed: number }> {
   const refused: string[] = [];
+  const unparsed: string[] = [];
   let unread = 0;
   const onRefused = (line: string, why: string): void => void refused.push(`${JSON.stringify(line)}: ${why}`);
-  const onUnread = (): void => void unread++;
-  const parser = new ListingParser({ dir, onRefused, onUnread, ...(verb === 'MLSD' ? { format: 'mlsd' as const } : {}) });
+  const onUnread = (line: string): void => {
+    if (unread++ < SHOWN_LINES) unparsed.push(line);
+  };
+  const encoding = connection.options.encoding ?? 'utf8';
+  const parser = new ListingParser({ dir, onRefused, onUnread, encoding, ...(verb === 'MLSD' ? { format: 'mlsd' as const } : {}) });
   const entries: ListingEntry[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -68,8 +75,13 @@ async function readListing(connection: FtpConnection, verb: 'MLSD' | 'LIST', dir
   await connection.receive(verb, flags + dir, sink);
   for (const entry of parser.end()) entries.push(entry);
   for (const line of refused) warn(`list ${dir}: skipped the entry ${line}`, 'FTPPY_ERR_UNSAFE_NAME');
-  return { entries, unread: unread + refused.length };
+  for (const line of unparsed) warn(`list ${dir}: a line in no listing format FtpPy reads, so the folder may hold more than was listed: ${JSON.stringify(printable(line))}`, 'FTPPY_ERR_LISTING_LINE');
+  if (unread > SHOWN_LINES) warn(`list ${dir}: ${unread - SHOWN_LINES} more lines in no listing format FtpPy reads`, 'FTPPY_ERR_LISTING_LINE');
+  return { entries, unread: unread + refused.length, unparsed: unread };
 }
+
+// Lines in no known format warned about one by one; past these, one warning counts the rest.
+const SHOWN_LINES = 5;
 
 const root: ListingEntry = { name: '/', path: '/', size: 0, dir: true, modified: null, permissions: null, type: 'dir' };
 

@@ -11,6 +11,7 @@ import { upload } from '../client/upload.js';
 import { describe, warn } from '../../common/warnings.js';
 import type { Backup, BackupOptions } from './options.js';
 import { runContext, syncTrees } from './sync.js';
+import { describeSource, readManifest, writeManifest, type ManifestEntry } from './manifest.js';
 
 const NAME = /^backup_(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})$/;
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -30,8 +31,26 @@ export function backupTime(name: string): Date | null {
   return new Date(time).getUTCDate() === day ? new Date(time) : null;
 }
 
-/** `backups(target)`: the backup folders in `target`, newest first; null when it cannot be listed (warned). */
+/**
+ * `backups(target)`: the backup folders in `target`, newest first, each with its file
+ * count and size from its manifest (one small download each); null when `target` cannot
+ * be listed (warned).
+ */
 export async function backups(core: ClientCore, target: string, signal?: AbortSignal): Promise<Backup[] | null> {
+  const found = await backupFolders(core, target, signal);
+  if (!found) return null;
+  await Promise.all(found.map(async (backup) => {
+    const manifest = await readManifest(core, backup.path, signal);
+    if (!manifest) return;
+    const files = manifest.entries.filter((entry) => entry.type === 'file');
+    backup.files = files.length;
+    backup.size = files.reduce((sum, entry) => sum + entry.size, 0);
+  }));
+  return found;
+}
+
+/** The backup folders in `target` by their names alone, newest first. */
+async function backupFolders(core: ClientCore, target: string, signal?: AbortSignal): Promise<Backup[] | null> {
   const entries = await list(core, target, signal ? { signal } : {});
   if (!entries) return null;
   const found: Backup[] = [];
@@ -78,8 +97,11 @@ function checkSources(sources: unknown): string[] {
   return list as string[];
 }
 
-/** One source into the backup folder: a file uploaded with its time, a folder synced up into a new one. */
-async function backupSource(core: ClientCore, source: string, folder: string, options: BackupOptions): Promise<boolean> {
+/**
+ * One source into the backup folder: a file uploaded with its time, a folder synced up
+ * into a new one; what it was (times, modes, digests) added to `manifest`.
+ */
+async function backupSource(core: ClientCore, source: string, folder: string, options: BackupOptions, manifest: ManifestEntry[]): Promise<boolean> {
   const local = resolve(source);
   const target = posix.join(folder, basename(local));
   const info = await stat(nativePath(local)).catch((error: unknown) => {
@@ -87,6 +109,12 @@ async function backupSource(core: ClientCore, source: string, folder: string, op
     return null;
   });
   if (!info) return false;
+  const described = await describeSource(local, basename(local)).catch((error: unknown) => {
+    warn(`backup ${source}: cannot read it for the manifest: ${describe(error)}`, 'FTPPY_ERR_LOCAL');
+    return null;
+  });
+  if (!described) return false;
+  manifest.push(...described);
   if (info.isDirectory()) {
     const results = await syncTrees(runContext(core, 'backup', local, target, options), 'up');
     return results !== null && Object.values(results).every(Boolean);
@@ -97,17 +125,22 @@ async function backupSource(core: ClientCore, source: string, folder: string, op
 /**
  * `backup(sources, target)`: each local source (file or folder) uploaded, with its
  * modification times, under a new `target/backup_YYYYMMDD_HHMMSS/` (UTC) by its base
- * name; results per source as given. With `keep`, once every source has been backed up,
- * the oldest backups beyond that many are deleted (never after a failed backup).
+ * name, and a manifest of every file and folder (manifest.ts) written beside them last;
+ * results per source as given. With `keep`, once every source and the manifest have
+ * been stored, the oldest backups beyond that many are deleted (never after a failure).
  */
 export async function backup(core: ClientCore, sources: unknown, target: string, options: BackupOptions): Promise<Record<string, boolean>> {
   const checked = checkSources(sources);
   const dir = core.resolve(target);
   const folder = await createFolder(core, dir, options.signal);
   const results: Record<string, boolean> = {};
-  for (const source of checked) results[source] = folder !== null && (await backupSource(core, source, folder, options));
+  const manifest: ManifestEntry[] = [];
+  const started = new Date();
+  for (const source of checked) results[source] = folder !== null && (await backupSource(core, source, folder, options, manifest));
+  // Without its manifest a backup has lost its modes and digests: every source fails.
+  if (folder !== null && !(await writeManifest(core, folder, manifest, started, options.signal))) for (const source of checked) results[source] = false;
   if (folder !== null && options.keep !== undefined && Object.values(results).every(Boolean)) {
-    const all = await backups(core, dir, options.signal);
+    const all = await backupFolders(core, dir, options.signal);
     for (const old of all?.slice(options.keep) ?? []) await rmdir(core, old.path, { recursive: true, ...(options.signal ? { signal: options.signal } : {}) });
   }
   return results;

@@ -75,6 +75,7 @@ export async function execute(ctx: RunContext, plan: Plan): Promise<Record<strin
     for (const path of [...plan.localDirs, ...plan.remoteDirs]) record(path, 'mkdir', true);
     for (const [action, { path }] of transfers) record(path, action, true);
     for (const { path } of plan.removals) record(path, 'delete', true);
+    for (const path of plan.incomplete) results.set(path, false);
     return resultObject(results);
   }
 
@@ -109,6 +110,7 @@ export async function execute(ctx: RunContext, plan: Plan): Promise<Record<strin
   });
 
   await removeRemote(ctx, plan.removals, record);
+  for (const path of plan.incomplete) results.set(path, false); // warned when listed
   return resultObject(results);
 }
 

@@ -27,6 +27,11 @@ export interface Tree {
   nodes: Map<string, TreeNode>;
   /** Relative paths of directories that could not be read ('' is the root): what lies below them is unknown. */
   unread: string[];
+  /**
+   * Relative paths of directories read with lines in no known listing format (remote
+   * only): their entries are real, but what is absent from them may yet be there.
+   */
+  partial?: string[];
 }
 
 /** The remote path of `rel` below `root`. */

@@ -65,6 +65,9 @@ export interface Backup {
   path: string;
   /** When it was taken (UTC, from its name). */
   created: Date;
+  /** Files in it and their bytes in all, from its manifest; undefined when it has none (made before manifests). */
+  files?: number;
+  size?: number;
 }
 
 export const treeKeys = ['concurrency', 'progress', 'signal', 'rate'] as const;

@@ -43,11 +43,15 @@ export interface Plan {
   clear: Removal[];
   /** Remote paths removed after the transfers (mirror). */
   removals: Removal[];
+  /** Folders whose listing had lines in no known format (warned): reported false whatever was done in them ('.' the root). */
+  incomplete: string[];
 }
 
 type Action = 'same' | 'send' | 'mkdir' | 'clear+send' | 'clear+mkdir' | 'remove' | 'skip' | { refuse: string | null };
 
 const unknownIn = (tree: Tree, rel: string): boolean => tree.unread.some((dir) => isWithin(rel, dir));
+/** Whether `rel`, absent from `tree`, may be there after all: a folder above it was listed in part. */
+const absenceUnknown = (tree: Tree, rel: string): boolean => tree.partial?.some((dir) => rel !== dir && isWithin(rel, dir)) === true;
 const nameOf = (rel: string): string => rel.slice(rel.lastIndexOf('/') + 1);
 
 /** Whether the copy `to` of file `from` is up to date, for a one-way mode. */
@@ -92,7 +96,8 @@ function bothWays(local: TreeNode | undefined, remote: TreeNode | undefined): Ac
 
 /** Compares the trees (each null when its root is missing: empty) and says what to do. */
 export function plan(mode: PlanMode, local: Tree, remote: Tree): Plan {
-  const out: Plan = { same: [], refused: [], localDirs: [], remoteDirs: [], uploads: [], downloads: [], clear: [], removals: [] };
+  const out: Plan = { same: [], refused: [], localDirs: [], remoteDirs: [], uploads: [], downloads: [], clear: [], removals: [], incomplete: [] };
+  for (const tree of [local, remote]) for (const dir of tree.partial ?? []) out.incomplete.push(dir === '' ? '.' : dir);
   const up = mode === 'up' || mode === 'mirror';
   const source = up ? local : remote;
   const target = up ? remote : local;
@@ -111,7 +116,8 @@ export function plan(mode: PlanMode, local: Tree, remote: Tree): Plan {
     if (action === 'skip') continue;
     // A side whose folder could not be listed is not known here: nothing is done on the
     // strength of it. Below a refused path, the refusal's warning speaks for everything.
-    const unknown = mode === 'both' ? unknownIn(local, rel) || unknownIn(remote, rel) : action === 'remove' ? unknownIn(source, rel) : unknownIn(target, rel) || unknownIn(source, rel);
+    const unknown = (mode === 'both' ? unknownIn(local, rel) || unknownIn(remote, rel) : action === 'remove' ? unknownIn(source, rel) : unknownIn(target, rel) || unknownIn(source, rel)) ||
+      (!l && absenceUnknown(local, rel)) || (!r && absenceUnknown(remote, rel));
     if (unknown || refusedDirs.some((dir) => isWithin(rel, dir))) {
       out.refused.push({ path: rel, why: null });
       continue;

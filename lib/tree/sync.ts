@@ -34,7 +34,7 @@ export function runContext(core: ClientCore, name: string, local: string, remote
  * a dry run), walks the remote tree, asks for exact times where a LIST date would decide, plans, and carries
  * out the plan. null when it could not start (a root missing or not to be made: warned).
  */
-export async function syncTrees(ctx: RunContext, mode: PlanMode, accept: (local: Tree | null) => boolean = () => true): Promise<Record<string, boolean> | null> {
+export async function syncTrees(ctx: RunContext, mode: PlanMode, accept: (local: Tree | null) => boolean = () => true, ignore?: (rel: string) => boolean): Promise<Record<string, boolean> | null> {
   const found = await walkLocal(ctx.local);
   if (!accept(found)) return null;
   const local = found ?? emptyTree();
@@ -48,6 +48,7 @@ export async function syncTrees(ctx: RunContext, mode: PlanMode, accept: (local:
   if (mode !== 'up' && mode !== 'mirror' && !found && !ctx.dryRun && !(await localRoot(ctx.name, ctx.local))) return null;
   const walk = { concurrency: ctx.concurrency, signal: ctx.signal };
   const remote = state === 'ready' ? await walkRemote(ctx.core, ctx.remote, walk) : emptyTree();
+  if (ignore) for (const rel of [...remote.nodes.keys()]) if (ignore(rel)) remote.nodes.delete(rel);
   await refineTimes(ctx.core, ctx.remote, remote, timeQuestions(mode, local, remote), walk);
   return execute(ctx, plan(mode, local, remote));
 }

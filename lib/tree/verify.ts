@@ -39,6 +39,8 @@ export async function verify(core: ClientCore, local: string, remote: string, op
       if (alike && options.checksum) toHash.add(rel);
     }
   }
+  // A folder listed in part (warned): what is missing from it may be there after all.
+  for (const dir of theirs.partial ?? []) results.set(dir === '' ? '.' : dir, false);
   const meter = new TreeMeter(ctx.progress, results.size, 0);
   for (const [rel, ok] of results) if (!toHash.has(rel)) meter.finished(rel, 'verify', ok);
   const hasher = remoteHasher(core.features);

@@ -16,6 +16,7 @@ function kindOf(entry: ListingEntry): NodeKind {
 export async function walkRemote(core: ClientCore, root: string, options: WalkOptions): Promise<Tree> {
   const tree: Tree = { nodes: new Map(), unread: [] };
   tree.unread = await walkDirectories(core, '', (rel) => remotePath(root, rel), options, (rel, listing, add) => {
+    if (listing.unparsed > 0) (tree.partial ??= []).push(rel);
     for (const entry of listing.entries) {
       const path = childOf(rel, entry.name);
       const kind = kindOf(entry);

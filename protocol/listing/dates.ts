@@ -22,6 +22,48 @@ export function monthAt(line: string, start: number): number {
   return monthKeys.get(packLower(line, start)) ?? -1;
 }
 
+// `ls -l` in other locales writes the month as its locale abbreviates it (glibc's abmon):
+// German, French, Spanish, Italian, Dutch, Portuguese and the Scandinavian languages,
+// lower-cased, without the dot French puts after some (`févr.`). No name means a
+// different month in two languages (`mar` is March in all that use it).
+const OTHER_MONTHS: string[][] = [
+  ['janv', 'ene', 'gen'],
+  ['févr', 'fév', 'fevr', 'fev'],
+  ['mär', 'mrz', 'mars', 'mrt'],
+  ['avr', 'avril', 'abr'],
+  ['mai', 'mag', 'mei', 'maj'],
+  ['juin', 'giu'],
+  ['juil', 'lug'],
+  ['août', 'aoû', 'aout', 'ago'],
+  ['sept', 'set'],
+  ['okt', 'ott', 'out'],
+  [],
+  ['déc', 'dez', 'dic'],
+];
+const otherMonths = new Map<string, number>(OTHER_MONTHS.flatMap((names, month) => names.map((name) => [name, month] as [string, number])));
+
+/**
+ * The month (0-11) that `line[start, end)` names, in English or another language that
+ * ls writes (`Mär`, `févr.`, `dic`), or -1. A Latin-1 byte carried raw (`M\xE4r` from a
+ * listing that is not UTF-8) reads as its Latin-1 letter.
+ */
+export function monthIn(line: string, start: number, end: number): number {
+  const length = end - start;
+  if (length === 3) {
+    const month = monthKeys.get(packLower(line, start));
+    if (month !== undefined) return month;
+  }
+  if (length < 3 || length > 6) return -1;
+  let key = '';
+  for (let i = start; i < end; i++) {
+    const c = line.charCodeAt(i);
+    key += String.fromCharCode(c >= 0xdc80 && c <= 0xdcff ? c - 0xdc00 : c);
+  }
+  key = key.toLowerCase();
+  if (key.endsWith('.')) key = key.slice(0, -1);
+  return otherMonths.get(key) ?? -1;
+}
+
 /** Milliseconds since the epoch, or NaN when the calendar has no such day or time. */
 export function utcTime(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
   if (month < 0 || month > 11 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60 || year < 0) return NaN;

@@ -1,6 +1,7 @@
 import { utcTime } from './dates.js';
 import type { ListingEntry } from './entry.js';
 import { isDotName } from './path.js';
+import { setSize } from './size.js';
 
 // The MS-DOS style that IIS and other Windows servers send for LIST:
 //
@@ -14,6 +15,10 @@ import { isDotName } from './path.js';
 // lost (IIS rarely allows such names anyway).
 const DOS_LINE =
   /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4}) +(\d{1,2}):(\d{2})(?::(\d{2}))? ?([AaPp][Mm])? +(<[Dd][Ii][Rr]>|\d[\d,]*) +(\S.*)$/;
+// The same with an ISO date, year first (Windows set to an ISO short date, FileZilla
+// Server): `2024-03-01  13:05  456 name`. Its groups are put in DOS_LINE's order below.
+const DOS_ISO_LINE =
+  /^(\d{4})-(\d{2})-(\d{2}) +(\d{1,2}):(\d{2})(?::(\d{2}))? ?([AaPp][Mm])? +(<[Dd][Ii][Rr]>|\d[\d,]*) +(\S.*)$/;
 
 /** Two-digit years as Windows reads them: 70-99 are 19xx, the rest 20xx. */
 function fullYear(text: string): number {
@@ -24,8 +29,13 @@ function fullYear(text: string): number {
 
 /** One DOS/IIS line as an entry, or null when it is not one (or is `.`/`..`). */
 export function parseDosLine(line: string): ListingEntry | null {
-  const m = DOS_LINE.exec(line);
-  if (m === null) return null;
+  let m = DOS_LINE.exec(line);
+  if (m === null) {
+    m = DOS_ISO_LINE.exec(line);
+    if (m === null) return null;
+    const [whole, year, month, day, ...rest] = m;
+    m = Object.assign([whole, month, day, year, ...rest], { index: 0, input: line }) as RegExpExecArray;
+  }
   // The groups without `?` in the pattern always match; only the seconds and AM/PM may not.
   const [, month, day, year, hourText, minute, second, ampm, sizeText, name] = m as unknown as [
     string, string, string, string, string, string, string | undefined, string | undefined, string, string,
@@ -39,15 +49,15 @@ export function parseDosLine(line: string): ListingEntry | null {
   }
   const time = utcTime(fullYear(year), Number(month) - 1, Number(day), hour, Number(minute), Number(second ?? 0));
   const dir = sizeText.charCodeAt(0) === 0x3c; // '<'
-  const size = dir ? 0 : Number(sizeText.replaceAll(',', ''));
-  if (!Number.isSafeInteger(size)) return null; // no file is that large: not a size
-  return {
+  const entry: ListingEntry = {
     name,
     path: name, // ListingParser puts the listed folder before it
-    size,
+    size: 0,
     dir,
     modified: Number.isNaN(time) ? null : new Date(time),
     permissions: null,
     type: dir ? 'dir' : 'file',
   };
+  if (!dir) setSize(entry, sizeText.replaceAll(',', ''));
+  return entry;
 }

@@ -3,6 +3,7 @@ import { parseTimeVal } from './dates.js';
 import type { EntryType, ListingEntry } from './entry.js';
 import { octalText, parseOctal } from './mode.js';
 import { isDotName, pathPrefix, splitPathname } from './path.js';
+import { setSize } from './size.js';
 
 // RFC 3659 §7: MLSD lines and the fact line of an MLST reply.
 //
@@ -66,7 +67,7 @@ function size(line: string, start: number, end: number): number {
     if (d < 0 || d > 9) return -1;
     n = n * 10 + d;
   }
-  return n > Number.MAX_SAFE_INTEGER ? -1 : n;
+  return n; // past 2^53 − 1 not exact: the caller reads such digits again (setSize)
 }
 
 /** What the type fact says; `cdir`/`pdir` are directories that are not entries of the listing. */
@@ -98,6 +99,8 @@ export function parseFactsLine(line: string, keepDirs = false): ListingEntry | n
   let kind: Kind = 'file';
   let bytes = -1;
   let dirBytes = -1;
+  let sizeAt = -1; // where the digits of the size used begin, and end
+  let sizeEnd = -1;
   let modified = NaN;
   let mode = -1;
   let target: string | undefined;
@@ -121,9 +124,11 @@ export function parseFactsLine(line: string, keepDirs = false): ListingEntry | n
         break;
       case SIZE:
         bytes = size(line, from, semi);
+        if (bytes >= 0) [sizeAt, sizeEnd] = [from, semi];
         break;
       case SIZD:
         dirBytes = size(line, from, semi);
+        if (dirBytes >= 0 && bytes < 0) [sizeAt, sizeEnd] = [from, semi];
         break;
       case MODIFY:
         modified = parseTimeVal(line, from, semi);
@@ -172,6 +177,7 @@ export function parseFactsLine(line: string, keepDirs = false): ListingEntry | n
     permissions: mode >= 0 ? octalText(mode) : null,
     type,
   };
+  if (sizeEnd - sizeAt > 15) setSize(entry, line, sizeAt, sizeEnd);
   if (target !== undefined) entry.target = target;
   if (owner !== undefined) entry.owner = owner;
   if (group !== undefined) entry.group = group;

@@ -1,12 +1,14 @@
 import { ProtocolError } from '../../common/errors.js';
 import { LineSplitter } from '../lines.js';
 import { parseDosLine } from './dos.js';
+import { parseEplfLine } from './eplf.js';
 import type { ListingEntry } from './entry.js';
 import { parseFactsLine } from './mlsx.js';
 import { pathPrefix, unsafeNameReason } from './path.js';
 import { parseUnixLine } from './unix.js';
+import type { NameEncoding } from '../text.js';
 
-export type ListingFormat = 'unix' | 'dos' | 'mlsd';
+export type ListingFormat = 'unix' | 'dos' | 'mlsd' | 'eplf';
 
 export interface ListingParserOptions {
   /** The listed folder: each entry's path is this joined with its name (default '': bare names). */
@@ -20,6 +22,8 @@ export interface ListingParserOptions {
    * detected from the first line that reads as one of them.
    */
   format?: ListingFormat;
+  /** How names are decoded (default 'utf8', other bytes carried raw; 'latin1': each byte its Latin-1 character). */
+  encoding?: NameEncoding;
   /**
    * Told of each line that parsed but whose name cannot be an entry (`../x`, `a/b`,
    * `a\\b`, NUL, CR or LF in it), with why; the line is skipped whether or not this is given.
@@ -43,7 +47,8 @@ const DEFAULT_MAX_LINE = 16 * 1024;
  * arrive, split anywhere; each call returns the entries its lines completed, and `end()`
  * the last one when the listing did not end with a line break.
  *
- * The format (Unix `ls -l`, DOS/IIS, MLSD facts) is detected per listing, from the first
+ * The format (Unix `ls -l` in any of its date styles and several languages' month
+ * names, DOS/IIS, EPLF, MLSD facts) is detected per listing, from the first
  * line that parses as one of them, and the rest are read in that format. Lines that do
  * not parse are skipped rather than failing the listing: servers put headers, `total N`,
  * notes and entries in forms nobody documented into listings, and one odd line should
@@ -68,7 +73,7 @@ export class ListingParser {
   readonly #onLine = (text: string, start: number, end: number): void => this.#line(text, start, end);
 
   constructor(options: ListingParserOptions = {}) {
-    this.#lines = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE, 'listing line');
+    this.#lines = new LineSplitter(options.maxLineBytes ?? DEFAULT_MAX_LINE, 'listing line', options.encoding);
     this.#prefix = pathPrefix(options.dir ?? '');
     this.#now = (options.now ?? new Date()).getTime();
     this.#given = options.format ?? null;
@@ -122,6 +127,9 @@ export class ListingParser {
       case 'dos':
         entry = parseDosLine(line);
         break;
+      case 'eplf':
+        entry = parseEplfLine(line);
+        break;
       default:
         entry = this.#detect(line);
     }
@@ -137,14 +145,20 @@ export class ListingParser {
     this.#out.push(entry);
   }
 
-  // The three formats cannot be mistaken for each other: ls -l lines begin with a mode
-  // (`-rw-`), DOS lines with a date (`12-`), MLSD lines with `fact=value;` up to the
-  // first blank, which neither of the others has. An MLSD line without facts (` name`) is
-  // valid but says nothing of its format, so it does not decide one.
+  // The four formats cannot be mistaken for each other: ls -l lines begin with a mode
+  // (`-rw-`), DOS lines with a date (`12-` or `2024-`), EPLF lines with `+` and hold a
+  // TAB, MLSD lines with `fact=value;` up to the first blank, which none of the others
+  // has. An MLSD line without facts (` name`) is valid but says nothing of its format, so
+  // it does not decide one.
   #detect(line: string): ListingEntry | null {
     let entry = parseUnixLine(line, this.#now);
     if (entry !== null) {
       this.#format = 'unix';
+      return entry;
+    }
+    entry = parseEplfLine(line);
+    if (entry !== null) {
+      this.#format = 'eplf';
       return entry;
     }
     entry = line.charCodeAt(0) === 0x20 ? null : parseFactsLine(line);

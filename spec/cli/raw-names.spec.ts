@@ -33,3 +33,27 @@ describe('ftppy and names that are not UTF-8', { timeout: 30_000 }, () => {
     assert.equal(readFileSync(Buffer.concat([Buffer.from(`${dir}/`), NAME]), 'utf8'), 'latin\n');
   });
 });
+
+describe('ftppy --encoding latin1 (issue 15 item 5)', { timeout: 30_000 }, () => {
+  before(() => {
+    mkdirSync(join(served.root, 'pub', 'latin1'));
+    writeFileSync(Buffer.concat([Buffer.from(join(served.root, 'pub', 'latin1', '/')), NAME]), 'latin\n');
+  });
+
+  it('ls prints the Latin-1 name as text, and get fetches it by that name onto a UTF-8 local name', async () => {
+    const r = await ftppy(['ls', '--encoding', 'latin1', served.url('pub/latin1')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(lines(r.stdout), ['café.txt']);
+    const dir = localFolder();
+    const got = await ftppy(['get', '--encoding', 'latin1', served.url('pub/latin1/café.txt'), dir]);
+    assert.equal(got.code, 0, got.stderr);
+    assert.deepEqual(readdirSync(dir), ['café.txt']);
+    assert.equal(readFileSync(join(dir, 'café.txt'), 'utf8'), 'latin\n');
+  });
+
+  it('refuses an encoding it does not know as a usage error', async () => {
+    const r = await ftppy(['ls', '--encoding', 'koi8-r', served.url('pub/latin1')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--encoding wants utf8 or latin1/);
+  });
+});

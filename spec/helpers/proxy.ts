@@ -8,6 +8,12 @@
 // than loopback (backpressure is not passed on then; the benchmarks' files are small).
 // With `rate`, each data connection carries at most that many bytes per second each way
 // (a server or middlebox that throttles per connection).
+//
+// FTPS hides the 227/229 replies from it, so `startOpaque()` relays TLS instead: the
+// control bytes pass untouched, and the data connections reach it because the server
+// (on another loopback address, 127.0.0.2) names passive ports from a fixed range that
+// the proxy also listens on, on 127.0.0.1, where the client connects (to its control
+// peer, at the port the server named). The faults strike those data connections alike.
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 export type FaultKind = 'drop-data' | 'drop-control' | 'stall-data';
@@ -44,6 +50,9 @@ export class FtpProxy {
   readonly #target: { host: string; port: number };
   readonly #latency: number;
   readonly #rate: number;
+  /** Opaque (TLS) mode: control bytes are not read, so data connections belong to the latest control connection. */
+  #opaque = false;
+  #lastPair: ControlPair | null = null;
 
   private constructor(target: { host: string; port: number }, latency: number, rate: number) {
     this.#target = target;
@@ -55,6 +64,26 @@ export class FtpProxy {
   static async start(target: { host: string; port: number }, { latency = 0, rate = 0 } = {}): Promise<FtpProxy> {
     const proxy = new FtpProxy(target, latency, rate);
     await new Promise<void>((resolve) => proxy.#listener.listen(0, '127.0.0.1', resolve));
+    return proxy;
+  }
+
+  /**
+   * A proxy for explicit or implicit FTPS: `target` on 127.0.0.2 serving passive ports in
+   * `dataPorts`, each of which this proxy listens on at 127.0.0.1 and relays (with the
+   * armed faults) to the same port on the target.
+   */
+  static async startOpaque(target: { host: string; port: number }, dataPorts: { min: number; max: number }): Promise<FtpProxy> {
+    const proxy = new FtpProxy(target, 0, 0);
+    proxy.#opaque = true;
+    await new Promise<void>((resolve) => proxy.#listener.listen(0, '127.0.0.1', resolve));
+    for (let port = dataPorts.min; port <= dataPorts.max; port++) {
+      const listener = createServer({ pauseOnConnect: true, allowHalfOpen: true }, (client) => {
+        if (proxy.#lastPair) proxy.#relayConnection(client, target.host, port, proxy.#lastPair);
+        else client.destroy();
+      });
+      proxy.#servers.add(listener);
+      await new Promise<void>((resolve, reject) => listener.once('error', reject).listen(port, '127.0.0.1', resolve));
+    }
     return proxy;
   }
 
@@ -108,6 +137,12 @@ export class FtpProxy {
     };
     client.on('close', end);
     server.on('close', end);
+    if (this.#opaque) {
+      this.#lastPair = pair;
+      client.pipe(server);
+      server.pipe(client);
+      return;
+    }
     let upstream = '';
     client.on('data', (chunk: Buffer) => {
       upstream += chunk.toString('latin1');
@@ -150,61 +185,66 @@ export class FtpProxy {
     // Half-open allowed, so that an end is passed on (or, in a stall, not) rather than answered.
     const listener = createServer({ pauseOnConnect: true, allowHalfOpen: true }, (client) => {
       listener.close();
-      this.counts.data += 1;
-      this.#track(client);
-      const server = this.#track(connect({ host, port, allowHalfOpen: true }));
-      const fault = this.#faults[0];
-      let bytes = 0;
-      let stalled = false;
-      const pass = (from: Socket, to: Socket): void => {
-        from.on('data', (chunk: Buffer) => {
-          if (stalled) return;
-          bytes += chunk.length;
-          if (fault && this.#faults[0] === fault && bytes > fault.afterBytes) {
-            this.#faults.shift();
-            this.counts.faults += 1;
-            if (fault.kind === 'stall-data') {
-              stalled = true; // a black hole: bytes still read (and lost), so a close is still seen
-              return;
-            }
-            client.resetAndDestroy();
-            server.resetAndDestroy();
-            if (fault.kind === 'drop-control') {
-              pair.client.resetAndDestroy();
-              pair.server.resetAndDestroy();
-            }
-            return;
-          }
-          if (this.#latency > 0) return this.#later(() => to.write(chunk));
-          if (this.#rate > 0) {
-            // Paused for as long as the chunk takes at the rate: at most `rate` bytes a second.
-            to.write(chunk);
-            from.pause();
-            setTimeout(() => !stalled && from.resume(), (chunk.length / this.#rate) * 1000);
-            return;
-          }
-          if (!to.write(chunk)) {
-            from.pause();
-            to.once('drain', () => !stalled && from.resume());
-          }
-        });
-        from.on('end', () => !stalled && this.#later(() => to.end()));
-        from.on('close', (hadError) => hadError && !stalled && to.resetAndDestroy());
-      };
-      // A stall lasts until the client gives up its session; the server then sees the data
-      // connection reset, as behind a real middlebox (else vsftpd would keep the upload's file
-      // locked for minutes and every retry would wait for it).
-      pair.onEnd.push(() => {
-        if (stalled) server.resetAndDestroy();
-      });
-      server.once('connect', () => {
-        pass(client, server);
-        pass(server, client);
-        client.resume();
-      });
+      this.#relayConnection(client, host, port, pair);
     });
     this.#servers.add(listener);
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     return (listener.address() as AddressInfo).port;
+  }
+
+  /** Relays one data connection to host:port, with the armed fault. */
+  #relayConnection(client: Socket, host: string, port: number, pair: ControlPair): void {
+    this.counts.data += 1;
+    this.#track(client);
+    const server = this.#track(connect({ host, port, allowHalfOpen: true }));
+    const fault = this.#faults[0];
+    let bytes = 0;
+    let stalled = false;
+    const pass = (from: Socket, to: Socket): void => {
+      from.on('data', (chunk: Buffer) => {
+        if (stalled) return;
+        bytes += chunk.length;
+        if (fault && this.#faults[0] === fault && bytes > fault.afterBytes) {
+          this.#faults.shift();
+          this.counts.faults += 1;
+          if (fault.kind === 'stall-data') {
+            stalled = true; // a black hole: bytes still read (and lost), so a close is still seen
+            return;
+          }
+          client.resetAndDestroy();
+          server.resetAndDestroy();
+          if (fault.kind === 'drop-control') {
+            pair.client.resetAndDestroy();
+            pair.server.resetAndDestroy();
+          }
+          return;
+        }
+        if (this.#latency > 0) return this.#later(() => to.write(chunk));
+        if (this.#rate > 0) {
+          // Paused for as long as the chunk takes at the rate: at most `rate` bytes a second.
+          to.write(chunk);
+          from.pause();
+          setTimeout(() => !stalled && from.resume(), (chunk.length / this.#rate) * 1000);
+          return;
+        }
+        if (!to.write(chunk)) {
+          from.pause();
+          to.once('drain', () => !stalled && from.resume());
+        }
+      });
+      from.on('end', () => !stalled && this.#later(() => to.end()));
+      from.on('close', (hadError) => hadError && !stalled && to.resetAndDestroy());
+    };
+    // A stall lasts until the client gives up its session; the server then sees the data
+    // connection reset, as behind a real middlebox (else vsftpd would keep the upload's file
+    // locked for minutes and every retry would wait for it).
+    pair.onEnd.push(() => {
+      if (stalled) server.resetAndDestroy();
+    });
+    server.once('connect', () => {
+      pass(client, server);
+      pass(server, client);
+      client.resume();
+    });
   }
 }

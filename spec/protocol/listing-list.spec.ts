@@ -131,8 +131,7 @@ describe('LIST lines that are not entries', () => {
     '-rw-r--r--X 1 u g 1 Nov 25 11:31 bad-mark',
     `-rw-r--r-- ${'1 '.repeat(20)}Nov 25 11:31 too-many-columns`,
     '-rw-r--r-- 1 u g 4, 1 Nov 25 11:31 device-numbers-on-a-file',
-    '-rw-r--r-- 1 u g 99999999999999999999 Nov 25 11:31 larger-than-any-file',
-  ];
+  ]; // a size above 2^53 is read (exactSize): spec/protocol/listing-formats.spec.ts
   it('skips each of them', () => {
     const names = parseListing(skipped.join('\r\n'), { now: NOW, format: 'unix' }).map((e) => [e.name, e.modified]);
     assert.deepEqual(names, [['bad-clock', null]]);
