@@ -183,7 +183,7 @@ export function resolveRights(field: string, given: Partial<Rights> | undefined,
   if (given === undefined) return rights;
   if (typeof given !== 'object' || given === null) throw new TypeError(`${field} must be an object of booleans`);
   for (const [key, value] of Object.entries(given)) {
-    if (!(key in rights)) throw new TypeError(`${field}: unknown right ${JSON.stringify(key)} (known: ${Object.keys(rights).join(', ')})`);
+    if (!Object.hasOwn(rights, key)) throw new TypeError(`${field}: unknown right ${JSON.stringify(key)} (known: ${Object.keys(rights).join(', ')})`);
     rights[key as keyof Rights] = trueOrFalse(`${field}.${key}`, value);
   }
   return rights;
