@@ -1,5 +1,5 @@
 import { isIPv4 } from 'node:net';
-import { positiveSeconds, text, trueOrFalse, wholeNumber } from '../common/check.js';
+import { positiveSeconds, text, timerSeconds, trueOrFalse, wholeNumber } from '../common/check.js';
 import type { Storage } from './fs/storage.js';
 import { parseCidrList } from '../common/cidr.js';
 import { parseCertificateRule, type CertificateRule, type ClientCertificate } from './client-certificate.js';
@@ -192,7 +192,7 @@ export function resolveRights(field: string, given: Partial<Rights> | undefined,
 // The common validators, with the server's defaults for what is not given.
 const whole = (field: string, value: unknown, fallback: number, min: number, max: number): number =>
   value === undefined ? fallback : wholeNumber(field, value, min, max);
-const seconds = (field: string, value: unknown, fallback: number): number => (value === undefined ? fallback : positiveSeconds(field, value)) * 1000;
+const seconds = (field: string, value: unknown, fallback: number): number => (value === undefined ? fallback : timerSeconds(field, value)) * 1000;
 const flag = (field: string, value: unknown, fallback: boolean): boolean => (value === undefined ? fallback : trueOrFalse(field, value));
 
 /** An account's options checked: the same for a `users` entry and for what an authenticator returns. */
