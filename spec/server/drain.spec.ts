@@ -45,6 +45,28 @@ describe('server.close({ grace })', { timeout: 30_000 }, () => {
     assert.equal(stats.connections, 0);
   });
 
+  it('a login still being decided when the drain starts: 421, not counted or logged as a failed login', async () => {
+    let asked!: () => void;
+    const asking = new Promise<void>((resolve) => (asked = resolve));
+    await using t = await startServer({
+      authenticate: (_name, _password, { signal }) => {
+        asked();
+        return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      },
+    });
+    const failed: unknown[] = [];
+    t.server.on('login-failed', (e) => failed.push(e));
+    const ftp = await RawFtp.connect(t.port);
+    assert.equal((await ftp.cmd('USER carol')).code, 331);
+    ftp.send('PASS secret\r\n');
+    await asking;
+    await within(t.server.close({ grace: 5 }), 'the drain, not held up by the login');
+    assert.equal((await ftp.reply()).code, 421);
+    await ftp.closed();
+    assert.deepEqual(failed, []);
+    assert.equal(t.server.stats().failedLogins, 0);
+  });
+
   it('refuses a grace that is not seconds', async () => {
     await using t = await startServer();
     assert.throws(() => t.server.close({ grace: -1 }), /close grace must be a number ≥ 0/);
