@@ -11,6 +11,23 @@ export function positiveSeconds(field: string, value: unknown): number {
   return value;
 }
 
+/**
+ * The longest wait a Node timer holds (2^31-1 ms, about 24.8 days), in whole seconds: a
+ * longer one fires after 1 ms, so a generous timeout would cut everything at once.
+ */
+export const MAX_TIMER_SECONDS = 2_147_483;
+
+/** Seconds that a timer waits: positive, and no longer than a timer holds. */
+export function timerSeconds(field: string, value: unknown): number {
+  return atMostTimer(field, positiveSeconds(field, value));
+}
+
+/** `seconds` (already checked otherwise), refused when longer than a timer holds. */
+export function atMostTimer(field: string, seconds: number): number {
+  if (seconds > MAX_TIMER_SECONDS) throw new RangeError(`${field} must be at most ${MAX_TIMER_SECONDS} seconds (a Node timer holds no more), got ${seconds}`);
+  return seconds;
+}
+
 /** A size or a count where fractions are harmless: positive and finite. */
 export function positiveNumber(field: string, value: unknown): number {
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {

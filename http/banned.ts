@@ -13,8 +13,20 @@ export interface BanCheck {
   bannedFor?(address: string): number;
 }
 
-/** Answers 429 and returns true when the request's address is banned. */
+// What a load balancer and Prometheus read: no login, nothing about files, so nothing a
+// ban protects; refusing them would report a healthy server as down to a monitor that
+// shares its address with whoever failed the logins (a proxy, a NAT).
+const MONITOR_PATHS = new Set(['/healthz', '/metrics']);
+
+function readsMonitor(req: IncomingMessage): boolean {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return (req.method === 'GET' || req.method === 'HEAD') && MONITOR_PATHS.has(q === -1 ? url : url.slice(0, q));
+}
+
+/** Answers 429 and returns true when the request's address is banned (the monitoring paths excepted). */
 export function refuseBanned(bans: BanCheck, req: IncomingMessage, res: ServerResponse): boolean {
+  if (readsMonitor(req)) return false;
   const seconds = bans.bannedFor?.(clientAddress(req)) ?? 0;
   if (seconds <= 0) return false;
   req.resume(); // the body is dropped, so that the answer can be read

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { text } from '../common/check.js';
 import { anyCidrContains } from '../common/cidr.js';
+import { unmapIPv4 } from '../protocol/address.js';
 import type { BanList } from './ban-list.js';
 import { certificateMatches, type ClientCertificate } from './client-certificate.js';
 import { resolveAccount, type AuthenticatedAccount, type Authenticator, type ResolvedOptions } from './options.js';
@@ -52,10 +53,14 @@ export class Authentication {
    * the authenticator when the client has gone. A refused password login counts towards
    * the address's ban; a refused certificate login (the client then tries a password) does not.
    */
-  async login(request: LoginRequest, signal?: AbortSignal): Promise<Account | null> {
+  async login(given: LoginRequest, signal?: AbortSignal): Promise<Account | null> {
+    // One key per client: `::ffff:10.0.0.1` is 10.0.0.1, however the caller wrote it.
+    const request = { ...given, address: unmapIPv4(given.address) };
     if (this.#bans && this.#bans.remaining(request.address) > 0) return null;
     let account = this.#users.decides(request.name) || !this.#authenticator ? this.#users.authenticate(request.name, request.password) : await this.#ask(request, signal);
     if (account && !permits(account, request)) account = null;
+    // Banned while the authenticator was deciding (guesses sent side by side): refused too.
+    if (account && this.#bans && this.#bans.remaining(request.address) > 0) account = null;
     if (signal?.aborted) return null; // the client left while it was decided: no failure of its to count
     if (!account && request.password !== null && this.#bans?.failed(request.address)) {
       const ban = this.#options.ban!;
@@ -66,7 +71,7 @@ export class Authentication {
 
   /** Seconds left of `address`'s ban; 0 when it is not banned. */
   bannedFor(address: string): number {
-    return Math.ceil((this.#bans?.remaining(address) ?? 0) / 1000);
+    return Math.ceil((this.#bans?.remaining(unmapIPv4(address)) ?? 0) / 1000);
   }
 
   /** Addresses banned now. */

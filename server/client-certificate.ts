@@ -19,7 +19,8 @@ export interface ClientCertificate {
 /** An account's certificate: by its whole subject (attributes in any order), or by its SHA-256 fingerprint. */
 export type CertificateRule = { subject: string } | { fingerprint: string };
 
-type Attributes = Map<string, string>;
+// Each attribute's values in order (a name may repeat one: OU=a, OU=b).
+type Attributes = Map<string, string[]>;
 
 /** The client's certificate when it chains to the server's CA bundle; null when none was sent or it does not. */
 export function verifiedCertificate(socket: TLSSocket): ClientCertificate | null {
@@ -46,19 +47,36 @@ function chainVerified(socket: TLSSocket): boolean {
 function formatName(name: PeerCertificate['subject'] | undefined): string {
   if (!name) return '';
   return Object.entries(name)
-    .flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${key}=${String(v)}`))
+    .flatMap(([key, value]) => (Array.isArray(value) ? value : [value]).map((v) => `${key}=${escapeValue(String(v))}`))
     .join(', ');
 }
 
+// A value's own separators are escaped (RFC 4514 §2.4, and the slash of the /C=FR/CN=x
+// form), so that a CA-signed common name like "alice, O=Example" stays one attribute and
+// cannot pass for the subject CN=alice, O=Example.
+const escapeValue = (value: string): string => value.replace(/[\\,/=+;"<>]/g, '\\$&');
+
 /** `CN=alice, O=Example` (commas or slashes between attributes) as attribute → value; null when it is not one. */
 function parseName(text: string): Attributes | null {
-  const parts = text.split(/\s*[,/]\s*/).filter((part) => part !== '');
   const attributes: Attributes = new Map();
-  for (const part of parts) {
-    const m = /^([A-Za-z][A-Za-z0-9.]*)\s*=\s*(.*)$/.exec(part);
+  // Split at unescaped separators; a backslash takes the next character as it is.
+  const parts: string[] = [];
+  let part = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\\' && i + 1 < text.length) part += c + text[++i];
+    else if (c === ',' || c === '/') {
+      parts.push(part);
+      part = '';
+    } else part += c;
+  }
+  parts.push(part);
+  for (const raw of parts.map((p) => p.trim()).filter((p) => p !== '')) {
+    const m = /^([A-Za-z][A-Za-z0-9.]*)\s*=\s*(.*)$/s.exec(raw);
     if (!m) return null;
     const key = m[1]!.toUpperCase();
-    attributes.set(key, attributes.has(key) ? `${attributes.get(key)}\0${m[2]}` : m[2]!);
+    const value = m[2]!.replace(/\\(.)/gs, '$1');
+    attributes.set(key, [...(attributes.get(key) ?? []), value]);
   }
   return attributes.size > 0 ? attributes : null;
 }
@@ -89,6 +107,6 @@ export function certificateMatches(rule: CertificateRule, certificate: ClientCer
   const wanted = parseName(rule.subject);
   const got = parseName(certificate.subject);
   if (!wanted || !got || wanted.size !== got.size) return false;
-  for (const [key, value] of wanted) if (got.get(key) !== value) return false;
+  for (const [key, values] of wanted) if (JSON.stringify(got.get(key)) !== JSON.stringify(values)) return false;
   return true;
 }

@@ -13,7 +13,13 @@ interface RecordBase {
   address: string;
 }
 
-export type LogRecord = RecordBase &
+export type LogRecord =
+  | (RecordBase & SessionRecord)
+  // Not of one session: the login policy's own events.
+  | { time: string; event: 'authenticate-error'; address: string; user: string; message: string }
+  | { time: string; event: 'ban'; address: string; failures: number; seconds: number };
+
+type SessionRecord =
   (
     | { event: 'connect' }
     | { event: 'login'; user: string; anonymous: boolean }
@@ -59,6 +65,8 @@ export function followEvents(server: EventEmitter<ServerEvents>, write: (record:
     },
     'session-end': (e) => safely({ time: time(), event: 'disconnect', session: e.session, address: e.address }),
     'session-error': (e) => safely({ time: time(), event: 'error', session: e.session, address: e.address, message: e.error instanceof Error ? e.error.message : String(e.error) }),
+    'authenticate-error': (e) => safely({ time: time(), event: 'authenticate-error', address: e.address, user: e.user, message: e.error instanceof Error ? e.error.message : String(e.error) }),
+    ban: (e) => safely({ time: time(), event: 'ban', address: e.address, failures: e.failures, seconds: e.seconds }),
   };
   const entries = Object.entries(listeners) as [keyof ServerEvents, (...args: unknown[]) => void][];
   for (const [event, listener] of entries) (server.on as (e: string, l: (...args: unknown[]) => void) => void)(event, listener);

@@ -1,6 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { type Cidr } from '../common/cidr.js';
-import { positiveSeconds, text, trueOrFalse, wholeNumber } from '../common/check.js';
+import { positiveSeconds, text, timerSeconds, trueOrFalse, wholeNumber } from '../common/check.js';
 import { resolveQuota, resolveRate, type Quota, type QuotaOptions, type Rate, type RateOptions } from './account-policy.js';
 import type { Storage } from './fs/storage.js';
 import { parseCidrList } from '../common/cidr.js';
@@ -218,7 +218,7 @@ export function resolveRights(field: string, given: Partial<Rights> | undefined,
   if (given === undefined) return rights;
   if (typeof given !== 'object' || given === null) throw new TypeError(`${field} must be an object of booleans`);
   for (const [key, value] of Object.entries(given)) {
-    if (!(key in rights)) throw new TypeError(`${field}: unknown right ${JSON.stringify(key)} (known: ${Object.keys(rights).join(', ')})`);
+    if (!Object.hasOwn(rights, key)) throw new TypeError(`${field}: unknown right ${JSON.stringify(key)} (known: ${Object.keys(rights).join(', ')})`);
     rights[key as keyof Rights] = trueOrFalse(`${field}.${key}`, value);
   }
   return rights;
@@ -227,7 +227,7 @@ export function resolveRights(field: string, given: Partial<Rights> | undefined,
 // The common validators, with the server's defaults for what is not given.
 const whole = (field: string, value: unknown, fallback: number, min: number, max: number): number =>
   value === undefined ? fallback : wholeNumber(field, value, min, max);
-const seconds = (field: string, value: unknown, fallback: number): number => (value === undefined ? fallback : positiveSeconds(field, value)) * 1000;
+const seconds = (field: string, value: unknown, fallback: number): number => (value === undefined ? fallback : timerSeconds(field, value)) * 1000;
 const flag = (field: string, value: unknown, fallback: boolean): boolean => (value === undefined ? fallback : trueOrFalse(field, value));
 
 // A fallback whose directions stay undefined: a partial rate, merged later with the default.

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import { createServer as createNetServer, isIP, isIPv4, type AddressInfo, type Server, type Socket } from 'node:net';
-import { nonNegative } from '../common/check.js';
+import { atMostTimer, nonNegative } from '../common/check.js';
 import { unmapIPv4 } from '../protocol/address.js';
 import type { ServerEvents, ServerStats } from './events.js';
 import { DiskStorage } from './fs/disk.js';
@@ -242,7 +242,7 @@ export class FtpServer extends EventEmitter<ServerEvents> {
    * is closed. A second call returns the first one's promise.
    */
   close(options: { grace?: number } = {}): Promise<void> {
-    const graceMs = options.grace === undefined ? this.options.ms.grace : nonNegative('close grace', options.grace) * 1000;
+    const graceMs = options.grace === undefined ? this.options.ms.grace : atMostTimer('close grace', nonNegative('close grace', options.grace)) * 1000;
     this.#closing ??= (async () => {
       const listening = this.#listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
       for (const socket of this.#unannounced) socket.destroy();

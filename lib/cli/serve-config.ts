@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { MAX_TIMER_SECONDS } from '../../common/check.js';
 import { FtpPyError } from '../../common/errors.js';
 
 // `ftppy serve --config server.json`: the file's schema is the one table SERVE_FILE
@@ -26,7 +27,8 @@ const string: Check<string> = (value, at) => (typeof value === 'string' ? value 
 const boolean: Check<boolean> = (value, at) => (typeof value === 'boolean' ? value : fault(at, `expected true or false, got ${shown(value)}`));
 const whole: Check<number> = (value, at) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : fault(at, `expected a whole number, got ${shown(value)}`));
 const port: Check<number> = (value, at) => (whole(value, at) <= 65535 ? (value as number) : fault(at, `expected a port (0-65535), got ${shown(value)}`));
-const seconds: Check<number> = (value, at) => (typeof value === 'number' && value >= 0 && Number.isFinite(value) ? value : fault(at, `expected seconds (a number ≥ 0), got ${shown(value)}`));
+// No longer than a Node timer holds: past it, a timer fires at once.
+const seconds: Check<number> = (value, at) => (typeof value === 'number' && value >= 0 && value <= MAX_TIMER_SECONDS ? value : fault(at, `expected seconds (a number ≥ 0, at most ${MAX_TIMER_SECONDS}), got ${shown(value)}`));
 /** A file or folder: relative to the config file's folder. */
 const path: Check<string> = (value, at) => resolve(at.base, string(value, at));
 

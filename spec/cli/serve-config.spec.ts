@@ -30,6 +30,8 @@ describe('the config file checks', () => {
     ['a string in the trusted list', { proxyProtocol: { trusted: ['10.0.0.0/8', 7] } }, /proxyProtocol\.trusted\[1\]: expected a string, got 7/],
     ['a log format', { log: 'xml' }, /log: expected "json" or "off", got "xml"/],
     ['negative seconds', { timeouts: { grace: -1 } }, /timeouts\.grace: expected seconds/],
+    // Node's timers hold 2^31-1 ms: a longer wait fires after 1 ms (every session cut at once).
+    ['seconds longer than a timer holds', { timeouts: { grace: 3_000_000 } }, /timeouts\.grace: expected seconds \(a number ≥ 0, at most 2147483\), got 3000000/],
     ['a user without a password', { users: [{ name: 'a' }] }, /server\.json: users\[0\]: password is missing \(or give a certificate\)/],
     ['a certificate rule of neither kind', { users: [{ name: 'a', certificate: { cn: 'a' } }] }, /users\[0\]\.certificate\.cn: unknown key/],
     ['a rate in words', { rate: { download: 'fast' } }, /rate\.download: expected a whole number, got "fast"/],

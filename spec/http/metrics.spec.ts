@@ -150,6 +150,23 @@ describe('GET /healthz', { timeout: 30_000 }, () => {
   });
 });
 
+describe('a banned address', { timeout: 30_000 }, () => {
+  it('still reads /healthz and /metrics (no login, no files): a monitor sharing its address is not told the server is down', async () => {
+    const w = await startWeb({}, { users: [{ name: USER, password: PASSWORD }], anonymous: false, ban: { failures: 1, window: 60, duration: 60 } });
+    try {
+      assert.equal((await ask(w.port, 'GET', '/', { auth: `${USER}:wrong` })).status, 401);
+      assert.equal((await ask(w.port, 'GET', '/', { auth: `${USER}:${PASSWORD}` })).status, 429, 'banned');
+      const health = await ask(w.port, 'GET', '/healthz');
+      assert.equal(health.status, 200, health.text);
+      assert.equal(sampleValue(await metrics(w.port), 'ftppy_bans'), 1);
+      assert.equal((await ask(w.port, 'GET', '/healthz?x=1')).status, 200);
+      assert.equal((await ask(w.port, 'POST', '/healthz')).status, 429, 'only what the monitor reads is let through');
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('web options', { timeout: 30_000 }, () => {
   const root = tempDir('ftppy-metrics-root-');
   writeTree(root.dir);

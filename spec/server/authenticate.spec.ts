@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FtpPy } from '../../lib/index.js';
 import { serverOptions } from '../../lib/serve.js';
+import { resolveOptions } from '../../server/options.js';
 import type { Authenticator, LoginContext } from '../../server/index.js';
 import { expectSuccess, python, run, skipUnless } from '../helpers/external-clients.js';
 import { tempDir } from '../helpers/files.js';
@@ -212,5 +213,28 @@ describe('ftp.server() options', () => {
       folder.remove();
     }
     await assert.rejects(new FtpPy('ftp://127.0.0.1:0').server({ web: false, login: { timeout: 0 } }), /timeouts\.authenticate must be a positive number of seconds/);
+  });
+});
+
+describe('what an authenticator may grant', { timeout: 20_000 }, () => {
+  it('rights with keys that are not rights (constructor, toString, __proto__) are refused, in users and in its results', async () => {
+    for (const rights of [{ constructor: true }, { toString: false }, JSON.parse('{"__proto__": true}') as object]) {
+      assert.throws(() => resolveOptions({ users: [{ name: 'a', password: 'b', rights: rights as never }] }), /unknown right/, JSON.stringify(rights));
+    }
+    await using t = await startServer({ authenticate: async (name) => ({ name, home: '/', rights: { constructor: true } as never }) });
+    const errors: unknown[] = [];
+    t.server.on('authenticate-error', (e) => errors.push(e.error));
+    assert.equal(await t.server.authenticate('eve', 'x'), null);
+    assert.match(String(errors[0]), /unknown right "constructor"/);
+  });
+
+  it('a home above the root stays inside it', async () => {
+    await using t = await startServer({ authenticate: async (name) => ({ name, home: '../../..', rights: { write: false } }) });
+    const ftp = await RawFtp.connect(t.port);
+    assert.equal((await ftp.login('eve', 'x')).code, 230);
+    assert.equal((await ftp.cmd('SIZE pub/hello.txt')).code, 213); // the server's root, not the disk's
+    assert.equal((await ftp.cmd('CWD ../../..')).code, 250);
+    assert.match((await ftp.cmd('PWD')).message, /^"\/"/);
+    ftp.close();
   });
 });

@@ -4,6 +4,7 @@
 // locked: it logs in from another address meanwhile. The table is bounded.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { BanList } from '../../server/ban-list.js';
 import { resolveOptions } from '../../server/options.js';
@@ -147,5 +148,37 @@ describe('banning over the network', { timeout: 60_000 }, () => {
     const after = await RawFtp.connect(t.port);
     assert.equal(after.greeting.code, 220);
     after.close();
+  });
+});
+
+describe('a ban that cannot be sidestepped', { timeout: 20_000 }, () => {
+  it('a login still being decided when its address gets banned is refused, even with the right password', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let asked = 0;
+    await using t = await startServer({
+      ban: { failures: 3, window: 60, duration: 60 },
+      authenticate: async (name, password) => {
+        asked++;
+        await gate;
+        if (password !== 'right') return null;
+        await sleep(20); // answers after the three wrong guesses sent alongside it
+        return { name, home: '/' };
+      },
+    });
+    const from = { address: '10.7.7.7' };
+    const guesses = ['wrong', 'wrong', 'wrong', 'right'].map((password) => t.server.authenticate('mallory', password, from));
+    await untilAsync(async () => asked === 4, 'the four guesses asked');
+    release();
+    const accounts = await Promise.all(guesses);
+    assert.ok(t.server.bannedFor('10.7.7.7') > 0);
+    assert.deepEqual(accounts, [null, null, null, null], 'the guess that came back after the ban is not let in');
+  });
+
+  it('counts an IPv4-mapped address as the IPv4 address it is', async () => {
+    await using t = await startServer({ ban: { failures: 3, window: 60, duration: 60 } });
+    for (let i = 0; i < 3; i++) assert.equal(await t.server.authenticate('nobody', 'x', { address: i % 2 ? '10.8.8.8' : '::ffff:10.8.8.8' }), null);
+    assert.ok(t.server.bannedFor('10.8.8.8') > 0, 'banned as 10.8.8.8');
+    assert.ok(t.server.bannedFor('::ffff:10.8.8.8') > 0, 'and as ::ffff:10.8.8.8');
   });
 });

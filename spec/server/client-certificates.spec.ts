@@ -5,6 +5,10 @@
 // log in at all. Driven raw, with curl --cert/--key, with our own client, and through
 // an authenticator that sees the certificate.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ConnectionOptions } from 'node:tls';
 import { FtpPy } from '../../lib/index.js';
@@ -153,5 +157,44 @@ describe('certificate rules', () => {
     assert.throws(() => parseCertificateRule('c', { fingerprint: 'AB:CD' }), /c\.fingerprint must be a SHA-256 fingerprint \(64 hex digits/);
     assert.throws(() => parseCertificateRule('c', { subject: 'CN=a', fingerprint: 'AB' }), /c must be \{ subject: 'CN=…' \} or \{ fingerprint: 'AB:CD:…' \}/);
     assert.throws(() => parseCertificateRule('c', 'CN=alice'), /c must be \{ subject/);
+  });
+});
+
+describe('subject rules against crafted names', { timeout: 30_000 }, () => {
+  // A certificate the CA did sign, for a single common name that reads like a whole
+  // subject: "alice, O=Example" (or with a slash). A CA that signs the names its users
+  // ask for (their own login names) must not thereby hand out someone else's subject.
+  function signed(name: string, subject: string): ConnectionOptions {
+    const dir = mkdtempSync(join(tmpdir(), 'ftppy-sly-'));
+    try {
+      const openssl = (...args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore', cwd: dir });
+      openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
+      openssl('x509', '-req', '-in', `${name}.csr`, '-CA', certs.ca.certPath, '-CAkey', certs.ca.keyPath, '-CAcreateserial', '-CAserial', join(dir, 'ca.srl'), '-out', `${name}.pem`, '-days', '2');
+      return { ...trust, cert: readFileSync(join(dir, `${name}.pem`)), key: readFileSync(join(dir, `${name}.key`)) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('a common name holding a comma or a slash is one attribute, not two', async () => {
+    await using t = await startServer({
+      tls: serverTls,
+      users: [
+        { name: 'team', certificate: { subject: 'CN=alice, O=Example' } },
+        { name: 'odd', certificate: { subject: 'CN=alice\\, O\\=Example' } }, // the comma-holding name, escaped
+      ],
+    });
+    const real = signed('real', '/CN=alice/O=Example');
+    const ftp = await secure(t, real);
+    assert.equal((await ftp.cmd('USER team')).code, 232, 'the real subject logs in');
+    ftp.close();
+    for (const subject of ['/CN=alice, O=Example', '/CN=alice\\/O=Example']) {
+      const sly = await secure(t, signed('sly', subject));
+      assert.equal((await sly.cmd('USER team')).code, 331, subject);
+      sly.close();
+    }
+    const odd = await secure(t, signed('odd', '/CN=alice, O=Example'));
+    assert.equal((await odd.cmd('USER odd')).code, 232, 'the escaped rule names it');
+    odd.close();
   });
 });

@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { leftovers } from '../http/support/web.js';
+import { resolveOptions } from '../../server/options.js';
 import { connectData, RawFtp } from '../helpers/raw-ftp.js';
 import { PASSWORD, startServer, USER } from '../helpers/test-server.js';
 import { within } from '../helpers/wait.js';
@@ -44,8 +45,36 @@ describe('server.close({ grace })', { timeout: 30_000 }, () => {
     assert.equal(stats.connections, 0);
   });
 
+  it('a login still being decided when the drain starts: 421, not counted or logged as a failed login', async () => {
+    let asked!: () => void;
+    const asking = new Promise<void>((resolve) => (asked = resolve));
+    await using t = await startServer({
+      authenticate: (_name, _password, { signal }) => {
+        asked();
+        return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      },
+    });
+    const failed: unknown[] = [];
+    t.server.on('login-failed', (e) => failed.push(e));
+    const ftp = await RawFtp.connect(t.port);
+    assert.equal((await ftp.cmd('USER carol')).code, 331);
+    ftp.send('PASS secret\r\n');
+    await asking;
+    await within(t.server.close({ grace: 5 }), 'the drain, not held up by the login');
+    assert.equal((await ftp.reply()).code, 421);
+    await ftp.closed();
+    assert.deepEqual(failed, []);
+    assert.equal(t.server.stats().failedLogins, 0);
+  });
+
   it('refuses a grace that is not seconds', async () => {
     await using t = await startServer();
     assert.throws(() => t.server.close({ grace: -1 }), /close grace must be a number ≥ 0/);
+    // Past 2^31-1 ms a Node timer fires at once: the drain would cut every transfer.
+    assert.throws(() => t.server.close({ grace: 3_000_000 }), /close grace must be at most 2147483 seconds/);
+    for (const field of ['idle', 'data', 'stall', 'grace', 'authenticate'] as const) {
+      assert.throws(() => resolveOptions({ timeouts: { [field]: 3_000_000 } }), new RegExp(`timeouts\\.${field} must be at most 2147483 seconds`));
+    }
+    assert.throws(() => resolveOptions({ limits: { loginDelay: 3_000_000 } }), /limits\.loginDelay must be at most 2147483 seconds/);
   });
 });

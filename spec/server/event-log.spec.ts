@@ -20,9 +20,39 @@ const folder = tempDir('ftppy-log-');
 writeTree(folder.dir);
 after(() => folder.remove());
 
+// Bans and authenticator errors belong to no session.
+const sessionOf = (r: LogRecord | undefined): number | undefined => (r && 'session' in r ? r.session : undefined);
+
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 describe('the event log', { timeout: 30_000 }, () => {
+  it('records a ban and an authenticator that fails, which an operator must see', async () => {
+    const port = await freePort();
+    const records: LogRecord[] = [];
+    const ftp = new FtpPy(`ftp://127.0.0.1:${port}`);
+    await using server = await ftp.server({
+      root: folder.dir,
+      web: false,
+      ban: { failures: 2, window: 60, duration: 60 },
+      limits: { loginDelay: 0.01 },
+      authenticate: () => {
+        throw new Error('the directory is down');
+      },
+      log: (record) => records.push(record),
+    });
+    for (let i = 0; i < 2; i++) {
+      const raw = await RawFtp.connect(server.port);
+      assert.equal((await raw.login('carol', 'pw')).code, 530);
+      raw.close();
+    }
+    const picked = records.filter((r) => r.event === 'authenticate-error' || r.event === 'ban').map(({ time, ...rest }) => (assert.match(time, ISO), rest));
+    assert.deepEqual(picked, [
+      { event: 'authenticate-error', address: '127.0.0.1', user: 'carol', message: 'the directory is down' },
+      { event: 'authenticate-error', address: '127.0.0.1', user: 'carol', message: 'the directory is down' },
+      { event: 'ban', address: '127.0.0.1', failures: 2, seconds: 60 },
+    ]);
+  });
+
   it('ftp.server({ log }) gets a record per event, transfers with every xferlog field', async () => {
     const port = await freePort();
     const records: LogRecord[] = [];
@@ -45,15 +75,15 @@ describe('the event log', { timeout: 30_000 }, () => {
     for (const r of records) {
       assert.match(r.time, ISO);
       assert.equal(r.address, '127.0.0.1');
-      assert.equal(r.session, records[0]!.session);
+      assert.equal(sessionOf(r), sessionOf(records[0]));
     }
-    assert.deepEqual({ ...records[1], time: '' }, { time: '', event: 'login-failed', session: records[0]!.session, address: '127.0.0.1', user: 'bob' });
-    assert.deepEqual({ ...records[2], time: '' }, { time: '', event: 'login', session: records[0]!.session, address: '127.0.0.1', user: 'bob', anonymous: false });
+    assert.deepEqual({ ...records[1], time: '' }, { time: '', event: 'login-failed', session: sessionOf(records[0]), address: '127.0.0.1', user: 'bob' });
+    assert.deepEqual({ ...records[2], time: '' }, { time: '', event: 'login', session: sessionOf(records[0]), address: '127.0.0.1', user: 'bob', anonymous: false });
     const [done, cut] = [records[3]!, records[4]!];
     assert.ok(done.event === 'transfer' && cut.event === 'transfer');
     assert.ok(done.seconds >= 0 && done.seconds < 30);
     assert.deepEqual({ ...done, time: '', seconds: 0 }, {
-      time: '', event: 'transfer', session: records[0]!.session, address: '127.0.0.1', user: 'bob', anonymous: false,
+      time: '', event: 'transfer', session: sessionOf(records[0]), address: '127.0.0.1', user: 'bob', anonymous: false,
       direction: 'download', path: '/pub/hello.txt', bytes: 12, seconds: 0, type: 'binary', secure: false, result: 'ok',
     });
     assert.equal(cut.type, 'ascii');
