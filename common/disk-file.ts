@@ -1,5 +1,6 @@
-import { close, closeSync, createReadStream, readSync, write, writeSync } from 'node:fs';
+import { close, closeSync, createReadStream, readSync, write, writeSync, writev } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
+import { DONE_AT_CALLBACK } from './lent-chunks.js';
 
 /**
  * Up to this many bytes a file is read, and the start of an upload written, with
@@ -45,12 +46,20 @@ export function fileReader(fd: number, start: number, size: number): Readable {
   });
 }
 
+// What a writer takes before it pushes back: while one write is in the thread pool, the
+// chunks that come meanwhile queue up to this and then go down in one writev. At 64 KiB
+// (one socket read) a server upload paused its socket after every read and wrote each
+// read on its own: per GiB ~18,000 pwrite, ~28,000 epoll_ctl and ~90,000 futex calls.
+const WRITE_QUEUE = 512 * 1024;
+
 /**
  * A stream into an open file, at `position` (null: the descriptor's own, for append).
  * The first SYNC_BYTES are written synchronously, the rest through the thread pool; the
  * descriptor is closed when the stream finishes or is destroyed.
  */
 export class FileWriter extends Writable {
+  /** A chunk is written (or abandoned) when its callback runs: nothing keeps it after. */
+  readonly [DONE_AT_CALLBACK] = true;
   readonly #fd: number;
   #position: number | null;
   #written = 0;
@@ -61,7 +70,7 @@ export class FileWriter extends Writable {
   #afterWrite: (() => void) | null = null;
 
   constructor(fd: number, position: number | null) {
-    super({ highWaterMark: SYNC_BYTES });
+    super({ highWaterMark: WRITE_QUEUE });
     this.#fd = fd;
     this.#position = position;
   }
@@ -87,16 +96,37 @@ export class FileWriter extends Writable {
   }
 
   // Chunks that queued up behind a write in flight go down in one writev: one thread-pool
-  // trip for all of them when the disk is slower than the network.
+  // trip for all of them when the disk is slower than the network, and no copy.
   override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
     if (this.#written <= SYNC_BYTES) return this.#writeEach(chunks, 0, callback);
-    const buffers = chunks.map(({ chunk }) => chunk);
+    const buffers = chunks.map(({ chunk }) => chunk).filter((b) => b.length > 0);
     const total = buffers.reduce((n, b) => n + b.length, 0);
     if (total === 0) return callback();
     const at = this.#position;
     if (this.#position !== null) this.#position += total;
     this.#written += total;
-    this.#writeAsync(Buffer.concat(buffers, total), 0, at, callback);
+    this.#writevAsync(buffers, at, callback);
+  }
+
+  #writevAsync(buffers: Buffer[], at: number | null, callback: (error?: Error | null) => void): void {
+    if (buffers.length === 1) return this.#writeAsync(buffers[0]!, 0, at, callback);
+    this.#inFlight = true;
+    writev(this.#fd, buffers, at, (error, n) => {
+      this.#inFlight = false;
+      if (this.#afterWrite) {
+        const next = this.#afterWrite;
+        this.#afterWrite = null;
+        next();
+        return callback(error);
+      }
+      if (error) return callback(error);
+      // A short writev (a full disk on its way, a signal): the rest goes on from where it stopped.
+      let skip = n;
+      while (buffers.length > 0 && skip >= buffers[0]!.length) skip -= buffers.shift()!.length;
+      if (buffers.length === 0) return callback();
+      buffers[0] = buffers[0]!.subarray(skip);
+      this.#writevAsync(buffers, at === null ? null : at + n, callback);
+    });
   }
 
   #writeEach(chunks: { chunk: Buffer }[], i: number, callback: (error?: Error | null) => void): void {

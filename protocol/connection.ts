@@ -331,6 +331,7 @@ export class FtpConnection {
       traits: this.traits,
       trustPasvAddress: this.options.trustPasvAddress === true,
       bindAddress: this.options.localAddress ?? null,
+      directReads: !this.secure,
       track: (resource) => {
         if (resource) this.#track(resource);
       },

@@ -3,6 +3,7 @@ import {
   formatEprtArgument, formatPortArgument, isUnroutable, parseEpsvReply, parsePasvReply, unmapIPv4, type HostPort,
 } from './address.js';
 import { ConnectionError, ReplyError } from '../common/errors.js';
+import { DirectReads } from './direct-reads.js';
 import type { Phase } from './phase-timer.js';
 import type { Reply } from './reply.js';
 
@@ -32,6 +33,8 @@ export interface DataLink {
   readonly trustPasvAddress: boolean;
   /** The local address data connections leave from, when one was chosen (`localAddress`); null: the system's choice. */
   readonly bindAddress: string | null;
+  /** Data connections stay plain TCP (no TLS): they may read into our own buffers (direct-reads.ts). */
+  readonly directReads?: boolean;
   /** Registers what must be destroyed if the connection dies meanwhile. */
   track(resource: Socket | Server | null): void;
   /** Opens a data connection some other way than a direct TCP connect (through a proxy). */
@@ -57,7 +60,14 @@ function connectTcp(link: DataLink, address: HostPort): Promise<Socket> {
     });
   }
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: address.host, port: address.port, ...(link.bindAddress ? { localAddress: link.bindAddress } : {}) });
+    const direct = link.directReads ? new DirectReads() : null;
+    const socket = netConnect({
+      host: address.host,
+      port: address.port,
+      ...(link.bindAddress ? { localAddress: link.bindAddress } : {}),
+      ...(direct ? { onread: direct.onread() } : {}),
+    });
+    direct?.bind(socket);
     link.track(socket);
     socket.once('connect', () => {
       socket.off('error', reject);

@@ -3,7 +3,9 @@ import type { TLSSocket } from 'node:tls';
 import type { Writable } from 'node:stream';
 import { SinkWriter } from '../common/backpressure.js';
 import { ConnectionError, FtpPyError } from '../common/errors.js';
+import { doneAtCallback } from '../common/lent-chunks.js';
 import { PacedSource, type Throttle } from '../common/throttle.js';
+import { directReadsOf } from './direct-reads.js';
 import type { PhaseTimer } from './phase-timer.js';
 
 /** Limits of the connection's one timer while data flows, in seconds. */
@@ -11,6 +13,9 @@ export interface FlowTimeouts {
   read: number;
   write: number;
 }
+
+/** Reads lent to a sink at once, per connection: 1 MiB of 256 KiB reads, the disk writing while the next come in. */
+const LENT_MAX = 4;
 
 function isTls(socket: Socket): boolean {
   return (socket as Partial<TLSSocket>).encrypted === true;
@@ -29,18 +34,29 @@ function dataError(error: Error, what: string): Error {
  * The read timeout watches the socket while bytes flow. When `sink` pushes back, the
  * socket is paused and the timer put on hold: a slow disk or a slow consumer is ours,
  * not the server's, and must not end the transfer.
+ *
+ * A plain connection that reads into our own buffers (direct-reads.ts) lends them to a
+ * sink that is done with a chunk at its write's callback (our file writer): at most
+ * LENT_MAX reads are out at once, and that count is the backpressure; any other sink
+ * gets copies and pushes back as usual.
  */
 export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limits: FlowTimeouts, onBytes: (n: number) => void, throttle: Throttle | null = null, length = Infinity): Promise<boolean> {
   // An empty file's connection can end before we listen: net reads the EOF and emits
-  // 'end' at once when nothing is buffered. Ended with nothing read means nothing sent.
-  if (socket.readableEnded) return Promise.resolve(false);
+  // 'end' at once when nothing is buffered. Ended with nothing read means nothing sent
+  // (direct reads keep what came before: delivered below).
+  const direct = directReadsOf(socket);
+  if (socket.readableEnded && !direct?.early) return Promise.resolve(false);
   return new Promise((resolve, reject) => {
     let ended = false;
     // A wait for the rate limit is ours, like a full sink: the timer is on hold meanwhile.
     const pace = new PacedSource(socket, throttle, (held) => (held ? timer.enter('held') : timer.enter('read', limits.read)));
+    // A range (`length`) needs each chunk looked at and cut: it is never lent.
+    const lend = direct !== undefined && length === Infinity && doneAtCallback(sink);
+    let lent = 0;
     let left = length;
     const cleanup = (): void => {
       pace.stop();
+      direct?.detach();
       socket.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
       sink.off('drain', onDrain).off('error', onSinkError).off('close', onSinkClose);
     };
@@ -68,8 +84,19 @@ export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limit
       if (!sink.write(chunk)) pace.sinkFull();
       pace.passed(chunk.length);
     };
+    const onLent = (chunk: Buffer, release: () => void): void => {
+      timer.touch();
+      onBytes(chunk.length);
+      lent++;
+      sink.write(chunk, () => {
+        release();
+        if (lent-- === LENT_MAX && !ended) pace.drained();
+      });
+      if (lent === LENT_MAX) pace.sinkFull();
+      pace.passed(chunk.length);
+    };
     const onDrain = (): void => {
-      if (!ended) pace.drained();
+      if (!ended && !lend) pace.drained();
     };
     const onEnd = (): void => {
       ended = true;
@@ -80,9 +107,12 @@ export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limit
     const onClose = (): void => fail(new ConnectionError('data connection closed before its end'));
     const onSinkError = (error: Error): void => fail(error);
     const onSinkClose = (): void => fail(new FtpPyError('FTPPY_ERR_LOCAL', 'the destination closed before the transfer ended'));
-    socket.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    socket.on('end', onEnd).on('error', onError).on('close', onClose);
     sink.on('drain', onDrain).on('error', onSinkError).on('close', onSinkClose);
     timer.enter('read', limits.read);
+    if (direct) direct.attach({ lend, chunk: lend ? onLent : onData });
+    else socket.on('data', onData);
+    if (socket.readableEnded) return onEnd(); // it ended before we listened: what came is delivered
     socket.resume();
   });
 }

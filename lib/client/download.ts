@@ -1,8 +1,9 @@
-import { createWriteStream } from 'node:fs';
+import { openSync } from 'node:fs';
 import { access, mkdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
+import { FileWriter } from '../../common/disk-file.js';
 import { ConnectionError, FtpPyError } from '../../common/errors.js';
 import { announcedSize } from '../../protocol/opening.js';
 import { nativePath } from '../../protocol/text.js';
@@ -172,7 +173,8 @@ export async function download(core: ClientCore, remote: string, local: string, 
               total ??= announced;
             }
             if (offset === 0 && total !== null && total <= SMALL_FILE) return (into.file = into.memory = new MemorySink(temp));
-            return (into.file = createWriteStream(nativePath(temp), { flags: offset > 0 ? 'r+' : 'w', start: offset }));
+            // Our writer, not a WriteStream: it lets the data connection lend it its read buffers (protocol/direct-reads.ts).
+            return (into.file = new FileWriter(openSync(nativePath(temp), offset > 0 ? 'r+' : 'w'), offset));
           }, { offset, onBytes, throttle });
           if (into.file) await closeFile(into.file, true);
         } finally {

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { InvalidArgumentError } from '../../common/errors.js';
+import { readableChunks } from './readable-chunks.js';
 
 export type UploadSource = Buffer | Uint8Array | string | Readable | AsyncIterable<Buffer | Uint8Array | string>;
 
@@ -26,7 +27,7 @@ export class UploadBody {
       this.#bytes = null;
       this.size = null;
       this.#readable = source instanceof Readable ? source : null;
-      this.#stream = source[Symbol.asyncIterator]();
+      this.#stream = this.#readable ? readableChunks(this.#readable) : source[Symbol.asyncIterator]();
     } else {
       throw new InvalidArgumentError('uploadFrom takes a Buffer, a string, a Readable or an async iterable of chunks');
     }

@@ -1,0 +1,14 @@
+import type { Writable } from 'node:stream';
+
+/**
+ * Marks a Writable that is done with a chunk once that write's callback has run: it
+ * keeps no reference to it (our file writer). A data connection may then hand it views
+ * of its own read buffers instead of copies, and read into a buffer again once the write
+ * has called back. A stream of the caller's is never marked: a Writable may keep what
+ * it is given (an array of chunks), so it gets copies.
+ */
+export const DONE_AT_CALLBACK = Symbol('ftppy.doneAtCallback');
+
+export function doneAtCallback(sink: Writable): boolean {
+  return (sink as Writable & { [DONE_AT_CALLBACK]?: boolean })[DONE_AT_CALLBACK] === true;
+}

@@ -1,0 +1,175 @@
+// A plain data connection reads into buffers of ours (protocol/direct-reads.ts) and lends
+// them to a sink marked DONE_AT_CALLBACK, reading into one again only once that write has
+// called back. A buffer reused too early corrupts the file without any error, so these
+// specs check every byte: a sink that reads its chunk as late as the contract allows (at
+// its callback, after a random delay, behind a queue of others: a slow disk), a sink of
+// the caller's that keeps the chunks it is given, and whole downloads and uploads through
+// our client and server, plain and TLS.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { DONE_AT_CALLBACK } from '../../common/lent-chunks.js';
+import { Throttle, TokenBucket } from '../../common/throttle.js';
+import { receive } from '../../protocol/data-flow.js';
+import { DirectReads, READ_SIZE } from '../../protocol/direct-reads.js';
+import { PhaseTimer } from '../../protocol/phase-timer.js';
+import { Basic, FtpPy, SSL } from '../../lib/index.js';
+import { pseudoRandom, tempDir } from '../helpers/files.js';
+import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
+import { tlsMaterial } from '../helpers/tls-material.js';
+
+const limits = { read: 10, write: 10 };
+
+/** A server that sends `data` to each connection in pieces of odd sizes, then closes it. */
+async function sender(data: Buffer): Promise<{ port: number; server: Server }> {
+  const server = createServer((socket) => {
+    socket.on('error', () => {});
+    let at = 0;
+    const more = (): void => {
+      while (at < data.length) {
+        const n = Math.min(data.length - at, 1000 + ((at * 7919) % 300_000));
+        const ok = socket.write(data.subarray(at, at + n));
+        at += n;
+        if (!ok) return void socket.once('drain', more);
+      }
+      socket.end();
+    };
+    more();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+function directSocket(port: number): Promise<Socket> {
+  const direct = new DirectReads();
+  const socket = connect({ host: '127.0.0.1', port, onread: direct.onread() });
+  direct.bind(socket);
+  return new Promise((resolve, reject) => socket.once('connect', () => resolve(socket)).once('error', reject));
+}
+
+/** A slow sink that copies each chunk only when it calls back: what a lent buffer holds at that moment is what counts. */
+class LateReader extends Writable {
+  readonly [DONE_AT_CALLBACK] = true;
+  readonly parts: Buffer[] = [];
+  lentViews = 0;
+  #n = 0;
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (chunk.buffer.byteLength === READ_SIZE) this.lentViews++;
+    const later = (): void => {
+      this.parts.push(Buffer.from(chunk));
+      callback();
+    };
+    // Some at once, some after the next turn, some after a timer: reads keep coming meanwhile.
+    const n = this.#n++ % 3;
+    if (n === 0) later();
+    else if (n === 1) setImmediate(later);
+    else setTimeout(later, 1);
+  }
+}
+
+/** A caller's sink: keeps the very chunks it is given, reads them only at the end. */
+class Keeper extends Writable {
+  readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.chunks.push(chunk);
+    setImmediate(callback);
+  }
+}
+
+describe('direct reads on a plain data connection', () => {
+  const data = pseudoRandom(24 * 1024 * 1024 + 333, 14);
+  let port: number;
+  let server: Server;
+  before(async () => ({ port, server } = await sender(data)));
+  after(() => server.close());
+
+  it('lends its buffers to a sink done at callback, and reuses none before the callback', { timeout: 60_000 }, async () => {
+    const socket = await directSocket(port);
+    const sink = new LateReader();
+    let counted = 0;
+    await receive(socket, sink, new PhaseTimer(() => {}), limits, (n) => (counted += n));
+    await new Promise<void>((resolve) => sink.end(resolve));
+    assert.ok(sink.lentViews > 0, 'the sink was lent views of the read buffers, not copies');
+    assert.equal(counted, data.length);
+    assert.ok(Buffer.concat(sink.parts).equals(data), 'every byte as sent');
+  });
+
+  it('does the same under a rate limit (pauses for the limit and for the lent buffers together)', { timeout: 60_000 }, async () => {
+    const small = data.subarray(0, 3 * 1024 * 1024 + 5);
+    const { port: p, server: s } = await sender(small);
+    try {
+      const socket = await directSocket(p);
+      const sink = new LateReader();
+      await receive(socket, sink, new PhaseTimer(() => {}), limits, () => {}, Throttle.of(new TokenBucket(8 * 1024 * 1024)));
+      await new Promise<void>((resolve) => sink.end(resolve));
+      assert.ok(Buffer.concat(sink.parts).equals(small));
+    } finally {
+      s.close();
+    }
+  });
+
+  it('gives a sink of the caller\'s copies it may keep', { timeout: 60_000 }, async () => {
+    const socket = await directSocket(port);
+    const sink = new Keeper();
+    await receive(socket, sink, new PhaseTimer(() => {}), limits, () => {});
+    assert.ok(Buffer.concat(sink.chunks).equals(data), 'the kept chunks still hold what was sent');
+  });
+
+  it('keeps what came before anyone listened, even the end', { timeout: 20_000 }, async () => {
+    const small = pseudoRandom(100_000, 3);
+    const { port: p, server: s } = await sender(small);
+    try {
+      const socket = await directSocket(p);
+      await new Promise((resolve) => socket.once('end', resolve)); // all of it, and the FIN, before receive()
+      const sink = new LateReader();
+      await receive(socket, sink, new PhaseTimer(() => {}), limits, () => {});
+      await new Promise<void>((resolve) => sink.end(resolve));
+      assert.ok(Buffer.concat(sink.parts).equals(small));
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('large transfers through our client and server, byte for byte', () => {
+  const big = pseudoRandom(20 * 1024 * 1024 + 4097, 41);
+  const servers = new Map<'plain' | 'tls', TestServer>();
+  const local = tempDir('ftppy-direct-');
+  before(async () => {
+    const { cert, key } = tlsMaterial();
+    for (const mode of ['plain', 'tls'] as const) {
+      const server = await startServer(mode === 'plain' ? {} : { tls: { cert, key } });
+      writeFileSync(join(server.root, 'pub/big.bin'), big);
+      servers.set(mode, server);
+    }
+    writeFileSync(join(local.dir, 'source.bin'), big);
+  });
+  after(async () => {
+    for (const server of servers.values()) await server.close();
+    local.remove();
+  });
+  const ftp = (mode: 'plain' | 'tls'): FtpPy =>
+    new FtpPy(`${mode === 'plain' ? 'ftp' : 'ftps'}://127.0.0.1:${servers.get(mode)!.port}`, {
+      auth: new Basic(USER, PASSWORD),
+      ...(mode === 'tls' ? { ssl: new SSL({ bundle: tlsMaterial().certPath }) } : {}),
+    });
+
+  for (const mode of ['plain', 'tls'] as const) {
+    it(`${mode}: download to a file, to a caller's stream, and upload from a file`, { timeout: 60_000 }, async () => {
+      await ftp(mode).client(async (client) => {
+        const down = join(local.dir, `down-${mode}.bin`);
+        assert.equal(await client.download('/pub/big.bin', down), true);
+        assert.ok(readFileSync(down).equals(big), 'the downloaded file');
+        const kept = new Keeper();
+        assert.equal(await client.downloadTo('/pub/big.bin', kept), true);
+        assert.ok(Buffer.concat(kept.chunks).equals(big), 'the chunks a caller\'s stream kept');
+        assert.equal(await client.upload(join(local.dir, 'source.bin'), `/upload/up-${mode}.bin`), true);
+        assert.ok(readFileSync(join(servers.get(mode)!.root, `upload/up-${mode}.bin`)).equals(big), 'the uploaded file');
+      });
+    });
+  }
+});
