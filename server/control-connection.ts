@@ -8,6 +8,8 @@ import { formatReply } from './reply-format.js';
 import type { SessionTls } from './tls.js';
 import { verifiedCertificate, type ClientCertificate } from './client-certificate.js';
 
+const clientLeft = (): Error => new Error('the client closed the control connection');
+
 /** What the control connection tells its session. */
 export interface ControlEvents {
   /** One command line, in the order they came. */
@@ -35,9 +37,16 @@ export class ControlConnection {
   #certificate: ClientCertificate | null = null;
   readonly #closed: Promise<void>;
   // Aborted as soon as the client ends or breaks the control connection, before the
-  // session has finished closing: what tells a cut upload from a complete one.
-  readonly #client = new AbortController();
-  readonly #clientLeft = (): void => this.#client.abort(new Error('the client closed the control connection'));
+  // session has finished closing: what tells a cut upload from a complete one. Made when
+  // an upload first asks (most sessions never do): an AbortController, its Error and its
+  // abort event cost a login storm more than the login itself.
+  #client: AbortController | null = null;
+  #left = false;
+  readonly #clientLeft = (): void => {
+    if (this.#left) return;
+    this.#left = true;
+    this.#client?.abort(clientLeft());
+  };
 
   /** `client`: the client's address when a PROXY header named it (else the socket's peer). */
   constructor(socket: Socket, lineBytes: number, events: ControlEvents, client?: string) {
@@ -69,6 +78,10 @@ export class ControlConnection {
 
   /** Aborted once the client has ended or broken the connection (its FIN, a reset). */
   get clientGone(): AbortSignal {
+    if (!this.#client) {
+      this.#client = new AbortController();
+      if (this.#left) this.#client.abort(clientLeft());
+    }
     return this.#client.signal;
   }
 
