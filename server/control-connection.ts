@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { unmapIPv4 } from '../protocol/address.js';
 import { CommandParser, type Command } from '../protocol/command.js';
-import { encodeRaw } from '../protocol/text.js';
+import { encodeRaw, hasRawBytes } from '../protocol/text.js';
 import { UrgentDataRepair } from './control-input.js';
 import { formatReply } from './reply-format.js';
 import type { SessionTls } from './tls.js';
@@ -92,7 +92,11 @@ export class ControlConnection {
 
   reply(code: number, text: string | readonly string[]): void {
     if (!this.#socket.writable) return;
-    this.#socket.write(encodeRaw(formatReply(code, text))); // a name's raw bytes as they are on disk
+    const reply = formatReply(code, text);
+    // A name's raw bytes go out as they are on disk; any other reply as a string, which
+    // the socket writes without a Buffer made for it first.
+    if (hasRawBytes(reply)) this.#socket.write(encodeRaw(reply));
+    else this.#socket.write(reply, 'utf8');
   }
 
   /** Implicit FTPS: the TLS handshake before anything is said. False (and the connection cut) when it fails. */
