@@ -1,5 +1,5 @@
 // Login storm (issue 14): CLIENTS (190) raw connections opened at once, each logs in
-// (USER, PASS) and quits, against our server, pyftpdlib and vsftpd, each in its own
+// (USER, PASS) and quits, against our server and pyftpdlib (vsftpd when asked), each in its own
 // process, started once for the whole run. The client is bench/login-storm.py (Python
 // asyncio, raw sockets) in a process of its own per round; contenders alternate, in an
 // order that rotates from round to round; medians of the rounds.
@@ -16,7 +16,8 @@ import { median, mib } from './stats.js';
 
 const ROUNDS = setting('ROUNDS', 15, 7);
 const CLIENTS = setting('CLIENTS', 190, 190);
-const SERVERS = choice<ServerName>('SERVERS', ['ftppy', 'pyftpdlib', 'vsftpd']);
+// vsftpd only when asked (FTPPY_BENCH_SERVERS=ftppy,pyftpdlib,vsftpd): 60-120 of its 190 logins time out (30 s) in every storm here
+const SERVERS = choice<ServerName>('SERVERS', ['ftppy', 'pyftpdlib', 'vsftpd']).filter((name) => name !== 'vsftpd' || process.env.FTPPY_BENCH_SERVERS);
 const PYTHON = '/usr/bin/python3';
 const CLIENT = join(import.meta.dirname, 'login-storm.py');
 
