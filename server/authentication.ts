@@ -69,6 +69,11 @@ export class Authentication {
     return account;
   }
 
+  /** Whether logging `name` in asks the `authenticate` function (and may take time), rather than the users table alone. */
+  asks(name: string): boolean {
+    return this.#authenticator !== null && !this.#users.decides(name);
+  }
+
   /** Seconds left of `address`'s ban; 0 when it is not banned. */
   bannedFor(address: string): number {
     return Math.ceil((this.#bans?.remaining(unmapIPv4(address)) ?? 0) / 1000);

@@ -2,11 +2,13 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { unmapIPv4 } from '../protocol/address.js';
 import { CommandParser, type Command } from '../protocol/command.js';
-import { encodeRaw } from '../protocol/text.js';
+import { encodeRaw, hasRawBytes } from '../protocol/text.js';
 import { UrgentDataRepair } from './control-input.js';
 import { formatReply } from './reply-format.js';
 import type { SessionTls } from './tls.js';
 import { verifiedCertificate, type ClientCertificate } from './client-certificate.js';
+
+const clientLeft = (): Error => new Error('the client closed the control connection');
 
 /** What the control connection tells its session. */
 export interface ControlEvents {
@@ -35,9 +37,16 @@ export class ControlConnection {
   #certificate: ClientCertificate | null = null;
   readonly #closed: Promise<void>;
   // Aborted as soon as the client ends or breaks the control connection, before the
-  // session has finished closing: what tells a cut upload from a complete one.
-  readonly #client = new AbortController();
-  readonly #clientLeft = (): void => this.#client.abort(new Error('the client closed the control connection'));
+  // session has finished closing: what tells a cut upload from a complete one. Made when
+  // an upload first asks (most sessions never do): an AbortController, its Error and its
+  // abort event cost a login storm more than the login itself.
+  #client: AbortController | null = null;
+  #left = false;
+  readonly #clientLeft = (): void => {
+    if (this.#left) return;
+    this.#left = true;
+    this.#client?.abort(clientLeft());
+  };
 
   /** `client`: the client's address when a PROXY header named it (else the socket's peer). */
   constructor(socket: Socket, lineBytes: number, events: ControlEvents, client?: string) {
@@ -69,6 +78,10 @@ export class ControlConnection {
 
   /** Aborted once the client has ended or broken the connection (its FIN, a reset). */
   get clientGone(): AbortSignal {
+    if (!this.#client) {
+      this.#client = new AbortController();
+      if (this.#left) this.#client.abort(clientLeft());
+    }
     return this.#client.signal;
   }
 
@@ -79,7 +92,11 @@ export class ControlConnection {
 
   reply(code: number, text: string | readonly string[]): void {
     if (!this.#socket.writable) return;
-    this.#socket.write(encodeRaw(formatReply(code, text))); // a name's raw bytes as they are on disk
+    const reply = formatReply(code, text);
+    // A name's raw bytes go out as they are on disk; any other reply as a string, which
+    // the socket writes without a Buffer made for it first.
+    if (hasRawBytes(reply)) this.#socket.write(encodeRaw(reply));
+    else this.#socket.write(reply, 'utf8');
   }
 
   /** Implicit FTPS: the TLS handshake before anything is said. False (and the connection cut) when it fails. */

@@ -12,8 +12,8 @@ export interface DataSettingsContext {
   readonly localAddress: string;
   /** The session's TLS context, or null without TLS. */
   tls(): SessionTls | null;
-  /** Aborted when the session ends. */
-  readonly lifetime: AbortSignal;
+  /** Aborted when the session ends (made on first use). */
+  lifetime(): AbortSignal;
 }
 
 /**
@@ -113,7 +113,7 @@ export class DataSettings {
     if (this.#protection !== 'P') return socket;
     const tls = this.#context.tls();
     if (!tls) return socket;
-    return handshake(socket, tls, { timeoutMs: this.#context.options.ms.data, signal: this.#context.lifetime });
+    return handshake(socket, tls, { timeoutMs: this.#context.options.ms.data, signal: this.#context.lifetime() });
   }
 
   /** A data connection done with: it may finish closing on its own, within bounds. */

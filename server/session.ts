@@ -27,6 +27,8 @@ const QUEUE_PAUSE = 32;
 
 let sessions = 0;
 
+const sessionClosed = (): Error => new Error('session closed');
+
 /**
  * One FTP session: it runs the commands read off its control connection one at a time
  * through the handlers in `commands/`, each given the session as its CommandContext, and
@@ -50,8 +52,10 @@ export class Session implements CommandContext {
   #closing = false;
   // Bounds how long a closing connection may take (a client that never reads).
   #deadline: NodeJS.Timeout | null = null;
-  // Aborted when the session ends: cancels login delays, transfers, waits.
-  readonly #lifetime = new AbortController();
+  // Aborted when the session ends: cancels login delays, transfers, waits. Made on first
+  // use (a session that logs in and quits needs none: see #endLifetime).
+  #lifetime: AbortController | null = null;
+  #over = false;
 
   readonly #origin: ConnectionOrigin | null;
 
@@ -67,7 +71,7 @@ export class Session implements CommandContext {
       options: server.options,
       localAddress: this.#control.localAddress,
       tls: () => this.#sessionTls(),
-      lifetime: this.#lifetime.signal,
+      lifetime: () => this.lifetime,
     });
     void this.#control.closed.then(() => this.#ended());
   }
@@ -94,7 +98,13 @@ export class Session implements CommandContext {
     const proxy = this.#server.proxy;
     return proxy ? (socket) => proxy.origin(socket).then((o) => o.address) : null;
   }
-  get lifetime(): AbortSignal { return this.#lifetime.signal; }
+  get lifetime(): AbortSignal {
+    if (!this.#lifetime) {
+      this.#lifetime = new AbortController();
+      if (this.#over) this.#lifetime.abort(sessionClosed());
+    }
+    return this.#lifetime.signal;
+  }
   /** Aborted once the client has ended or broken the control connection (its FIN, a reset). */
   get clientGone(): AbortSignal { return this.#control.clientGone; }
   /** Resolves once the control connection has closed. */
@@ -139,7 +149,10 @@ export class Session implements CommandContext {
   expectPassword(name: string): void { this.#user.expectPassword(name); }
   authenticate(name: string, password: string | null): Promise<Account | null> {
     const request = { name, password, address: this.remoteAddress, secure: this.secure, certificate: this.certificate };
-    return this.#server.authentication.login(request, this.#lifetime.signal);
+    // A signal only where the answer takes time (an authenticate function may be asked):
+    // the users table answers at once, and a closing session runs no PASS.
+    const { authentication } = this.#server;
+    return authentication.login(request, authentication.asks(name) ? this.lifetime : undefined);
   }
   openFileSystem(account: Account): Promise<UserFileSystem> { return this.#server.filesystem(account); }
   cancelLogin(): void { this.#user.cancel(); }
@@ -302,7 +315,7 @@ export class Session implements CommandContext {
     if (!this.#closing) {
       this.#closing = true;
       this.#stopIdle();
-      this.#lifetime.abort(new Error('session closed'));
+      this.#endLifetime();
       this.#data.setData(null);
       this.#control.end();
       if (this.#deadline) clearTimeout(this.#deadline);
@@ -311,11 +324,18 @@ export class Session implements CommandContext {
     return this.#control.closed;
   }
 
+  /** Aborts the lifetime signal, if anything asked for it; one asked for later is born aborted. */
+  #endLifetime(): void {
+    if (this.#over) return;
+    this.#over = true;
+    this.#lifetime?.abort(sessionClosed());
+  }
+
   #ended(): void {
     this.#closing = true;
     this.#stopIdle();
     if (this.#deadline) clearTimeout(this.#deadline);
-    this.#lifetime.abort(new Error('session closed'));
+    this.#endLifetime();
     this.#data.dispose();
     this.#control.dispose();
     this.#tls?.dispose();
