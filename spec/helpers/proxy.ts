@@ -82,7 +82,13 @@ export class FtpProxy {
         else client.destroy();
       });
       proxy.#servers.add(listener);
-      await new Promise<void>((resolve, reject) => listener.once('error', reject).listen(port, '127.0.0.1', resolve));
+      try {
+        await new Promise<void>((resolve, reject) => listener.once('error', reject).listen(port, '127.0.0.1', resolve));
+      } catch (error) {
+        // A port of the range is taken: what was opened goes, or it would keep the spec's process alive.
+        await proxy.close();
+        throw error;
+      }
     }
     return proxy;
   }
