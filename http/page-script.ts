@@ -57,6 +57,7 @@ async function call(method, route, path, query = '') {
 }
 
 // ---- the dialog: one for every question (a name, a folder, a yes/no), keyboard first
+let asked = 0;
 function ask(text, field) {
   return new Promise((resolve) => {
     const dialog = $('ask');
@@ -69,10 +70,17 @@ function ask(text, field) {
     $('ask-ok').textContent = field ? 'OK' : 'Delete';
     dialog.returnValue = '';
     const back = document.activeElement;
-    dialog.addEventListener('close', () => {
-      if (back && back.isConnected) back.focus();
+    // A dialog's 'close' event comes a task after it closed: a question asked at once after
+    // the last one was answered would take that event for its own answer, so an event that
+    // finds the dialog open again is not the latest question's (an earlier one's listener takes it).
+    const mine = ++asked;
+    const closed = () => {
+      if (mine === asked && dialog.open) return;
+      dialog.removeEventListener('close', closed);
+      if (mine === asked && back && back.isConnected) back.focus();
       resolve(dialog.returnValue === 'ok' ? (field ? input.value.trim() : true) : null);
-    }, { once: true });
+    };
+    dialog.addEventListener('close', closed);
     dialog.showModal();
     if (field) input.select(); else $('ask-ok').focus();
   });

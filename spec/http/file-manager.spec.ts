@@ -258,6 +258,27 @@ describe('the file manager, driven in headless Chromium', { timeout: 240_000, sk
     assert.equal(existsSync(at('work/quick.txt')), true, 'nothing else went');
   });
 
+  it('a question asked at once after the last one was cancelled gets its own answer', async () => {
+    // The dialog's 'close' event comes a task after it closed; the second question must not take it for its answer.
+    mkdirSync(at('work/race'));
+    await go('/');
+    await go('/work');
+    const open = await page.evaluate<boolean>(`(() => {
+      const r = ${row('race')};
+      const del = () => r.dispatchEvent(new KeyboardEvent('keydown', { key: 'Delete', bubbles: true }));
+      r.focus();
+      del();
+      document.getElementById('ask').close(); // cancelled
+      r.focus();
+      del(); // asked again before the close event is dispatched
+      return document.getElementById('ask').open;
+    })()`);
+    assert.equal(open, true);
+    await answer();
+    await page.until(`!${NAMES}.includes('race')`, 'the folder gone');
+    assert.equal(existsSync(at('work/race')), false);
+  });
+
   it('shows the server\'s own words for a full quota (507)', async () => {
     // No quota exists yet on this server: the browser answers the next mkdir with the 507 a full quota gives.
     await page.send('Fetch.enable', { patterns: [{ urlPattern: '*/mkdir/*' }] });
