@@ -108,17 +108,21 @@ export class FileWriter extends Writable {
     this.#writevAsync(buffers, at, callback);
   }
 
+  /** A write came back: true when a close was waiting for it, which now goes on. */
+  #writeReturned(): boolean {
+    this.#inFlight = false;
+    const next = this.#afterWrite;
+    if (!next) return false;
+    this.#afterWrite = null;
+    next();
+    return true;
+  }
+
   #writevAsync(buffers: Buffer[], at: number | null, callback: (error?: Error | null) => void): void {
     if (buffers.length === 1) return this.#writeAsync(buffers[0]!, 0, at, callback);
     this.#inFlight = true;
     writev(this.#fd, buffers, at, (error, n) => {
-      this.#inFlight = false;
-      if (this.#afterWrite) {
-        const next = this.#afterWrite;
-        this.#afterWrite = null;
-        next();
-        return callback(error);
-      }
+      if (this.#writeReturned()) return callback(error);
       if (error) return callback(error);
       // A short writev (a full disk on its way, a signal): the rest goes on from where it stopped.
       let skip = n;
@@ -137,13 +141,7 @@ export class FileWriter extends Writable {
   #writeAsync(chunk: Buffer, from: number, at: number | null, callback: (error?: Error | null) => void): void {
     this.#inFlight = true;
     write(this.#fd, chunk, from, chunk.length - from, at, (error, n) => {
-      this.#inFlight = false;
-      if (this.#afterWrite) {
-        const next = this.#afterWrite;
-        this.#afterWrite = null;
-        next();
-        return callback(error);
-      }
+      if (this.#writeReturned()) return callback(error);
       if (error) return callback(error);
       if (from + n < chunk.length) return this.#writeAsync(chunk, from + n, at === null ? null : at + n, callback);
       callback();

@@ -11,7 +11,7 @@ import { callHook } from '../../common/hooks.js';
 import { describe } from '../../common/warnings.js';
 import type { ClientCore } from './core.js';
 import { meter, type SharedRate, type TransferOptions } from './options.js';
-import { partName } from './part-file.js';
+import { closeFile, partName } from './part-file.js';
 import { resumePoint } from './resume.js';
 import { checkDigest } from './checked.js';
 import { preallocate, readRanges, segmentCount, splitRanges, type Range } from './segments.js';
@@ -38,16 +38,6 @@ function checkLength(source: string, received: number, total: number | null): vo
   if (total !== null && received < total) {
     throw new ConnectionError(`${source}: received ${received} of ${total} bytes`);
   }
-}
-
-/** Ends (or destroys) a file sink and waits until it has closed: the part file is then free to rename or remove. */
-function closeFile(file: Writable, end: boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (file.closed) return resolve();
-    file.once('close', resolve).once('error', reject);
-    if (end) file.end();
-    else file.destroy();
-  });
 }
 
 /** What a caller may already know of the remote file (tree operations, from the listing). */

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { rawByteLength } from '../../protocol/text.js';
 
@@ -62,4 +63,14 @@ export function isResumablePartOf(candidate: string, name: string): boolean {
 
 export function isPartName(name: string): boolean {
   return name.startsWith('.') && (name.endsWith(SUFFIX) || RESUMABLE.test(name));
+}
+
+/** Ends (or destroys) a file sink and waits until it has closed: the part file is then free to rename or remove. */
+export function closeFile(file: Writable, end: boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (file.closed) return resolve();
+    file.once('close', resolve).once('error', reject);
+    if (end) file.end();
+    else file.destroy();
+  });
 }

@@ -1,11 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
 import type { FtpConnection } from '../../protocol/connection.js';
 import { ConnectionError } from '../../common/errors.js';
 import type { Throttle } from '../../common/throttle.js';
 import { nativePath } from '../../protocol/text.js';
 import type { Attempt } from './core.js';
+import { closeFile } from './part-file.js';
 
 // A segmented download (`segments: n`, as lftp's pget -n and aria2): the file read in n
 // ranges at once, each with REST on a pooled connection of its own, into one part file
@@ -43,15 +43,6 @@ export async function preallocate(file: string, size: number): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-function closeFile(file: Writable, end: boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (file.closed) return resolve();
-    file.once('close', resolve).once('error', reject);
-    if (end) file.end();
-    else file.destroy();
-  });
 }
 
 /**
