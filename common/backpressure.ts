@@ -91,7 +91,8 @@ export class SinkWriter {
       this.throwIfFailed();
       const chunk = typeof step.value === 'string' ? Buffer.from(step.value) : step.value;
       on.chunk?.(chunk.length);
-      if (!this.sink.write(chunk)) {
+      const written = on.written;
+      if (!this.sink.write(chunk, written && (() => written(chunk)))) {
         on.waitingForSink?.();
         await this.until('drain');
         this.throwIfFailed();
@@ -108,4 +109,6 @@ export interface CopyEvents {
   waitingForSink?: () => void;
   /** Each chunk's size, as it is written. */
   chunk?: (bytes: number) => void;
+  /** Each chunk once the sink's write of it has called back (a lent chunk goes back then). */
+  written?: (chunk: Buffer) => void;
 }

@@ -12,3 +12,18 @@ export const DONE_AT_CALLBACK = Symbol('ftppy.doneAtCallback');
 export function doneAtCallback(sink: Writable): boolean {
   return (sink as Writable & { [DONE_AT_CALLBACK]?: boolean })[DONE_AT_CALLBACK] === true;
 }
+
+/**
+ * A source that can lend its chunks (a large file, file-source.ts): after `lend()`, each
+ * chunk is a view of a buffer that is read into again once `release` gives it back, so a
+ * consumer lends only to a sink done with a chunk at its write's callback (a socket).
+ */
+export interface LendingSource {
+  lend(): void;
+  release(chunk: Buffer): void;
+}
+
+export function lenderOf(source: unknown): LendingSource | null {
+  const s = source as Partial<LendingSource> | null;
+  return s && typeof s.lend === 'function' && typeof s.release === 'function' ? (s as LendingSource) : null;
+}

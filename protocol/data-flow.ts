@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Writable } from 'node:stream';
 import { SinkWriter } from '../common/backpressure.js';
 import { ConnectionError, FtpPyError } from '../common/errors.js';
-import { doneAtCallback } from '../common/lent-chunks.js';
+import { doneAtCallback, lenderOf } from '../common/lent-chunks.js';
 import { PacedSource, type Throttle } from '../common/throttle.js';
 import { directReadsOf } from './direct-reads.js';
 import type { PhaseTimer } from './phase-timer.js';
@@ -135,12 +135,16 @@ export async function send(source: AsyncIterable<Buffer | string>, socket: Socke
   const onClose = (): void => upload.fail(new ConnectionError('data connection closed by the server during the upload'));
   socket.on('error', onError).on('close', onClose);
   socket.resume(); // the server sends nothing, but its FIN must be read for 'close' to come
+  // A large file lends its read buffers: the socket is done with each at its write's callback.
+  const lender = lenderOf(source);
+  lender?.lend();
   const iterator = source[Symbol.asyncIterator]();
   try {
     await upload.copy(iterator, {
       waitingForSource: () => timer.enter('held'),
       waitingForSink: () => timer.enter('write', limits.write),
       chunk: onBytes,
+      ...(lender ? { written: (chunk: Buffer) => lender.release(chunk) } : {}),
     });
     timer.enter('write', limits.write);
     // Node's TLS socket drops the close_notify of an end() that comes while its own last

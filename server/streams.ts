@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { SinkWriter } from '../common/backpressure.js';
+import { lenderOf } from '../common/lent-chunks.js';
 import { PacedSource, type Throttle } from '../common/throttle.js';
 
 const CR = 0x0d;
@@ -88,6 +89,12 @@ export interface PumpOptions {
   waitForClose?: boolean;
   /** The account's bandwidth limit for this direction, if any. */
   throttle?: Throttle | null;
+  /**
+   * The sink keeps no chunk past its write's callback (a socket): a source that can lend
+   * its read buffers (a large file, common/file-source.ts) then does, and gets each back
+   * at that callback.
+   */
+  sinkDoneAtCallback?: boolean;
 }
 
 /**
@@ -106,6 +113,8 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
     let settled = false;
     let ended = false;
     const pace = new PacedSource(source, options.throttle ?? null);
+    const lender = options.sinkDoneAtCallback ? lenderOf(source) : null;
+    lender?.lend();
     const cleanup = (): void => {
       settled = true;
       pace.stop();
@@ -127,7 +136,11 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
     function onData(chunk: Buffer): void {
       if (sink.destroyed) return fail(new Error('the destination closed before the end of the transfer'));
       const out = onChunk ? onChunk(chunk) : chunk;
-      if (out.length > 0 && !sink.write(out)) pace.sinkFull();
+      // A lent chunk goes back once the sink is done with what was made of it (the chunk
+      // itself, or a TYPE A copy): a failed write calls back too.
+      const written = out.length === 0 ? true : lender ? sink.write(out, () => lender.release(chunk)) : sink.write(out);
+      if (out.length === 0) lender?.release(chunk);
+      if (!written) pace.sinkFull();
       pace.passed(chunk.length);
     }
     function onDrain(): void {

@@ -1,7 +1,9 @@
 import { openSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { FtpConnection } from '../../protocol/connection.js';
+import type { Readable } from 'node:stream';
 import { fileReader } from '../../common/disk-file.js';
+import { lenderOf, type LendingSource } from '../../common/lent-chunks.js';
 import { ConnectionError, FtpPyError, ReplyError } from '../../common/errors.js';
 import { nativePath } from '../../protocol/text.js';
 import { callHook } from '../../common/hooks.js';
@@ -60,8 +62,19 @@ async function verifyStored(connection: FtpConnection, target: string, expected:
  * files (small ones at once, large ones in 256 KiB pieces). Opened when the upload
  * starts reading, so that a transfer which fails before that holds no descriptor.
  */
-function fileChunks(local: string, offset: number, size: number): AsyncIterable<Buffer> {
-  return { [Symbol.asyncIterator]: () => fileReader(openSync(nativePath(local), 'r'), offset, size)[Symbol.asyncIterator]() };
+function fileChunks(local: string, offset: number, size: number): AsyncIterable<Buffer> & LendingSource {
+  let source: Readable | null = null;
+  let lend = false;
+  return {
+    [Symbol.asyncIterator]: () => {
+      source = fileReader(openSync(nativePath(local), 'r'), offset, size);
+      if (lend) lenderOf(source)?.lend();
+      return source[Symbol.asyncIterator]();
+    },
+    // The data connection lends (protocol/data-flow.ts) when nothing paces the upload.
+    lend: () => void (lend = true),
+    release: (chunk) => lenderOf(source)?.release(chunk),
+  };
 }
 
 /** Runs the steps every upload shares, on one leased connection. Resolves false when `replace: false` skipped it. */

@@ -28,6 +28,7 @@ async function retrieve(session: CommandContext, arg: string): Promise<void> {
     async run(socket, signal, count) {
       await pump(stream, socket, {
         signal,
+        sinkDoneAtCallback: true,
         throttle: transferThrottle(session.account?.rate, 'download'),
         onChunk: (chunk) => {
           read += chunk.length;
