@@ -71,6 +71,9 @@ class LateReader extends Writable {
   }
 }
 
+/** The memory behind `chunks`: each backing buffer once. */
+const held = (chunks: Buffer[]): number => [...new Set(chunks.map((c) => c.buffer))].reduce((sum, b) => sum + b.byteLength, 0);
+
 /** A caller's sink: keeps the very chunks it is given, reads them only at the end. */
 class Keeper extends Writable {
   readonly chunks: Buffer[] = [];
@@ -117,6 +120,32 @@ describe('direct reads on a plain data connection', () => {
     const sink = new Keeper();
     await receive(socket, sink, new PhaseTimer(() => {}), limits, () => {});
     assert.ok(Buffer.concat(sink.chunks).equals(data), 'the kept chunks still hold what was sent');
+    assert.ok(sink.chunks.some((c) => c.buffer.byteLength === READ_SIZE), 'long reads were handed over, not copied');
+    assert.ok(held(sink.chunks) <= 2 * data.length + 64 * 1024, `the kept chunks hold ${held(sink.chunks)} bytes of memory for ${data.length}`);
+  });
+
+  it('copies short reads for a sink that keeps them: it never holds a whole read buffer for a few bytes', { timeout: 60_000 }, async () => {
+    const drip = data.subarray(0, 2 * 1024 * 1024);
+    const server = createServer((socket) => {
+      socket.on('error', () => {});
+      let at = 0;
+      const more = (): void => {
+        if (at >= drip.length) return void socket.end();
+        socket.write(drip.subarray(at, (at += 3000)));
+        setImmediate(more);
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const socket = await directSocket((server.address() as AddressInfo).port);
+      const sink = new Keeper();
+      await receive(socket, sink, new PhaseTimer(() => {}), limits, () => {});
+      assert.ok(Buffer.concat(sink.chunks).equals(drip));
+      assert.ok(held(sink.chunks) <= 2 * drip.length + 64 * 1024, `the kept chunks hold ${held(sink.chunks)} bytes of memory for ${drip.length}`);
+    } finally {
+      server.close();
+    }
   });
 
   it('keeps what came before anyone listened, even the end', { timeout: 20_000 }, async () => {
