@@ -13,6 +13,7 @@ import type { Readable, Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FileWriter, fileReader, SYNC_BYTES } from '../../common/disk-file.js';
+import { doneAtCallback } from '../../common/lent-chunks.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 import { HANG_MS, within } from '../helpers/wait.js';
 
@@ -250,6 +251,32 @@ describe('FileWriter', () => {
     await writeThrough(new FileWriter(fd, 0), cut(content, MIXED));
     assert.ok(readFileSync(path).equals(content));
     assert.equal(openOn(fd, path), false);
+  });
+
+  it('gathering (server uploads): holds what follows SYNC_BYTES until `gather` bytes wait, then writes them in one go; end() writes the rest', async () => {
+    const path = join(folder.dir, 'gathered-upload');
+    const fd = openSync(path, 'w');
+    const writer = new FileWriter(fd, 0, { gather: 256 * KiB });
+    assert.equal(doneAtCallback(writer), false, 'a gathering writer keeps chunks past their callback: nobody may lend it buffers');
+    const content = pseudoRandom(SYNC_BYTES + 600 * KiB + 5, 4);
+    await new Promise<void>((resolve) => writer.write(content.subarray(0, SYNC_BYTES), () => resolve()));
+    await new Promise<void>((resolve) => writer.write(content.subarray(SYNC_BYTES, SYNC_BYTES + 100 * KiB), () => resolve()));
+    assert.equal(fstatSync(fd).size, SYNC_BYTES, 'the 100 KiB past SYNC_BYTES wait for more');
+    await new Promise<void>((resolve) => writer.write(content.subarray(SYNC_BYTES + 100 * KiB, SYNC_BYTES + 300 * KiB), () => resolve()));
+    assert.equal(fstatSync(fd).size, SYNC_BYTES + 300 * KiB, 'past 256 KiB gathered, all of it went down');
+    await writeThrough(writer, cut(content.subarray(SYNC_BYTES + 300 * KiB), MIXED));
+    assert.ok(readFileSync(path).equals(content));
+    assert.equal(openOn(fd, path), false);
+  });
+
+  it('gathering writes at a position too (REST), leaving the rest as it was', async () => {
+    const old = pseudoRandom(2 * MiB, 5);
+    const path = fileWith(old);
+    const fd = openSync(path, 'r+');
+    const at = 777;
+    const piece = pseudoRandom(MiB + 3, 6);
+    await writeThrough(new FileWriter(fd, at, { gather: 100 * KiB }), cut(piece, MIXED));
+    assert.ok(readFileSync(path).equals(Buffer.concat([old.subarray(0, at), piece, old.subarray(at + piece.length)])));
   });
 
   it('writes at a position into an existing file (REST), leaving the rest as it was', async () => {
