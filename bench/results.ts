@@ -36,10 +36,10 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   return [headers, headers.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
-/** How a benchmark was run: the FTPPY_BENCH_* settings given, then `npm run bench -- <name>`. */
+/** How a benchmark was run: the FTPPY_BENCH_* settings given (and TMPDIR, where the work lives), then `npm run bench -- <name>`. */
 export function command(name: string): string {
   const settings = Object.entries(process.env)
-    .filter(([key]) => key.startsWith('FTPPY_BENCH_'))
+    .filter(([key]) => key.startsWith('FTPPY_BENCH_') || key === 'TMPDIR')
     .map(([key, value]) => `${key}=${value}`)
     .sort();
   return [...settings, `npm run bench -- ${name}`].join(' ');
