@@ -1,26 +1,20 @@
 import { close, read } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { LendingSource } from './lent-chunks.js';
+import { giveReadBuffer, READ_SIZE, takeReadBuffer } from './read-buffers.js';
 
 // A large file's bytes, read 256 KiB at a time through the thread pool, as RETR and the
 // client's uploads send them. fs.ReadStream allocates a fresh buffer for every read: on a
 // 1 GiB RETR that was 4,096 buffers of 256 KiB for the collector, and a profile of our
 // server sending to curl spent a quarter of its CPU in V8's mark-compact (external
-// memory drives it) and most of the rest faulting in the new pages. A consumer that is
+// memory drives it) and a fifth in the kernel's fault path. A consumer that is
 // done with a chunk once its socket write has called back can instead `lend()`: the
 // reads then go into a few buffers that go round, each read into again once the
 // consumer gives it back with `release`. A consumer that does not ask gets buffers of
 // its own, as from a ReadStream: nobody's chunk is ever overwritten under it.
 
-/** Bytes one read takes (a quarter of the thread-pool trips of 64 KiB reads). */
-export const PIECE = 256 * 1024;
 /** Buffers of one source lent at once: one being read into while two are on their way out. */
 const LENT_MAX = 3;
-/** Free buffers kept for the next transfers (2 MiB); the rest go to the collector. */
-const KEEP_FREE = 8;
-
-const free: ArrayBuffer[] = [];
-const fresh = (): ArrayBuffer => Buffer.allocUnsafeSlow(PIECE).buffer as ArrayBuffer;
 
 export class FileSource extends Readable implements LendingSource {
   readonly #fd: number;
@@ -28,8 +22,8 @@ export class FileSource extends Readable implements LendingSource {
   /** Where reading stops (exclusive): the size measured when the transfer was announced. */
   readonly #end: number;
   #lending = false;
-  /** The buffers lent out and not given back yet. */
-  readonly #lent = new Set<ArrayBuffer>();
+  /** The buffers lent out and not given back yet, by their memory (what a chunk's `buffer` is). */
+  readonly #lent = new Map<ArrayBufferLike, Buffer>();
   #reading = false;
   /** Asked for more while every buffer was out: the read starts when one comes back. */
   #wanted = false;
@@ -39,7 +33,7 @@ export class FileSource extends Readable implements LendingSource {
 
   /** Reads `fd` from `start` up to `end` (exclusive); the descriptor is closed when the stream ends or is destroyed. */
   constructor(fd: number, start: number, end: number) {
-    super({ highWaterMark: PIECE });
+    super({ highWaterMark: READ_SIZE });
     this.#fd = fd;
     this.#position = start;
     this.#end = end;
@@ -56,9 +50,10 @@ export class FileSource extends Readable implements LendingSource {
 
   /** Gives back a chunk this stream lent; anything else (and a second release) is ignored. */
   release(chunk: Buffer): void {
-    const buffer = chunk.buffer as ArrayBuffer;
-    if (!this.#lent.delete(buffer)) return;
-    if (free.length < KEEP_FREE) free.push(buffer);
+    const buffer = this.#lent.get(chunk.buffer);
+    if (!buffer) return;
+    this.#lent.delete(chunk.buffer);
+    giveReadBuffer(buffer);
     if (this.#wanted) {
       this.#wanted = false;
       this.#readNext();
@@ -79,11 +74,11 @@ export class FileSource extends Readable implements LendingSource {
         this.#wanted = true;
         return;
       }
-      const buffer = free.pop() ?? fresh();
-      this.#lent.add(buffer);
-      target = Buffer.from(buffer, 0, Math.min(PIECE, left));
+      const buffer = takeReadBuffer();
+      this.#lent.set(buffer.buffer, buffer);
+      target = buffer.subarray(0, Math.min(READ_SIZE, left));
     } else {
-      target = Buffer.allocUnsafeSlow(Math.min(PIECE, left));
+      target = Buffer.allocUnsafeSlow(Math.min(READ_SIZE, left));
     }
     this.#reading = true;
     read(this.#fd, target, 0, target.length, this.#position, (error, n) => {

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { giveReadBuffer, READ_SIZE, takeReadBuffer } from '../common/read-buffers.js';
 
 // A plain data connection's reads, into buffers we own (net's `onread`), instead of the
 // fresh 64 KiB buffer net allocates for every read and leaves to the garbage collector.
@@ -9,21 +10,11 @@ import type { Socket } from 'node:net';
 // bench/RESULTS.md). A TLS connection reads through its own wrap: net's onread does not
 // reach it, so TLS data connections never get one.
 
-/** Bytes one read can take: loopback and fast links hand over this much at once. */
-export const READ_SIZE = 256 * 1024;
 /** Reads at least this long are handed to a sink that keeps its chunks, not copied. */
 const HANDOVER_MIN = READ_SIZE / 2;
-/** Free read buffers kept for later connections (the rest are left to the collector): 2 MiB. */
-const KEEP_FREE = 8;
 
 /** Bytes kept from before anyone listens, at most, before reading stops until someone does. */
 const EARLY_MAX = 4 * READ_SIZE;
-
-const free: Buffer[] = [];
-const take = (): Buffer => free.pop() ?? Buffer.allocUnsafeSlow(READ_SIZE);
-const give = (buffer: Buffer): void => {
-  if (free.length < KEEP_FREE) free.push(buffer);
-};
 
 /**
  * Where a read goes. `lend`: `chunk` is a view of the read buffer, valid until `release`
@@ -63,7 +54,7 @@ export class DirectReads {
     readers.set(socket, this);
     // After close no read comes: the buffer goes back. One lent out comes back by its release.
     socket.once('close', () => {
-      if (this.#current) give(this.#current);
+      if (this.#current) giveReadBuffer(this.#current);
       this.#current = null;
     });
   }
@@ -85,7 +76,7 @@ export class DirectReads {
   }
 
   #next(): Buffer {
-    return (this.#current ??= take());
+    return (this.#current ??= takeReadBuffer());
   }
 
   #read(n: number, buffer: Buffer): boolean {
@@ -97,7 +88,7 @@ export class DirectReads {
       target.chunk(view, () => {
         if (!lent) return;
         lent = false;
-        give(buffer);
+        giveReadBuffer(buffer);
       });
       return true;
     }

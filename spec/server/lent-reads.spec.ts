@@ -12,7 +12,8 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { describe, it } from 'node:test';
-import { FileSource, PIECE } from '../../common/file-source.js';
+import { FileSource } from '../../common/file-source.js';
+import { READ_SIZE } from '../../common/read-buffers.js';
 import { fileReader } from '../../common/disk-file.js';
 import { connectData, RawFtp } from '../helpers/raw-ftp.js';
 import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
@@ -97,7 +98,7 @@ describe('FileSource', () => {
   it('without lend(), every chunk is a buffer of its own: a consumer may keep them all', { timeout: 20_000 }, async () => {
     const folder = tempDir('ftppy-source-');
     try {
-      const content = pseudoRandom(4 * PIECE + 99, 5);
+      const content = pseudoRandom(4 * READ_SIZE + 99, 5);
       const path = join(folder.dir, 'f.bin');
       writeFileSync(path, content);
       const kept: Buffer[] = [];
@@ -112,7 +113,7 @@ describe('FileSource', () => {
   it('when lending, holds at most three buffers out and reads on as they come back', { timeout: 20_000 }, async () => {
     const folder = tempDir('ftppy-source-');
     try {
-      const content = pseudoRandom(30 * PIECE + 7, 6);
+      const content = pseudoRandom(30 * READ_SIZE + 7, 6);
       const path = join(folder.dir, 'f.bin');
       writeFileSync(path, content);
       const source = fileReader(openSync(path, 'r'), 0, content.length) as FileSource;
