@@ -85,11 +85,40 @@ export class FileWriter extends Writable {
     this[DONE_AT_CALLBACK] = this.#gather === 0;
   }
 
-  /** Takes `buffers` (already counted in #written); writes what was gathered once it reaches #gather, or at `flush`. */
-  #gatherThen(buffers: Buffer[], flush: boolean, callback: (error?: Error | null) => void): void {
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#writeChunk(chunk, callback);
+  }
+
+  #writeChunk(chunk: Buffer, callback: (error?: Error | null) => void): void {
+    if (this.#written + chunk.length > SYNC_BYTES) return this.#writeLater([chunk], false, callback);
+    const at = this.#position;
+    if (this.#position !== null) this.#position += chunk.length;
+    try {
+      for (let n = 0; n < chunk.length; ) n += writeSync(this.#fd, chunk, n, chunk.length - n, at === null ? null : at + n);
+    } catch (error) {
+      return callback(error as Error);
+    }
+    this.#written += chunk.length;
+    callback();
+  }
+
+  // Chunks that queued up behind a write in flight go down in one writev: one thread-pool
+  // trip for all of them when the disk is slower than the network, and no copy.
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    if (this.#written <= SYNC_BYTES) return this.#writeEach(chunks, 0, callback);
+    this.#writeLater(chunks.map(({ chunk }) => chunk), false, callback);
+  }
+
+  /**
+   * Past SYNC_BYTES: takes `buffers`, and writes what waits through the thread pool in one
+   * writev once #gather bytes wait (at once without gathering), or when `flush` says so.
+   */
+  #writeLater(buffers: Buffer[], flush: boolean, callback: (error?: Error | null) => void): void {
     for (const b of buffers) {
+      if (b.length === 0) continue;
       this.#gathered.push(b);
       this.#gatheredBytes += b.length;
+      this.#written += b.length;
     }
     if (!flush && this.#gatheredBytes < this.#gather) return callback();
     const batch = this.#gathered;
@@ -100,47 +129,6 @@ export class FileWriter extends Writable {
     const at = this.#position;
     if (this.#position !== null) this.#position += total;
     this.#writevAsync(batch, at, callback);
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.#writeChunk(chunk, callback);
-  }
-
-  #writeChunk(chunk: Buffer, callback: (error?: Error | null) => void): void {
-    const at = this.#position;
-    if (this.#position !== null) this.#position += chunk.length;
-    if (this.#written + chunk.length <= SYNC_BYTES) {
-      try {
-        for (let n = 0; n < chunk.length; ) n += writeSync(this.#fd, chunk, n, chunk.length - n, at === null ? null : at + n);
-      } catch (error) {
-        return callback(error as Error);
-      }
-      this.#written += chunk.length;
-      return callback();
-    }
-    this.#written += chunk.length;
-    if (this.#gather > 0) {
-      if (this.#position !== null) this.#position -= chunk.length; // the batch counts it when written
-      return this.#gatherThen([chunk], false, callback);
-    }
-    this.#writeAsync(chunk, 0, at, callback);
-  }
-
-  // Chunks that queued up behind a write in flight go down in one writev: one thread-pool
-  // trip for all of them when the disk is slower than the network, and no copy.
-  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
-    if (this.#written <= SYNC_BYTES) return this.#writeEach(chunks, 0, callback);
-    const buffers = chunks.map(({ chunk }) => chunk).filter((b) => b.length > 0);
-    const total = buffers.reduce((n, b) => n + b.length, 0);
-    if (this.#gather > 0) {
-      this.#written += total;
-      return this.#gatherThen(buffers, false, callback);
-    }
-    if (total === 0) return callback();
-    const at = this.#position;
-    if (this.#position !== null) this.#position += total;
-    this.#written += total;
-    this.#writevAsync(buffers, at, callback);
   }
 
   /** A write came back: true when a close was waiting for it, which now goes on. */
@@ -185,7 +173,7 @@ export class FileWriter extends Writable {
 
   override _final(callback: (error?: Error | null) => void): void {
     if (this.#gatheredBytes === 0) return this.#close(callback);
-    this.#gatherThen([], true, (error) => (error ? callback(error) : this.#close(callback)));
+    this.#writeLater([], true, (error) => (error ? callback(error) : this.#close(callback)));
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {

@@ -138,9 +138,8 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
       const out = onChunk ? onChunk(chunk) : chunk;
       // A lent chunk goes back once the sink is done with what was made of it (the chunk
       // itself, or a TYPE A copy): a failed write calls back too.
-      const written = out.length === 0 ? true : lender ? sink.write(out, () => lender.release(chunk)) : sink.write(out);
       if (out.length === 0) lender?.release(chunk);
-      if (!written) pace.sinkFull();
+      else if (!(lender ? sink.write(out, () => lender.release(chunk)) : sink.write(out))) pace.sinkFull();
       pace.passed(chunk.length);
     }
     function onDrain(): void {

@@ -269,29 +269,23 @@ describe('FileWriter', () => {
     assert.equal(openOn(fd, path), false);
   });
 
-  it('gathering writes at a position too (REST), leaving the rest as it was', async () => {
-    const old = pseudoRandom(2 * MiB, 5);
-    const path = fileWith(old);
-    const fd = openSync(path, 'r+');
-    const at = 777;
-    const piece = pseudoRandom(MiB + 3, 6);
-    await writeThrough(new FileWriter(fd, at, { gather: 100 * KiB }), cut(piece, MIXED));
-    assert.ok(readFileSync(path).equals(Buffer.concat([old.subarray(0, at), piece, old.subarray(at + piece.length)])));
-  });
-
-  it('writes at a position into an existing file (REST), leaving the rest as it was', async () => {
-    const old = pseudoRandom(300 * KiB, 1);
-    const path = fileWith(old);
-    const fd = openSync(path, 'r+');
-    const at = 1000;
-    const piece = pseudoRandom(150 * KiB, 2);
-    await writeThrough(new FileWriter(fd, at), cut(piece, MIXED));
-    const expected = Buffer.concat([old.subarray(0, at), piece, old.subarray(at + piece.length)]);
-    const got = readFileSync(path);
-    assert.equal(got.length, old.length);
-    assert.ok(got.equals(expected));
-    assert.equal(openOn(fd, path), false);
-  });
+  const atPosition = [
+    { what: '', old: pseudoRandom(300 * KiB, 1), at: 1000, piece: pseudoRandom(150 * KiB, 2), gather: 0 },
+    { what: ', gathering 100 KiB per write', old: pseudoRandom(2 * MiB, 5), at: 777, piece: pseudoRandom(MiB + 3, 6), gather: 100 * KiB },
+  ];
+  for (const c of atPosition) {
+    it(`writes at a position into an existing file (REST)${c.what}, leaving the rest as it was`, async () => {
+      const { old, piece } = c;
+      const path = fileWith(old);
+      const fd = openSync(path, 'r+');
+      await writeThrough(new FileWriter(fd, c.at, { gather: c.gather }), cut(piece, MIXED));
+      const expected = Buffer.concat([old.subarray(0, c.at), piece, old.subarray(c.at + piece.length)]);
+      const got = readFileSync(path);
+      assert.equal(got.length, old.length);
+      assert.ok(got.equals(expected));
+      assert.equal(openOn(fd, path), false);
+    });
+  }
 
   it('appends at the descriptor’s own position when given null (APPE)', async () => {
     const path = fileWith('already here\n');

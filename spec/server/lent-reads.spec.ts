@@ -11,7 +11,8 @@ import { openSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import type { Readable } from 'node:stream';
 import { FileSource } from '../../common/file-source.js';
 import { READ_SIZE } from '../../common/read-buffers.js';
 import { fileReader } from '../../common/disk-file.js';
@@ -95,48 +96,43 @@ describe('RETR of large files from buffers that go round', () => {
 });
 
 describe('FileSource', () => {
+  const folder = tempDir('ftppy-source-');
+  after(() => folder.remove());
+  /** A reader of `content`, written to a file of its own. */
+  const readerOf = (content: Buffer, name: string): Readable => {
+    const path = join(folder.dir, name);
+    writeFileSync(path, content);
+    return fileReader(openSync(path, 'r'), 0, content.length);
+  };
+
   it('without lend(), every chunk is a buffer of its own: a consumer may keep them all', { timeout: 20_000 }, async () => {
-    const folder = tempDir('ftppy-source-');
-    try {
-      const content = pseudoRandom(4 * READ_SIZE + 99, 5);
-      const path = join(folder.dir, 'f.bin');
-      writeFileSync(path, content);
-      const kept: Buffer[] = [];
-      for await (const chunk of fileReader(openSync(path, 'r'), 0, content.length)) kept.push(chunk as Buffer);
-      assert.ok(Buffer.concat(kept).equals(content));
-      assert.equal(new Set(kept.map((c) => c.buffer)).size, kept.length, 'no two chunks share a buffer');
-    } finally {
-      folder.remove();
-    }
+    const content = pseudoRandom(4 * READ_SIZE + 99, 5);
+    const kept: Buffer[] = [];
+    for await (const chunk of readerOf(content, 'kept.bin')) kept.push(chunk as Buffer);
+    assert.ok(Buffer.concat(kept).equals(content));
+    assert.equal(new Set(kept.map((c) => c.buffer)).size, kept.length, 'no two chunks share a buffer');
   });
 
   it('when lending, holds at most three buffers out and reads on as they come back', { timeout: 20_000 }, async () => {
-    const folder = tempDir('ftppy-source-');
-    try {
-      const content = pseudoRandom(30 * READ_SIZE + 7, 6);
-      const path = join(folder.dir, 'f.bin');
-      writeFileSync(path, content);
-      const source = fileReader(openSync(path, 'r'), 0, content.length) as FileSource;
-      assert.ok(source instanceof FileSource);
-      source.lend();
-      const held: Buffer[] = [];
-      const copies: Buffer[] = [];
-      const buffers = new Set<ArrayBufferLike>();
-      await new Promise<void>((resolve, reject) => {
-        source.on('data', (chunk: Buffer) => {
-          copies.push(Buffer.from(chunk));
-          buffers.add(chunk.buffer);
-          held.push(chunk);
-          assert.ok(held.length <= 3, `${held.length} chunks out at once`);
-          // Given back a little later, oldest first, as socket writes call back.
-          setTimeout(() => source.release(held.shift()!), 2);
-        });
-        source.once('end', resolve).once('error', reject);
+    const content = pseudoRandom(30 * READ_SIZE + 7, 6);
+    const source = readerOf(content, 'lent.bin') as FileSource;
+    assert.ok(source instanceof FileSource);
+    source.lend();
+    const held: Buffer[] = [];
+    const copies: Buffer[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    await new Promise<void>((resolve, reject) => {
+      source.on('data', (chunk: Buffer) => {
+        copies.push(Buffer.from(chunk));
+        buffers.add(chunk.buffer);
+        held.push(chunk);
+        assert.ok(held.length <= 3, `${held.length} chunks out at once`);
+        // Given back a little later, oldest first, as socket writes call back.
+        setTimeout(() => source.release(held.shift()!), 2);
       });
-      assert.ok(Buffer.concat(copies).equals(content));
-      assert.ok(buffers.size <= 3 + 8, `${buffers.size} buffers for 31 reads: they went round`);
-    } finally {
-      folder.remove();
-    }
+      source.once('end', resolve).once('error', reject);
+    });
+    assert.ok(Buffer.concat(copies).equals(content));
+    assert.ok(buffers.size <= 3 + 8, `${buffers.size} buffers for 31 reads: they went round`);
   });
 });
