@@ -78,7 +78,8 @@ export class FileWriter extends Writable {
    * wakes a worker thread, which on a virtual machine costs as much as the write itself.
    */
   constructor(fd: number, position: number | null, options: { gather?: number } = {}) {
-    super({ highWaterMark: WRITE_QUEUE });
+    // A gathering writer holds its batch itself: the queue behind a write in flight stays short.
+    super({ highWaterMark: (options.gather ?? 0) > 0 ? SYNC_BYTES : WRITE_QUEUE });
     this.#fd = fd;
     this.#position = position;
     this.#gather = options.gather ?? 0;

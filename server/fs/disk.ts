@@ -13,12 +13,15 @@ import { SortedRuns } from './sorted-runs.js';
 import { TimeSlice } from './time-slice.js';
 import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js';
 
-// An upload's bytes are written 1 MiB at a time past the first 64 KiB: each write through
-// the thread pool wakes a worker thread, and a CPU profile of 1 GiB uploads put the main
-// thread's share of that hand-off (fs.write, fs.writev) above all its JavaScript. Gathered,
-// 1 GiB from our client and from basic-ftp went from 590-795 and 651-789 MiB/s to 775-859
-// and 877-1,050 (tmpfs, alternating runs). It costs up to 1 MiB per upload in progress.
-const UPLOAD_GATHER = 1024 * 1024;
+// An upload's bytes are written 512 KiB at a time past the first 64 KiB: each write
+// through the thread pool wakes a worker thread, and a CPU profile of 1 GiB uploads put
+// the main thread's share of that hand-off (fs.write, fs.writev) above all its
+// JavaScript. 1 GiB from our client and basic-ftp went from medians of ~560 and ~625
+// MiB/s to ~745 and ~780 (tmpfs, six alternating runs). The writer then queues only
+// 64 KiB behind a write in flight, so an upload holds about what it did before (512 KiB
+// queued): 1 MiB gathered plus the 512 KiB queue had pushed the WebDAV memory spec's peak
+// RSS up by 2-3 MB, to its 100 MB bound.
+const UPLOAD_GATHER = 512 * 1024;
 
 // A folder is listed in slices of this many milliseconds (its names read and sorted in
 // runs of NAME_RUN, then an lstat per entry), with the event loop let run between them:
