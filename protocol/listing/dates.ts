@@ -97,18 +97,34 @@ const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
  * otherwise. Seconds are lost either way, and the time too when the year is written.
  */
 export function formatUnixDate(date: Date, now: Date): string {
-  const time = date.getTime();
+  return pickUnixDate(unixDateTexts(date, now), date.getTime(), now);
+}
+
+/**
+ * The two texts formatUnixDate chooses between for `date`: with the time (null when a
+ * parser would read it back as another year) and with the year. Both depend only on the
+ * minute of `date` (and on `now`), so a listing can keep them per minute.
+ */
+export interface UnixDateTexts {
+  withTime: string | null;
+  withYear: string;
+}
+
+export function unixDateTexts(date: Date, now: Date): UnixDateTexts {
   const month = date.getUTCMonth();
   const day = date.getUTCDate();
   const head = `${MONTH_NAMES[month]} ${day < 10 ? ' ' : ''}${day} `;
   const hour = date.getUTCHours();
   const minute = date.getUTCMinutes();
-  const recent = Math.abs(now.getTime() - time) < 182 * DAY_MS;
   const readBack = timeWithoutYear(month, day, hour, minute, now.getTime());
-  if (recent && new Date(readBack).getUTCFullYear() === date.getUTCFullYear()) {
-    return `${head}${pad2(hour)}:${pad2(minute)}`;
-  }
-  return `${head} ${date.getUTCFullYear()}`;
+  const sameYear = new Date(readBack).getUTCFullYear() === date.getUTCFullYear();
+  return { withTime: sameYear ? `${head}${pad2(hour)}:${pad2(minute)}` : null, withYear: `${head} ${date.getUTCFullYear()}` };
+}
+
+/** formatUnixDate's choice: the time for a date within six months of now that reads back right. */
+export function pickUnixDate(texts: UnixDateTexts, time: number, now: Date): string {
+  const recent = Math.abs(now.getTime() - time) < 182 * DAY_MS;
+  return recent && texts.withTime !== null ? texts.withTime : texts.withYear;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { formatTimeVal, formatUnixDate } from './dates.js';
+import { formatTimeVal, formatUnixDate, pickUnixDate, unixDateTexts, type UnixDateTexts } from './dates.js';
 import type { ListingEntry } from './entry.js';
 import { parseOctal, rwxText } from './mode.js';
 
@@ -55,11 +55,72 @@ function modeOf(entry: ListingEntry): number {
  * 'other' entry gets the type letter `?`, as GNU ls writes for types it cannot name.
  */
 export function formatUnixLine(entry: ListingEntry, now: Date = new Date()): string {
-  const mode = TYPE_LETTERS[entry.type] + rwxText(modeOf(entry));
-  const date = formatUnixDate(entry.modified ?? new Date(0), now);
-  const name = clean(entry.name) + (entry.type === 'link' && entry.target !== undefined ? ` -> ${clean(entry.target)}` : '');
-  const size = String(entry.size).padStart(8);
-  return `${mode}    1 ${column(entry.owner).padEnd(8)} ${column(entry.group).padEnd(8)} ${size} ${date} ${name}`;
+  return new UnixLineFormatter(now).line(entry);
+}
+
+// Texts a formatter keeps, each cache cleared when it reaches this many.
+const CACHE_LIMIT = 4096;
+const MINUTE_MS = 60_000;
+
+/**
+ * formatUnixLine for the many lines of one listing, all against one `now`: the files of a
+ * folder share a few modes, owners and minutes, and the text of each is built once (the
+ * date's alone took two Dates and a calendar check per line).
+ */
+export class UnixLineFormatter {
+  readonly #now: Date;
+  readonly #modes = new Map<string, string>();
+  readonly #columns = new Map<string, string>();
+  readonly #minutes = new Map<number, UnixDateTexts>();
+
+  constructor(now: Date = new Date()) {
+    this.#now = now;
+  }
+
+  line(entry: ListingEntry): string {
+    const name = clean(entry.name) + (entry.type === 'link' && entry.target !== undefined ? ` -> ${clean(entry.target)}` : '');
+    const size = String(entry.size).padStart(8);
+    return `${this.#mode(entry)}    1 ${this.#column(entry.owner)} ${this.#column(entry.group)} ${size} ${this.#date(entry.modified)} ${name}`;
+  }
+
+  #mode(entry: ListingEntry): string {
+    const key = `${entry.type}${entry.permissions ?? ''}`;
+    let text = this.#modes.get(key);
+    if (text === undefined) {
+      text = TYPE_LETTERS[entry.type] + rwxText(modeOf(entry));
+      remember(this.#modes, key, text);
+    }
+    return text;
+  }
+
+  /** One token of an ls -l column, padded to 8: blanks would split it in two for every parser. */
+  #column(value: string | undefined): string {
+    const key = value ?? '';
+    let text = this.#columns.get(key);
+    if (text === undefined) {
+      text = column(value).padEnd(8);
+      remember(this.#columns, key, text);
+    }
+    return text;
+  }
+
+  #date(modified: Date | null): string {
+    const date = modified ?? new Date(0);
+    const time = date.getTime();
+    if (Number.isNaN(time)) return formatUnixDate(date, this.#now);
+    const minute = Math.floor(time / MINUTE_MS);
+    let texts = this.#minutes.get(minute);
+    if (texts === undefined) {
+      texts = unixDateTexts(date, this.#now);
+      remember(this.#minutes, minute, texts);
+    }
+    return pickUnixDate(texts, time, this.#now);
+  }
+}
+
+function remember<K, V>(cache: Map<K, V>, key: K, text: V): void {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, text);
 }
 
 export interface MlsxFormatOptions {

@@ -6,6 +6,7 @@ export {
   MLST_FACTS,
   formatMlsxLine,
   formatUnixLine,
+  UnixLineFormatter,
   mlstFeature,
   selectMlstFacts,
   type MlsxFormatOptions,

@@ -1,5 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import { FileSystemError } from './errors.js';
+import { flattened, PAGE_SIZE } from './pages.js';
 import { baseName, joinPath, parentOf, splitPath } from './path.js';
 import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js';
 
@@ -88,9 +89,21 @@ export class MemoryStorage implements Storage {
     return path;
   }
 
-  async *list(path: string): AsyncIterable<StorageEntry> {
+  list(path: string): AsyncIterable<StorageEntry> {
+    return flattened(this.listPages(path));
+  }
+
+  async *listPages(path: string): AsyncIterable<readonly StorageEntry[]> {
     const dir = this.#dir(path);
-    for (const name of [...dir.children.keys()].sort()) yield { name, stat: this.#stat(dir.children.get(name)!) };
+    const names = [...dir.children.keys()].sort();
+    for (let at = 0; at < names.length; at += PAGE_SIZE) {
+      const page: StorageEntry[] = [];
+      for (const name of names.slice(at, at + PAGE_SIZE)) {
+        const node = dir.children.get(name); // gone while an earlier page was being sent: left out
+        if (node) page.push({ name, stat: this.#stat(node) });
+      }
+      yield page;
+    }
   }
 
   async read(path: string, start: number): Promise<Readable> {

@@ -5,6 +5,7 @@ import type { Rights } from '../options.js';
 import { isSidecar, SIDECAR, sidecarOf, type DeadProperties, type PropertySidecar } from './dead-properties.js';
 import { FileSystemError, toFileSystemError } from './errors.js';
 import { baseName, isWithin, joinPath, parentOf, resolveVirtual, splitPath } from './path.js';
+import { flattened, listPages } from './pages.js';
 import { closedStream, HomeQuota, meteredStream, type UploadMeter } from './quota.js';
 import type { Storage, StorageStat } from './storage.js';
 import type { Usage, UsageBook } from './usage.js';
@@ -258,29 +259,38 @@ export class UserFileSystem {
   }
 
   /** A directory's entries, or the file itself. Links that lead outside the root, or nowhere, are left out. */
-  async *list(path: string): AsyncIterable<FileInfo> {
+  list(path: string): AsyncIterable<FileInfo> {
+    return flattened(this.listPages(path));
+  }
+
+  /** What `list` gives, a page (array) at a time: what listings to clients read, one promise per page. */
+  async *listPages(path: string): AsyncIterable<readonly FileInfo[]> {
     this.#need('read', path);
     const real = await this.#call(path, () => this.#real(path));
     const stat = await this.#call(path, () => this.#storage.stat(real));
     if (stat.kind !== 'dir') {
-      yield this.#info(path, stat);
+      yield [this.#info(path, stat)];
       return;
     }
     try {
-      for await (const entry of this.#storage.list(real)) {
-        if (isTemporaryUpload(entry.name) || (real === '/' && entry.name === SIDECAR)) continue;
-        const child = joinPath(path, entry.name);
-        if (entry.stat.kind !== 'link') {
-          yield this.#info(child, entry.stat);
-          continue;
+      for await (const entries of listPages(this.#storage, real)) {
+        const page: FileInfo[] = [];
+        for (const entry of entries) {
+          if (isTemporaryUpload(entry.name) || (real === '/' && entry.name === SIDECAR)) continue;
+          const child = joinPath(path, entry.name);
+          if (entry.stat.kind !== 'link') {
+            page.push(this.#info(child, entry.stat));
+            continue;
+          }
+          // A link is shown as a link (with its target as the user sees it), never as what
+          // it points to: a client that took a link to a folder for the folder would empty
+          // the target when it deletes the tree the link stands in.
+          const target = await this.#storage.realpath(joinPath(real, entry.name)).catch(() => null);
+          if (target === null || !isWithin(this.#realHome, target) || isSidecar(target)) continue;
+          const followed = await this.#storage.stat(target).catch(() => null);
+          if (followed) page.push({ ...this.#info(child, followed), kind: 'link', target: this.#virtual(target) });
         }
-        // A link is shown as a link (with its target as the user sees it), never as what
-        // it points to: a client that took a link to a folder for the folder would empty
-        // the target when it deletes the tree the link stands in.
-        const target = await this.#storage.realpath(joinPath(real, entry.name)).catch(() => null);
-        if (target === null || !isWithin(this.#realHome, target) || isSidecar(target)) continue;
-        const followed = await this.#storage.stat(target).catch(() => null);
-        if (followed) yield { ...this.#info(child, followed), kind: 'link', target: this.#virtual(target) };
+        if (page.length > 0) yield page;
       }
     } catch (error) {
       throw toFileSystemError(error, path);

@@ -9,6 +9,7 @@ import {
   formatMlsxLine,
   formatUnixLine,
   mlstFeature,
+  UnixLineFormatter,
   parseListing,
   parseMlstEntry,
   selectMlstFacts,
@@ -65,6 +66,49 @@ describe('formatUnixLine', () => {
 
   it('uses the current time when no now is given', () => {
     assert.match(formatUnixLine(file({ modified: new Date() })), / \d\d:\d\d name$/);
+  });
+});
+
+// A listing formats all its lines with one UnixLineFormatter, which keeps the text of each
+// mode, owner and minute: every line must be what a fresh formatter writes for it.
+describe('UnixLineFormatter', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const now = new Date(NOW.getTime() + 30_000); // half a minute past: the edge falls inside a minute
+  const edge = now.getTime() - 182 * DAY; // six months back: the time becomes the year here
+
+  it('tells apart two times of one minute on either side of six months', () => {
+    const format = new UnixLineFormatter(now);
+    const inside = file({ modified: new Date(edge + 1) });
+    const outside = file({ modified: new Date(edge - 1) });
+    assert.equal(Math.floor((edge + 1) / 60_000), Math.floor((edge - 1) / 60_000));
+    const lines = [format.line(inside), format.line(outside), format.line(inside)];
+    assert.deepEqual(lines, [formatUnixLine(inside, now), formatUnixLine(outside, now), formatUnixLine(inside, now)]);
+    assert.match(lines[0]!, / \d\d:\d\d name$/);
+    assert.match(lines[1]!, / {2}\d{4} name$/);
+  });
+
+  it('writes, line after line, what a fresh formatter writes for each (10,000 random entries)', () => {
+    const random = seeded(14);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const format = new UnixLineFormatter(now);
+    for (let i = 0; i < 10_000; i++) {
+      // times cluster on a few minutes (as a folder's do), near the six-month edge, and spread over years
+      const time = pick([
+        () => now.getTime() - Math.floor(random() * 5) * 60_000 - Math.floor(random() * 60_000),
+        () => edge + Math.floor((random() - 0.5) * 120_000),
+        () => now.getTime() + Math.floor((random() - 0.5) * 6 * 365 * DAY),
+        () => Number.NaN,
+      ])();
+      const entry = file({
+        type: pick(['file', 'dir', 'link', 'other'] as const),
+        permissions: pick(['644', '755', '4755', null, 'x']),
+        owner: pick(['ftp', 'root', 'John Doe', '', undefined]),
+        group: pick(['ftp', 'staff', undefined]),
+        modified: pick([new Date(time), null]),
+        size: Math.floor(random() * 1e9),
+      });
+      assert.equal(format.line(entry), formatUnixLine(entry, now), JSON.stringify(entry));
+    }
   });
 });
 

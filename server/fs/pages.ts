@@ -1,0 +1,26 @@
+import type { Storage, StorageEntry } from './storage.js';
+
+/** The most entries a page holds: a listing keeps one page of stats in memory at a time. */
+export const PAGE_SIZE = 256;
+
+/** A storage's entries a page at a time: its own pages, or its `list` gathered into pages. */
+export function listPages(storage: Storage, path: string): AsyncIterable<readonly StorageEntry[]> {
+  return storage.listPages ? storage.listPages(path) : gathered(storage.list(path));
+}
+
+async function* gathered<T>(items: AsyncIterable<T>): AsyncIterable<T[]> {
+  let page: T[] = [];
+  for await (const item of items) {
+    page.push(item);
+    if (page.length >= PAGE_SIZE) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
+/** Pages flattened back into single entries, for callers that take one at a time. */
+export async function* flattened<T>(pages: AsyncIterable<readonly T[]>): AsyncIterable<T> {
+  for await (const page of pages) yield* page;
+}
