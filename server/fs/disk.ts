@@ -222,8 +222,9 @@ export class DiskStorage implements Storage {
     const model = statSync(native(like), { throwIfNoEntry: false });
     if (!model) return;
     try {
-      fchmodSync(fd, model.mode & 0o777);
       const own = fstatSync(fd);
+      // Most often the file was created with the mode of the one it replaces already.
+      if ((own.mode & 0o777) !== (model.mode & 0o777)) fchmodSync(fd, model.mode & 0o777);
       if (own.uid !== model.uid || own.gid !== model.gid) {
         try {
           fchownSync(fd, model.uid, model.gid);

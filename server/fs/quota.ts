@@ -90,13 +90,18 @@ export class HomeQuota {
     return { usage: { ...(await this.book.of(this.home)) }, limits: this.limits };
   }
 
+  /** True when an upload to `real` is counted (meter gives a meter): only then does what it replaces matter. */
+  counts(real: string): boolean {
+    return this.limits !== null || this.book.tracks(real);
+  }
+
   /**
    * The meter for an upload, or null when nobody counts this path. Refuses at once an
    * upload that would add a file past the files limit.
    */
   async meter(shape: UploadShape): Promise<UploadMeter | null> {
+    if (!this.counts(shape.real)) return null;
     const own = this.limits ? await this.book.of(this.home) : null;
-    if (own === null && !this.book.tracks(shape.real)) return null;
     const files = this.limits?.files ?? null;
     if (own && files !== null && shape.isNew && own.files + 1 > files) throw quotaExceeded(shape.path, `${files} files`);
     return new UploadMeter(this.book, own, this.limits?.bytes ?? null, shape);

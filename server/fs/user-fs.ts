@@ -341,7 +341,8 @@ export class UserFileSystem {
       }
       // Replacing a file destroys what was there, as deleting it would.
       if (existing) this.#need('delete', path);
-      const replaced = existing ? ((await this.#countedSize(real)) ?? 0) : 0;
+      // (A second stat and realpath: asked only when someone counts this home's usage.)
+      const replaced = existing && this.#quota?.counts(real) ? ((await this.#countedSize(real)) ?? 0) : 0;
       const meter = (await this.#quota?.meter({ real, path, isNew: !existing, replaced, start: 0, end: 0 })) ?? null;
       const temp = joinPath(parentOf(real), temporaryName());
       // The new file takes the mode (and owner) of the one it replaces: a chmod 600 file
