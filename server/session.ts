@@ -105,6 +105,7 @@ export class Session implements CommandContext {
     }
     return this.#lifetime.signal;
   }
+  get ended(): boolean { return this.#over; }
   /** Aborted once the client has ended or broken the control connection (its FIN, a reset). */
   get clientGone(): AbortSignal { return this.#control.clientGone; }
   /** Resolves once the control connection has closed. */
@@ -210,7 +211,6 @@ export class Session implements CommandContext {
 
   beginTransfer(transfer: ActiveTransfer): void {
     this.#transfer = transfer;
-    this.#stopIdle();
   }
 
   endTransfer(): void {
@@ -251,8 +251,7 @@ export class Session implements CommandContext {
   }
 
   async #drain(): Promise<void> {
-    this.#running = true;
-    this.#stopIdle(); // a long command (HASH of a large file, a login delay) is not idleness
+    this.#running = true; // a long command (HASH of a large file, a login delay) is not idleness: see #armIdle
     while (this.#queue.length > 0 && !this.#closing) {
       const command = this.#queue.shift()!;
       if (this.#queue.length < QUEUE_PAUSE / 2) this.#control.resume();
@@ -278,11 +277,22 @@ export class Session implements CommandContext {
     return this.#tls;
   }
 
+  // One idle timer per session, pushed back (refresh) as commands come: a new Timeout per
+  // command cost a login storm two timers per command. While a transfer or a command runs
+  // the session is not idle, and the timer, if it fires then, only starts over.
   #armIdle(): void {
-    this.#stopIdle();
-    if (this.#transfer || this.#running || this.#closing) return;
+    if (this.#closing) return;
+    if (this.#idle) {
+      this.#idle.refresh();
+      return;
+    }
     const ms = this.#server.options.ms.idle;
     this.#idle = setTimeout(() => {
+      if (this.#closing) return;
+      if (this.#transfer || this.#running) {
+        this.#idle?.refresh();
+        return;
+      }
       this.reply(421, `Idle for ${ms / 1000} s: closing the control connection`);
       this.close();
     }, ms);

@@ -64,6 +64,8 @@ export interface TransferSession {
   readonly protection: 'C' | 'P';
   /** Aborted when the session ends. */
   readonly lifetime: AbortSignal;
+  /** The session has ended: `lifetime.aborted`, without making the signal (a session that only logs in needs none). */
+  readonly ended: boolean;
   /** Aborted once the client has ended or broken the control connection. */
   readonly clientGone: AbortSignal;
   reply(code: number, text: string | readonly string[]): void;

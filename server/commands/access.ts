@@ -46,7 +46,7 @@ async function pass(session: CommandContext, password: string): Promise<void> {
   const { options } = session;
   const started = performance.now();
   const account = await session.authenticate(session.pendingUser!, rawAsText(password));
-  if (session.lifetime.aborted) return; // the session ended meanwhile (client gone, drain): no failure to count or answer
+  if (session.ended) return; // the session ended meanwhile (client gone, drain): no failure to count or answer
   if (!account) {
     const failures = session.loginFailed();
     await loginDeadline(started, options.ms.loginDelay * failures, session.lifetime);

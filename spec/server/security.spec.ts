@@ -197,6 +197,24 @@ describe('limits', () => {
     await ftp.closed();
   });
 
+  it('counts no idle time while a transfer runs: an upload longer than the idle timeout ends in 226, and 421 comes a full timeout after it', async () => {
+    await using t = await startServer({ timeouts: { idle: 0.5 } });
+    const ftp = await loggedIn(t);
+    const data = await connectData(await ftp.epsv());
+    assert.equal((await ftp.cmd('STOR upload/slow-idle.txt')).code, 150);
+    for (let piece = 0; piece < 3; piece++) {
+      data.write('x'.repeat(100));
+      await new Promise((resolve) => setTimeout(resolve, 400)); // 1.2 s in all: more than two idle timeouts
+    }
+    data.end();
+    assert.equal((await ftp.reply()).code, 226);
+    const ended = performance.now();
+    assert.equal((await ftp.reply()).code, 421);
+    const waited = performance.now() - ended;
+    assert.ok(waited >= 450, `421 ${waited} ms after the transfer ended`);
+    await ftp.closed();
+  });
+
   it('gives up on a data connection that is not made in time (425) or that stalls (426)', async () => {
     await using t = await startServer({ timeouts: { data: 0.3, stall: 0.3 } });
     const ftp = await loggedIn(t);
