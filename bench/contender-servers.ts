@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { childScript, nodeFlags } from './build-children.js';
 import type { BenchTree } from './bench-tree.js';
 
-export type ServerName = 'ftppy' | 'vsftpd' | 'pyftpdlib' | 'ftp-srv';
+export type ServerName = 'ftppy' | 'vsftpd' | 'pyftpdlib' | 'ftp-srv' | 'node-floor';
 
 export interface ContenderServer {
   name: ServerName;
@@ -36,6 +36,7 @@ const PASV: Record<ServerName, [number, number]> = {
   vsftpd: [20000, 20999],
   pyftpdlib: [21000, 21999],
   'ftp-srv': [22000, 22999],
+  'node-floor': [0, 0], // it has no data connections
 };
 const PEERS_START = process.env.FTPPY_PEERS_START ?? join(import.meta.dirname, '..', '..', 'shared', 'peers', 'start');
 const VSFTPD = ['/usr/sbin/vsftpd', '/opt/ftp-peers/vsftpd/usr/sbin/vsftpd'];
@@ -140,6 +141,8 @@ async function launchServer(name: ServerName, port: number, root: string, work: 
       return { child: launch(process.execPath, [...nodeFlags(), await childScript('ftppy-server.child.ts'), json], log), ...account };
     case 'ftp-srv':
       return { child: launch(process.execPath, [...nodeFlags(), await childScript('ftp-srv-server.child.ts'), json], log), ...account };
+    case 'node-floor':
+      return { child: launch(process.execPath, [...nodeFlags(), await childScript('node-floor-server.child.ts'), json], log), ...account };
     case 'vsftpd': {
       let binary = VSFTPD.find((path) => existsSync(path));
       if (!binary) installPeers();

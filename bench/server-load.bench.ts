@@ -24,6 +24,12 @@ const ROUNDS = setting('ROUNDS', 3, 2);
 const FILES = 100;
 const LEVELS = (process.env.FTPPY_BENCH_SESSIONS ?? '10,50,200').split(',').map(Number);
 const SERVERS = choice<ServerName>('SERVERS', ['ftppy', 'vsftpd', 'pyftpdlib', 'ftp-srv']);
+// FTPPY_BENCH_ONLY=RETR, STOR or LIST: that operation alone, to see which one a server
+// pays for; written to a section of its own (server-load-retr…), not over the mix's.
+const ONLY = choice<'RETR' | 'STOR' | 'LIST'>('ONLY', ['RETR', 'STOR', 'LIST']);
+const only = process.env.FTPPY_BENCH_ONLY ? ONLY[0]! : null;
+if (only && ONLY.length > 1) throw new RangeError('FTPPY_BENCH_ONLY takes one of RETR, STOR, LIST');
+const MIX = only === null ? undefined : { RETR: only === 'RETR' ? 1 : 0, STOR: only === 'STOR' ? 1 : 0 };
 
 interface Run {
   report: LoadReport;
@@ -54,6 +60,7 @@ try {
     const plan: LoadPlan = {
       host: server.host, port: server.port, user: server.user, password: server.password,
       sessions, seconds, filesDir: '/load/files', files: FILES, uploadDir: `/load/up-${server.name}`,
+      ...(MIX ? { mix: MIX } : {}),
     };
     return runMeasured(process.execPath, [generator, JSON.stringify(plan)], { timeoutMs: (seconds + 120) * 1000 }).then((run) => {
       if (run.code !== 0) throw new Error(`load generator against ${server.name} failed (exit ${run.code}): ${run.stderr.slice(-800)}`);
@@ -139,8 +146,8 @@ try {
   console.log(`\n${result}\n\n${memory}\n`);
 
   writeSection(
-    'server-load',
-    `## Server under load: ${LEVELS.join(', ')} sessions of small transfers (issue 8, 3)
+    only ? `server-load-${only.toLowerCase()}` : 'server-load',
+    `## Server under load: ${LEVELS.join(', ')} sessions of ${only ? `${only} alone` : 'small transfers'} (issue ${only ? '14' : '8, 3'})
 
 \`${command('server-load')}\`, ${SECONDS} s per run, ${ROUNDS} rounds, medians${quick ? ' (quick sizes)' : ''}; ${before}, load ${loadavg()[0]!.toFixed(2)} at the end.
 
@@ -152,8 +159,8 @@ ${memory}
 ${skipped.length ? `\nSkipped: ${skipped.join('; ')}.\n` : ''}
 The load generator (\`bench/load-generator.child.ts\`: raw sockets, not our client) runs in
 its own process; before the runs, each server gets ${WARM_UP_SECONDS} s of 10 sessions, not counted. Each session logs in before the window opens, then loops for ${SECONDS} s
-over 40% RETR of one of ${FILES} files of 4 KiB, 30% STOR of 4 KiB (four names per
-session, overwritten) and 30% LIST of that folder of ${FILES} files, each over its own
+over ${only ? `${only} alone (FTPPY_BENCH_ONLY; the default mix is ` : ''}40% RETR of one of ${FILES} files of 4 KiB, 30% STOR of 4 KiB (four names per
+session, overwritten) and 30% LIST of that folder of ${FILES} files${only ? ')' : ''}, each over its own
 EPSV data connection; the sequence of operations is the same against every server.
 Transfers/s counts the transfers completed in the window; latency runs from EPSV to the
 final reply with the data connection closed; a failure is any unexpected reply, reset or

@@ -29,9 +29,6 @@ const UPLOAD_GATHER = 512 * 1024;
 // 100,000 entries held every other session for a second when listed in one go.
 const SLICE_MS = 10;
 const NAME_RUN = 2000;
-// Names read from the kernel per call: Node's default of 32 took four calls into the
-// binding for a folder of 100 files, 5% of the server's time under a load of listings.
-const DIR_BUFFER = 1024;
 
 // A replaced file at least this large is renamed over through the thread pool (rename()).
 const LARGE_REPLACE = 1024 * 1024;
@@ -162,7 +159,7 @@ export class DiskStorage implements Storage {
     let dir: Dir;
     try {
       // (@types/node types only text encodings here; Node takes 'buffer' and gives Buffers.)
-      dir = opendirSync(native(disk), { bufferSize: DIR_BUFFER, encoding: encoding as BufferEncoding });
+      dir = opendirSync(native(disk), { bufferSize: 32, encoding: encoding as BufferEncoding });
     } catch (error) {
       throw toFileSystemError(error, path);
     }
