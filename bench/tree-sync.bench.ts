@@ -330,6 +330,48 @@ it), which decides against vsftpd, whose own share is small, and keeps the lead 
 basic-ftp connection small; where round trips are the limit, ten connections decide.`);
 }
 
+// FTPPY_BENCH_WARMUP=N: instead of the comparison, how FtpPy's client warms up: N runs of
+// the same sync in one process, each timed, beside lftp's runs, all against our server
+// (section tree-sync-warm-up). A nightly job pays the first run; a service, the last.
+const WARMUP = Number(process.env.FTPPY_BENCH_WARMUP ?? 0);
+
+async function warmUp(): Promise<void> {
+  const where = machine();
+  const scratch = mkdtempSync(join(tmpdir(), 'ftppy-bench-tree-out-'));
+  const server = await ourServer();
+  try {
+    const local = join(scratch, 'ftppy');
+    const out = await execute(process.execPath, ['--import', 'tsx', import.meta.filename, 'runs', 'FtpPy', JSON.stringify({ server, local, runs: WARMUP })]);
+    const runs = JSON.parse(out.trim().split('\n').at(-1)!) as Figures[];
+    for (let i = 0; i < runs.length; i++) {
+      const got = tally(join(local, `run-${i}`));
+      if (got.files !== FILES || got.bytes !== FILES * SIZE) throw new Error(`FtpPy run ${i + 1}: ${got.files} files, ${got.bytes} bytes`);
+    }
+    const lftpRuns: Figures[] = [];
+    for (let i = 0; i < 3; i++) lftpRuns.push((await lftp(server, join(scratch, `lftp-${i}`))).warm);
+    const perFile = (f: Figures): string => (f.cpu / FILES).toFixed(2);
+    const lftpPerFile = median(lftpRuns.map((f) => f.cpu)) / FILES;
+    const rows = runs.map((f, i) => `| ${i + 1} (files ${(i * FILES + 1).toLocaleString('en')}–${((i + 1) * FILES).toLocaleString('en')}) | ${f.ms.toFixed(0)} | ${perFile(f)} | **${(f.cpu / FILES / lftpPerFile).toFixed(2)}×** |`);
+    const table = ['| run in one process | wall ms | client CPU ms per file | ÷ lftp\'s |', '| --- | --- | --- | --- |', ...rows].join('\n');
+    console.log(table);
+    writeSection('tree-sync-warm-up', `## Warming up: the same 1,000-file sync ${WARMUP} times in one process (issue 14)
+
+\`FTPPY_BENCH_WARMUP=${WARMUP} ${process.env.TMPDIR ? `TMPDIR=${process.env.TMPDIR} ` : ''}npm run bench -- tree-sync\`; ${where}.
+
+${table}
+
+lftp \`mirror -P ${CONNECTIONS}\`, three runs: ${lftpRuns.map((f) => `${f.ms.toFixed(0)} ms, ${perFile(f)} ms CPU per file`).join('; ')} (median ${lftpPerFile.toFixed(2)} ms per file).
+
+FtpPy's \`sync(…, 'down')\` with ${CONNECTIONS} connections, each run into a new folder, from
+our server on loopback; the tree and the timing are those of the comparison above. The
+client's CPU per file falls run after run as V8 compiles the hot paths, the first with
+its baseline compilers and later ones with its optimising compiler.`);
+  } finally {
+    await server.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[2] === 'serve') {
   const server = await createServer({
     host: '127.0.0.1', port: 0, root: process.argv[3]!,
@@ -344,6 +386,14 @@ if (process.argv[2] === 'serve') {
   const cold = await timed(server.cpu, async () => (await run(server, join(local, 'cold')), 0));
   const warm = await timed(server.cpu, async () => (await run(server, join(local, 'warm')), 0));
   process.stdout.write(`${JSON.stringify({ cold, warm })}\n`);
+} else if (process.argv[2] === 'runs') {
+  const { server, local, runs } = JSON.parse(process.argv[4]!) as { server: Server; local: string; runs: number };
+  const run = await inProcess[process.argv[3]!]!();
+  const figures: Figures[] = [];
+  for (let i = 0; i < runs; i++) figures.push(await timed(server.cpu, async () => (await run(server, join(local, `run-${i}`)), 0)));
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+} else if (WARMUP > 0) {
+  await warmUp();
 } else {
   await main();
 }
