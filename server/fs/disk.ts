@@ -9,7 +9,7 @@ import { decodeRaw, encodeRaw, hasRawBytes, nativePath } from '../../protocol/te
 import { fileReader, FileWriter } from '../../common/disk-file.js';
 import { FileSystemError, toFileSystemError } from './errors.js';
 import { joinPath, parentOf, baseName } from './path.js';
-import { flattened, PAGE_SIZE } from './pages.js';
+import { flattened, gathered, PAGE_SIZE } from './pages.js';
 import { SortedRuns } from './sorted-runs.js';
 import { TimeSlice } from './time-slice.js';
 import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js';
@@ -109,11 +109,19 @@ export class DiskStorage implements Storage {
   }
 
   list(path: string): AsyncIterable<StorageEntry> {
-    return flattened(this.listPages(path));
+    return flattened(this.#pages(path));
+  }
+
+  /**
+   * A subclass that overrides `list` (to hide entries, say) is listed through its `list`,
+   * so that no listing gets past it.
+   */
+  listPages(path: string): AsyncIterable<readonly StorageEntry[]> {
+    return this.list === DiskStorage.prototype.list ? this.#pages(path) : gathered(this.list(path));
   }
 
   /** A page ends where a slice does, or at PAGE_SIZE entries. */
-  async *listPages(path: string): AsyncIterable<readonly StorageEntry[]> {
+  async *#pages(path: string): AsyncIterable<readonly StorageEntry[]> {
     const disk = await this.#call(path, async (d) => d);
     const slice = new TimeSlice(SLICE_MS);
     const raw = hasRawBytes(disk);
@@ -264,8 +272,10 @@ export class DiskStorage implements Storage {
       // held the event loop, and every session, 74-87 ms on tmpfs and 34-330 ms on ext4.
       // A large one goes through the thread pool; a small one's rename stays synchronous,
       // where it costs less than the hand-off (see the class comment).
+      // (Its blocks, not its size: a sparse file frees only what it holds, and a file with
+      // other links frees nothing.)
       const replaced = lstatSync(target, { throwIfNoEntry: false });
-      if (replaced !== undefined && replaced.isFile() && replaced.size >= LARGE_REPLACE) await rename(native(source), target);
+      if (replaced?.isFile() && replaced.nlink === 1 && replaced.blocks * 512 >= LARGE_REPLACE) await rename(native(source), target);
       else renameSync(native(source), target);
     });
   }

@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import { FileSystemError } from './errors.js';
-import { flattened, PAGE_SIZE } from './pages.js';
+import { flattened, gathered, PAGE_SIZE } from './pages.js';
 import { baseName, joinPath, parentOf, splitPath } from './path.js';
 import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js';
 
@@ -90,10 +90,15 @@ export class MemoryStorage implements Storage {
   }
 
   list(path: string): AsyncIterable<StorageEntry> {
-    return flattened(this.listPages(path));
+    return flattened(this.#pages(path));
   }
 
-  async *listPages(path: string): AsyncIterable<readonly StorageEntry[]> {
+  /** As DiskStorage's: a subclass that overrides `list` is listed through it. */
+  listPages(path: string): AsyncIterable<readonly StorageEntry[]> {
+    return this.list === MemoryStorage.prototype.list ? this.#pages(path) : gathered(this.list(path));
+  }
+
+  async *#pages(path: string): AsyncIterable<readonly StorageEntry[]> {
     const dir = this.#dir(path);
     const names = [...dir.children.keys()].sort();
     for (let at = 0; at < names.length; at += PAGE_SIZE) {

@@ -8,7 +8,8 @@ export function listPages(storage: Storage, path: string): AsyncIterable<readonl
   return storage.listPages ? storage.listPages(path) : gathered(storage.list(path));
 }
 
-async function* gathered<T>(items: AsyncIterable<T>): AsyncIterable<T[]> {
+/** Single items gathered into pages of up to PAGE_SIZE. */
+export async function* gathered<T>(items: AsyncIterable<T>): AsyncIterable<T[]> {
   let page: T[] = [];
   for await (const item of items) {
     page.push(item);

@@ -59,7 +59,9 @@ export interface Storage {
    * The same entries in the same order, a page (array) at a time. Optional: a listing of a
    * storage without it takes `list` a page at a time (listPages in pages.ts). A server
    * under load lists thousands of entries a second, and each step of an async iterator
-   * costs promises and a turn of the microtask queue: a page pays that once.
+   * costs promises and a turn of the microtask queue: a page pays that once. It must give
+   * what `list` gives (DiskStorage and MemoryStorage list a subclass that overrides only
+   * `list` through it).
    */
   listPages?(path: string): AsyncIterable<readonly StorageEntry[]>;
   /** A stream of the file's bytes from `start`. Opening fails before any byte is read. */

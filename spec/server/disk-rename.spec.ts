@@ -5,7 +5,7 @@
 // FSREQPROMISE, a synchronous one makes nothing.
 import assert from 'node:assert/strict';
 import { createHook } from 'node:async_hooks';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DiskStorage } from '../../server/index.js';
@@ -15,9 +15,19 @@ const folder = tempDir('ftppy-disk-rename-');
 after(() => folder.remove());
 const storage = new DiskStorage(folder.dir);
 
-/** Renames `/new` over `/old` (holding `oldBytes` bytes) and tells whether it went through the thread pool. */
-async function replace(oldBytes: number): Promise<boolean> {
-  writeFileSync(join(folder.dir, 'old'), Buffer.alloc(oldBytes, 1));
+/**
+ * Renames `/new` over `/old` and tells whether it went through the thread pool: `/old`
+ * holds `oldBytes` bytes, or (`sparse`) is that long without a block, or (`linked`) has a
+ * second name that keeps its blocks.
+ */
+async function replace(oldBytes: number, shape: { sparse?: boolean; linked?: boolean } = {}): Promise<boolean> {
+  const old = join(folder.dir, 'old');
+  rmSync(join(folder.dir, 'other-name'), { force: true });
+  if (shape.sparse) {
+    writeFileSync(old, '');
+    truncateSync(old, oldBytes);
+  } else writeFileSync(old, Buffer.alloc(oldBytes, 1));
+  if (shape.linked) linkSync(old, join(folder.dir, 'other-name'));
   writeFileSync(join(folder.dir, 'new'), 'new content');
   let pooled = false;
   const hook = createHook({
@@ -39,6 +49,11 @@ describe('DiskStorage.rename', () => {
 
   it('replaces a large file through the thread pool, so that freeing it blocks no session', async () => {
     assert.equal(await replace(2 * 1024 * 1024), true);
+  });
+
+  it('replaces a large file that frees no blocks (sparse, or with another name) synchronously', async () => {
+    assert.equal(await replace(2 * 1024 * 1024, { sparse: true }), false);
+    assert.equal(await replace(2 * 1024 * 1024, { linked: true }), false);
   });
 
   it('replaces a small file, or names a new one, synchronously', async () => {
