@@ -30,6 +30,13 @@ try:
     print('stored')
 except ftplib.error_perm as e:
     print(str(e))
+except (ConnectionResetError, BrokenPipeError):
+    # Refused mid-upload, the data connection closed while ftplib was still sending (as
+    # vsftpd and proftpd close it): the server's reply waits on the control connection.
+    try:
+        print(ftp.voidresp())
+    except ftplib.error_perm as e:
+        print(str(e))
 ftp.quit()
 `;
 
