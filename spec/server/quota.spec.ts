@@ -31,8 +31,8 @@ try:
 except ftplib.error_perm as e:
     print(str(e))
 except (ConnectionResetError, BrokenPipeError):
-    # Refused mid-upload, the data connection closed while ftplib was still sending (as
-    # vsftpd and proftpd close it): the server's reply waits on the control connection.
+    # Refused mid-upload, the data connection closed while ftplib was still sending (the
+    # server stops reading it): the server's reply waits on the control connection.
     try:
         print(ftp.voidresp())
     except ftplib.error_perm as e:
