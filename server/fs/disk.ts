@@ -9,7 +9,7 @@ import { decodeRaw, encodeRaw, hasRawBytes, nativePath } from '../../protocol/te
 import { fileReader, FileWriter } from '../../common/disk-file.js';
 import { FileSystemError, toFileSystemError } from './errors.js';
 import { joinPath, parentOf, baseName } from './path.js';
-import { flattened, gathered, PAGE_SIZE } from './pages.js';
+import { flattened, ownPages, PAGE_SIZE } from './pages.js';
 import { SortedRuns } from './sorted-runs.js';
 import { TimeSlice } from './time-slice.js';
 import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js';
@@ -112,12 +112,9 @@ export class DiskStorage implements Storage {
     return flattened(this.#pages(path));
   }
 
-  /**
-   * A subclass that overrides `list` (to hide entries, say) is listed through its `list`,
-   * so that no listing gets past it.
-   */
+  /** Its own pages; a subclass that overrides `list` is listed through it (ownPages). */
   listPages(path: string): AsyncIterable<readonly StorageEntry[]> {
-    return this.list === DiskStorage.prototype.list ? this.#pages(path) : gathered(this.list(path));
+    return ownPages(this, DiskStorage.prototype.list, path, () => this.#pages(path));
   }
 
   /** A page ends where a slice does, or at PAGE_SIZE entries. */

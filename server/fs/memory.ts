@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import { FileSystemError } from './errors.js';
-import { flattened, gathered, PAGE_SIZE } from './pages.js';
+import { flattened, ownPages, PAGE_SIZE } from './pages.js';
 import { baseName, joinPath, parentOf, splitPath } from './path.js';
 import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js';
 
@@ -93,9 +93,9 @@ export class MemoryStorage implements Storage {
     return flattened(this.#pages(path));
   }
 
-  /** As DiskStorage's: a subclass that overrides `list` is listed through it. */
+  /** Its own pages; a subclass that overrides `list` is listed through it (ownPages). */
   listPages(path: string): AsyncIterable<readonly StorageEntry[]> {
-    return this.list === MemoryStorage.prototype.list ? this.#pages(path) : gathered(this.list(path));
+    return ownPages(this, MemoryStorage.prototype.list, path, () => this.#pages(path));
   }
 
   async *#pages(path: string): AsyncIterable<readonly StorageEntry[]> {

@@ -8,8 +8,17 @@ export function listPages(storage: Storage, path: string): AsyncIterable<readonl
   return storage.listPages ? storage.listPages(path) : gathered(storage.list(path));
 }
 
+/**
+ * The pages of a storage class (`own`), unless a subclass has overridden `list` (to hide
+ * entries, say): then that `list`, gathered, so that no listing gets past it. `classList`
+ * is the class's own `list`.
+ */
+export function ownPages(storage: Storage, classList: Storage['list'], path: string, own: () => AsyncIterable<readonly StorageEntry[]>): AsyncIterable<readonly StorageEntry[]> {
+  return storage.list === classList ? own() : gathered(storage.list(path));
+}
+
 /** Single items gathered into pages of up to PAGE_SIZE. */
-export async function* gathered<T>(items: AsyncIterable<T>): AsyncIterable<T[]> {
+async function* gathered<T>(items: AsyncIterable<T>): AsyncIterable<T[]> {
   let page: T[] = [];
   for await (const item of items) {
     page.push(item);

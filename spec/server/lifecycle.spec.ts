@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { createServer, MemoryStorage, type LoginEvent, type SessionEvent, type Storage, type TransferEvent } from '../../server/index.js';
 import { connectData, RawFtp } from '../helpers/raw-ftp.js';
+import { delegatingStorage } from '../helpers/storage.js';
 import { PASSWORD, startServer, USER } from '../helpers/test-server.js';
 import { until, within } from '../helpers/wait.js';
 
@@ -102,19 +103,9 @@ describe('events, statistics and the web API’s seam', () => {
   it('a fault no client should cause is reported as session-error and answered 451', async () => {
     const storage = new MemoryStorage({ '/a.txt': 'a' });
     // A storage that breaks its contract: a modification time that is not a Date.
-    const broken: Storage = {
+    const broken = delegatingStorage(storage, {
       stat: async (path) => (path === '/a.txt' ? ({ kind: 'file', size: 1, modified: 'not a date', mode: 0o644 } as never) : storage.stat(path)),
-      realpath: (path) => storage.realpath(path),
-      list: (path) => storage.list(path),
-      read: (path, start) => storage.read(path, start),
-      write: (path, mode) => storage.write(path, mode),
-      mkdir: (path) => storage.mkdir(path),
-      rmdir: (path) => storage.rmdir(path),
-      remove: (path) => storage.remove(path),
-      rename: (from, to) => storage.rename(from, to),
-      setModified: (path, time) => storage.setModified(path, time),
-      chmod: (path, mode) => storage.chmod(path, mode),
-    };
+    });
     await using server = await createServer({ port: 0, storage: broken, anonymous: true });
     const errors: unknown[] = [];
     server.on('session-error', (e) => errors.push(e.error));

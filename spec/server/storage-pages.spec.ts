@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DiskStorage, MemoryStorage, UserFileSystem, type Rights, type Storage, type StorageEntry } from '../../server/index.js';
 import { tempDir } from '../helpers/files.js';
+import { delegatingStorage } from '../helpers/storage.js';
 
 const ALL: Rights = { read: true, write: true, delete: true, mkdir: true, rename: true };
 const FILES = 600; // more than two pages of 256
@@ -67,19 +68,7 @@ describe('listing a page at a time', () => {
 
   it('a storage with only `list` is gathered into pages', async () => {
     const memory = await memoryWithFiles(new MemoryStorage());
-    const bare: Storage = {
-      stat: (path) => memory.stat(path),
-      realpath: (path) => memory.realpath(path),
-      list: (path) => memory.list(path),
-      read: (path, start) => memory.read(path, start),
-      write: (path, mode) => memory.write(path, mode),
-      mkdir: (path) => memory.mkdir(path),
-      rmdir: (path) => memory.rmdir(path),
-      remove: (path) => memory.remove(path),
-      rename: (from, to) => memory.rename(from, to),
-      setModified: (path, time) => memory.setModified(path, time),
-      chmod: (path, mode) => memory.chmod(path, mode),
-    };
+    const bare = delegatingStorage(memory);
     const { pages, pageSizes } = await listed(bare);
     assert.deepEqual(pages, names);
     assert.deepEqual(pageSizes, [256, 256, 88]);
