@@ -12,6 +12,7 @@ import { copy } from './client/copy.js';
 import { ClientCore } from './client/core.js';
 import { cd, mkdir, rmdir } from './client/directories.js';
 import { download, downloadTo, localFolders } from './client/download.js';
+import { listedSizes } from './client/listed-sizes.js';
 import { chmod, remove, rename } from './client/files.js';
 import { exists, list, metadata, size } from './client/listing.js';
 import { move } from './client/move.js';
@@ -113,14 +114,17 @@ export class Client implements AsyncDisposable {
   /** Uploads `[local, remote]` pairs, `limit` at once; keyed by each local path as given. */
   async batch(pairs: readonly Pair[], options?: BatchOptions | number): Promise<Record<string, boolean>> {
     const checked = batchOptions('batch', options);
-    return transferAll(this.#core, 'batch', pairs, checked, (local, remote, each) => upload(this.#core, local, remote, each));
+    return transferAll(this.#core, 'batch', pairs, checked, () => (local, remote, each) => upload(this.#core, local, remote, each));
   }
 
   /** Downloads `[remote, local]` pairs, `limit` at once; keyed by each remote path as given. */
   async fetch(pairs: readonly Pair[], options?: BatchOptions | number): Promise<Record<string, boolean>> {
     const checked = batchOptions('fetch', options);
     const folders = localFolders();
-    return transferAll(this.#core, 'fetch', pairs, checked, async (remote, local, each) => download(this.#core, remote, local, each, { folderExists: await folders(local) }));
+    return transferAll(this.#core, 'fetch', pairs, checked, (all) => {
+      const sizes = listedSizes(all.map(([remote]) => this.#core.resolve(remote)));
+      return async (remote, local, each) => download(this.#core, remote, local, each, { folderExists: await folders(local), listedSize: sizes(this.#core.resolve(remote)) });
+    });
   }
 
   async mkdir(path: string, options?: MkdirOptions): Promise<boolean> {

@@ -19,16 +19,18 @@ function checkPairs(what: string, pairs: unknown): Pair[] {
  * `batch(pairs, { limit })` and `fetch(pairs, { limit })`: `transfer` (upload or
  * download) over every pair, `limit` at once (and never more connections than the pool
  * allows, whatever the limit). Each pair retries on its own; the result maps each
- * source, as given, to whether it arrived.
+ * source, as given, to whether it arrived. `transferFor` sees every pair before the
+ * first transfer starts (a fetch learns which folders it takes many files from).
  */
 export async function transferAll(
   core: ClientCore,
   what: 'batch' | 'fetch',
   pairs: unknown,
   options: BatchOptions,
-  transfer: (source: string, target: string, options: TransferOptions & SharedRate) => Promise<boolean>,
+  transferFor: (pairs: readonly Pair[]) => (source: string, target: string, options: TransferOptions & SharedRate) => Promise<boolean>,
 ): Promise<Record<string, boolean>> {
   const checked = checkPairs(what, pairs);
+  const transfer = transferFor(checked);
   const { limit = core.settings.limits.connections, ...given } = options;
   const each = { ...given, ...sharedRate(given.rate) }; // the batch's rate is for all its files together
   const results: Record<string, boolean> = {};

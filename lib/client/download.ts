@@ -18,6 +18,7 @@ import { preallocate, readRanges, segmentCount, splitRanges, type Range } from '
 import { MemorySink, placeFile, SMALL_FILE } from './small-file.js';
 import { remoteSize } from './remote-listing.js';
 import { remoteModified } from './remote-times.js';
+import type { ListedSize } from './listed-sizes.js';
 
 // Whether this server's opening replies to RETR name the file's size, learnt on the first
 // download and kept per server (the connections to one server share their traits object).
@@ -42,8 +43,10 @@ function checkLength(source: string, received: number, total: number | null): vo
 
 /** What a caller may already know of the remote file (tree operations, from the listing). */
 export interface KnownFile {
-  /** Its size: no SIZE is asked. */
+  /** Its size: no SIZE is asked (but a retry asks: the file may have changed since it was listed). */
   size?: number;
+  /** Its size as its folder's listing shows it (a fetch of many files from one folder): asked on the download's connection; SIZE when it has none. */
+  listedSize?: ListedSize | undefined;
   /** Its time, given to the local file (before it takes the target's name). */
   modified?: Date;
   /** `modified` is only a LIST date: ask the server (MDTM) for the exact time on the connection that downloads it. */
@@ -120,7 +123,9 @@ export async function download(core: ClientCore, remote: string, local: string, 
         // servers differ on whether the opening counts what REST skips; so does a download
         // that may resume across runs, which must know the size before it starts.
         const trustOpening = !resume && (options.segments ?? 1) === 1 && offset === 0 && sizeInOpening.get(connection.traits) === true;
-        let total = known.size ?? (trustOpening ? null : await sizeOf(connection, source));
+        // A retry asks the server again: the file may have changed since it was listed.
+        const listed = attempt.n === 0 ? (known.size ?? (await known.listedSize?.(connection))) : undefined;
+        let total = listed ?? (trustOpening ? null : ((await sizeOf(connection, source)) ?? known.size ?? null));
         // Ranges need REST; a file too small to split is read whole.
         const segments = total !== null && connection.features.restStream ? segmentCount(total, Math.min(options.segments ?? 1, core.settings.limits.connections)) : 1;
         if (!chosen && total !== null && total > SMALL_FILE) {
