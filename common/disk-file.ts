@@ -8,8 +8,10 @@ import { DONE_AT_CALLBACK } from './lent-chunks.js';
  * synchronous calls. Most files an FTP server moves are small, and for them the thread
  * pool's read, write and close trips were the larger part of the server's CPU per
  * transfer (bench/server-load); a few tens of microseconds of blocking per small file is
- * what pyftpdlib spends on every file. Past this, bytes go through the thread pool, so
- * that no file's size, and no slow disk under a large upload, blocks the event loop.
+ * what pyftpdlib spends on every file. Past this, writes go through the thread pool, so
+ * that no slow disk under a large upload blocks the event loop; reads go 256 KiB at a
+ * time, synchronously while the page cache serves them and through the pool once one is
+ * slow (file-source.ts), so no file's size blocks it either.
  */
 export const SYNC_BYTES = 64 * 1024;
 
