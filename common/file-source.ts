@@ -2,6 +2,7 @@ import { close, read, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { LendingSource } from './lent-chunks.js';
 import { giveReadBuffer, READ_SIZE, takeReadBuffer } from './read-buffers.js';
+import { syncDone, syncStart } from './disk-pacing.js';
 
 // A large file's bytes, read 256 KiB at a time, as RETR and the client's uploads send
 // them. fs.ReadStream allocates a fresh buffer for every read: on a 1 GiB RETR that was
@@ -16,16 +17,9 @@ import { giveReadBuffer, READ_SIZE, takeReadBuffer } from './read-buffers.js';
 /** Buffers of one source lent at once: one being read into while two are on their way out. */
 const LENT_MAX = 3;
 
-// Reads are synchronous while the page cache serves them: a 256 KiB read from it took
-// 16 µs here (median; 58 µs at the 99th percentile, 0.9 ms at most over 1 GiB), where a
-// trip through the thread pool costs two thread wake-ups. Through the pool, a 1 GiB
-// upload from tmpfs to vsftpd took 0.83-0.87 s of our client's CPU (curl: 0.41-0.45);
-// synchronously 0.61-0.64. A read slower than `slowMs` says the bytes come from a disk
-// (a seek, a network file system): every file then reads through the thread pool for
-// `poolForMs`, so a slow disk holds the event loop for one read, at most once in that
-// time. (At 1 ms, a read descheduled on a busy two-core machine was enough to send a
-// transfer to the pool, and cost it the gain.)
-export const readPacing = { slowMs: 4, poolForMs: 1000, poolUntil: 0 };
+// Reads are synchronous while the page cache serves them (disk-pacing.ts). Through the
+// thread pool, a 1 GiB upload from tmpfs to vsftpd took 0.83-0.87 s of our client's CPU
+// (curl: 0.41-0.45); synchronously 0.61-0.64.
 
 export class FileSource extends Readable implements LendingSource {
   readonly #fd: number;
@@ -91,15 +85,15 @@ export class FileSource extends Readable implements LendingSource {
     } else {
       target = Buffer.allocUnsafeSlow(Math.min(READ_SIZE, left));
     }
-    const started = performance.now();
-    if (started >= readPacing.poolUntil) {
+    const started = syncStart();
+    if (started !== null) {
       let n = 0;
       try {
         n = readSync(this.#fd, target, 0, target.length, this.#position);
       } catch (error) {
         return this.#arrived(target, error as Error, 0);
       }
-      if (performance.now() - started > readPacing.slowMs) readPacing.poolUntil = performance.now() + readPacing.poolForMs;
+      syncDone(started);
       return this.#arrived(target, null, n);
     }
     this.#reading = true;

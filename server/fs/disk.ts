@@ -14,8 +14,9 @@ import { SortedRuns } from './sorted-runs.js';
 import { TimeSlice } from './time-slice.js';
 import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js';
 
-// An upload's bytes are written 512 KiB at a time past the first 64 KiB: each write
-// through the thread pool wakes a worker thread, and a CPU profile of 1 GiB uploads put
+// While the disk is slow (disk-pacing.ts), an upload's bytes go through the thread pool
+// 512 KiB at a time past the first 64 KiB (while it is fast, each read is written at once,
+// synchronously): each write through the thread pool wakes a worker thread, and a CPU profile of 1 GiB uploads put
 // the main thread's share of that hand-off (fs.write, fs.writev) above all its
 // JavaScript. 1 GiB from our client and basic-ftp went from medians of ~560 and ~625
 // MiB/s to ~745 and ~780 (tmpfs, six alternating runs). The writer then queues only

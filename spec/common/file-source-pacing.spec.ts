@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileReader } from '../../common/disk-file.js';
-import { readPacing } from '../../common/file-source.js';
+import { diskPacing } from '../../common/disk-pacing.js';
 import { READ_SIZE } from '../../common/read-buffers.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 
@@ -18,8 +18,8 @@ after(() => folder.remove());
 const CONTENT = pseudoRandom(8 * READ_SIZE + 1234, 7);
 const path = join(folder.dir, 'large.bin');
 writeFileSync(path, CONTENT);
-const defaults = { ...readPacing };
-afterEach(() => Object.assign(readPacing, defaults));
+const defaults = { ...diskPacing };
+afterEach(() => Object.assign(diskPacing, defaults));
 
 /** Reads the file whole; its bytes, its chunks, and how many reads went through the thread pool before it ended. */
 async function readCounting(): Promise<{ data: Buffer; chunks: number; pooled: number }> {
@@ -54,18 +54,18 @@ describe('FileSource: synchronous reads while they are fast', () => {
   });
 
   it('after a slow read, the following reads go through the thread pool, the bytes the same', async () => {
-    readPacing.slowMs = -1; // every read counts as slow
+    diskPacing.slowMs = -1; // every read counts as slow
     const { data, chunks, pooled } = await readCounting();
     assert.deepEqual(data, CONTENT);
     assert.equal(pooled, chunks - 1, 'the first read was synchronous and slow; every one after it went through the pool');
-    assert.ok(readPacing.poolUntil > performance.now());
+    assert.ok(diskPacing.poolUntil > performance.now());
   });
 
   it('reads are synchronous again once the time in the thread pool has passed', async () => {
-    readPacing.slowMs = -1;
-    readPacing.poolForMs = 30;
+    diskPacing.slowMs = -1;
+    diskPacing.poolForMs = 30;
     await readCounting();
-    readPacing.slowMs = defaults.slowMs;
+    diskPacing.slowMs = defaults.slowMs;
     await sleep(50);
     const { data, pooled } = await readCounting();
     assert.deepEqual(data, CONTENT);

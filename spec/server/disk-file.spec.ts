@@ -13,6 +13,7 @@ import type { Readable, Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FileWriter, fileReader, SYNC_BYTES } from '../../common/disk-file.js';
+import { diskPacing } from '../../common/disk-pacing.js';
 import { doneAtCallback } from '../../common/lent-chunks.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 import { HANG_MS, within } from '../helpers/wait.js';
@@ -253,7 +254,22 @@ describe('FileWriter', () => {
     assert.equal(openOn(fd, path), false);
   });
 
-  it('gathering (server uploads): holds what follows SYNC_BYTES until `gather` bytes wait, then writes them in one go; end() writes the rest', async () => {
+  it('while the disk is fast, writes past SYNC_BYTES at once and synchronously, even when asked to gather', async () => {
+    const path = join(folder.dir, 'synchronous-upload');
+    const fd = openSync(path, 'w');
+    const writer = new FileWriter(fd, 0, { gather: 256 * KiB });
+    const content = pseudoRandom(SYNC_BYTES + 300 * KiB, 9);
+    writer.write(content.subarray(0, SYNC_BYTES));
+    writer.write(content.subarray(SYNC_BYTES, SYNC_BYTES + 100 * KiB));
+    assert.equal(fstatSync(fd).size, SYNC_BYTES + 100 * KiB, 'written before write() returned');
+    await writeThrough(writer, [content.subarray(SYNC_BYTES + 100 * KiB)]);
+    assert.ok(readFileSync(path).equals(content));
+    assert.equal(openOn(fd, path), false);
+  });
+
+  it('gathering (server uploads, the disk slow): holds what follows SYNC_BYTES until `gather` bytes wait, then writes them in one go; end() writes the rest', async (t) => {
+    diskPacing.poolUntil = Infinity; // as after a slow call: through the thread pool
+    t.after(() => void (diskPacing.poolUntil = 0));
     const path = join(folder.dir, 'gathered-upload');
     const fd = openSync(path, 'w');
     const writer = new FileWriter(fd, 0, { gather: 256 * KiB });
@@ -382,8 +398,12 @@ describe('FileWriter', () => {
     });
   });
 
-  for (const [name, size] of [['a synchronous', 1000], ['a thread pool', 100 * KiB]] as const) {
-    it(`reports ${name} write error on 'error', then closes the descriptor`, async () => {
+  for (const [name, size, pooled] of [['a first', 1000, false], ['a later', 100 * KiB, false], ['a thread pool', 100 * KiB, true]] as const) {
+    it(`reports ${name} write error on 'error', then closes the descriptor`, async (t) => {
+      if (pooled) {
+        diskPacing.poolUntil = Infinity;
+        t.after(() => void (diskPacing.poolUntil = 0));
+      }
       const path = fileWith('read only');
       const fd = openSync(path, 'r'); // writing to it fails with EBADF
       const writer = new FileWriter(fd, 0);
