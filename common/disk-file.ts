@@ -9,10 +9,10 @@ import { DONE_AT_CALLBACK } from './lent-chunks.js';
  * synchronous calls. Most files an FTP server moves are small, and for them the thread
  * pool's read, write and close trips were the larger part of the server's CPU per
  * transfer (bench/server-load); a few tens of microseconds of blocking per small file is
- * what pyftpdlib spends on every file. Past this, writes go through the thread pool, so
- * that no slow disk under a large upload blocks the event loop; reads go 256 KiB at a
- * time, synchronously while the page cache serves them and through the pool once one is
- * slow (file-source.ts), so no file's size blocks it either.
+ * what pyftpdlib spends on every file. Past this, reads go 256 KiB at a time and writes
+ * as they come, synchronously while the disk answers fast and through the thread pool
+ * for a while after a slow call (disk-pacing.ts), so that neither a file's size nor a
+ * slow disk under a large transfer holds the event loop for long.
  */
 export const SYNC_BYTES = 64 * 1024;
 
@@ -177,8 +177,9 @@ export class FileWriter extends Writable {
       }
     } catch (error) {
       return callback(error as Error);
+    } finally {
+      syncDone(started); // a write that failed slowly counts too
     }
-    syncDone(started);
     callback();
   }
 

@@ -92,8 +92,9 @@ export class FileSource extends Readable implements LendingSource {
         n = readSync(this.#fd, target, 0, target.length, this.#position);
       } catch (error) {
         return this.#arrived(target, error as Error, 0);
+      } finally {
+        syncDone(started); // a read that failed slowly (a soft network mount) counts too
       }
-      syncDone(started);
       return this.#arrived(target, null, n);
     }
     this.#reading = true;

@@ -124,7 +124,7 @@ export async function download(core: ClientCore, remote: string, local: string, 
         // that may resume across runs, which must know the size before it starts.
         const trustOpening = !resume && (options.segments ?? 1) === 1 && offset === 0 && sizeInOpening.get(connection.traits) === true;
         // A retry asks the server again: the file may have changed since it was listed.
-        const listed = attempt.n === 0 ? (known.size ?? (await known.listedSize?.(connection))) : undefined;
+        const listed = attempt.n === 0 ? (known.size ?? (await known.listedSize?.(connection, attempt.signal))) : undefined;
         let total = listed ?? (trustOpening ? null : ((await sizeOf(connection, source)) ?? known.size ?? null));
         // Ranges need REST; a file too small to split is read whole.
         const segments = total !== null && connection.features.restStream ? segmentCount(total, Math.min(options.segments ?? 1, core.settings.limits.connections)) : 1;

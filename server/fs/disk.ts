@@ -50,9 +50,9 @@ function toStat(s: Stats, link = false): StorageStat {
  * while a trip through libuv's thread pool costs two thread wake-ups, and under load those
  * were a third of the server's CPU time per small transfer (bench/server-load, 10 sessions:
  * 2.5 ms of CPU per transfer of its mix with them, 1.7 ms without).
- * File contents past their first 64 KiB go 256 KiB at a time: writes through the thread
- * pool, reads synchronously while the page cache serves them (file-source.ts), so no
- * file's size blocks the loop.
+ * File contents past their first 64 KiB are read 256 KiB at a time and written as they
+ * arrive, synchronously too while the disk answers fast, and through the thread pool for
+ * a while after a slow call (common/disk-pacing.ts), so no file's size blocks the loop.
  */
 export class DiskStorage implements Storage {
   readonly root: string;

@@ -10,6 +10,7 @@ import { LISTED_FROM } from '../../lib/client/listed-sizes.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 import { factoryFor, peer, skipUnlessUp, uniqueName } from '../helpers/peers.js';
 import { FtpProxy } from '../helpers/proxy.js';
+import { startScriptServer } from '../helpers/script-server.js';
 import { PASSWORD, startServer, USER } from '../helpers/test-server.js';
 
 const local = tempDir('ftppy-fetch-listing-');
@@ -105,6 +106,59 @@ describe('fetch: sizes from one listing of the folder', { timeout: 60_000 }, () 
       assert.equal(verbs(proxy, 'SIZE').length, LISTED_FROM);
     } finally {
       await proxy.close();
+    }
+  });
+
+  it('an MLSD entry without size= is not taken for an empty file: each such file is asked with SIZE', async () => {
+    const server = await startScriptServer();
+    try {
+      server.features.push('MLST type*;modify*;');
+      const made = names(LISTED_FROM);
+      made.forEach((name, i) => server.files.set(`/d/${name}`, body(i)));
+      server.on('MLSD', async (session) => {
+        const data = await session.data();
+        session.reply('150 Here it comes');
+        data.end(made.map((name) => `type=file;modify=20240101000000; ${name}\r\n`).join(''), () => session.reply('226 Done'));
+        return true;
+      });
+      const into = join(local.dir, 'no-size-fact');
+      mkdirSync(into);
+      const ftp = new FtpPy(`ftp://127.0.0.1:${server.port}`, { auth: new Basic('u', 'p'), retry: { total: 0 } });
+      const results = await ftp.client((c) => c.fetch(made.map((name) => [`/d/${name}`, join(into, name)]), { limit: 4 }));
+      assert.ok(Object.values(results).every(Boolean), JSON.stringify(results));
+      assertLanded(into, made);
+      const sent = server.log.flat();
+      assert.equal(sent.filter((c) => c.startsWith('MLSD ')).length, 1);
+      assert.equal(sent.filter((c) => c.startsWith('SIZE ')).length, LISTED_FROM);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a listing the parser cannot read (a line of 40 KiB among 230 KiB of good ones) fails only itself: every file is asked with SIZE and arrives', async () => {
+    const server = await startScriptServer();
+    try {
+      const made = names(LISTED_FROM);
+      made.forEach((name, i) => server.files.set(`/d/${name}`, body(i)));
+      const line = (name: string, size: number): string => `-rw-r--r--    1 0        0        ${String(size).padStart(8)} Jan 01  2024 ${name}\r\n`;
+      const good = made.map((name, i) => line(name, body(i).length)).join('');
+      let filler = '';
+      for (let i = 0; Buffer.byteLength(good + filler) < 230 * 1024; i++) filler += line(`other-${i}`, 1);
+      server.on('LIST', async (session) => {
+        const data = await session.data();
+        session.reply('150 Here it comes');
+        data.end(good + filler + 'x'.repeat(40 * 1024), () => session.reply('226 Done'));
+        return true;
+      });
+      const into = join(local.dir, 'unreadable');
+      mkdirSync(into);
+      const ftp = new FtpPy(`ftp://127.0.0.1:${server.port}`, { auth: new Basic('u', 'p'), retry: { total: 0 } });
+      const results = await ftp.client((c) => c.fetch(made.map((name) => [`/d/${name}`, join(into, name)]), { limit: 4 }));
+      assert.ok(Object.values(results).every(Boolean), JSON.stringify(results));
+      assertLanded(into, made);
+      assert.equal(server.log.flat().filter((c) => c.startsWith('SIZE ')).length, LISTED_FROM, 'nothing of an unreadable listing is used');
+    } finally {
+      await server.close();
     }
   });
 

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { after, describe, it } from 'node:test';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FileWriter, fileReader, SYNC_BYTES } from '../../common/disk-file.js';
 import { diskPacing } from '../../common/disk-pacing.js';
@@ -289,52 +289,62 @@ describe('FileWriter', () => {
     assert.equal(openOn(fd, path), false);
   });
 
-  const atPosition = [
-    { what: '', old: pseudoRandom(300 * KiB, 1), at: 1000, piece: pseudoRandom(150 * KiB, 2), gather: 0 },
-    { what: ', gathering 100 KiB per write', old: pseudoRandom(2 * MiB, 5), at: 777, piece: pseudoRandom(MiB + 3, 6), gather: 100 * KiB },
-  ];
-  for (const c of atPosition) {
-    it(`writes at a position into an existing file (REST)${c.what}, leaving the rest as it was`, async () => {
-      const { old, piece } = c;
-      const path = fileWith(old);
-      const fd = openSync(path, 'r+');
-      await writeThrough(new FileWriter(fd, c.at, { gather: c.gather }), cut(piece, MIXED));
-      const expected = Buffer.concat([old.subarray(0, c.at), piece, old.subarray(c.at + piece.length)]);
-      const got = readFileSync(path);
-      assert.equal(got.length, old.length);
-      assert.ok(got.equals(expected));
-      assert.equal(openOn(fd, path), false);
+  // Positions, appends and short writes on both paths: synchronous (the disk fast) and
+  // through the thread pool (after a slow call).
+  for (const mode of [{ what: 'synchronously', poolUntil: 0 }, { what: 'through the thread pool', poolUntil: Infinity }]) {
+    describe(mode.what, () => {
+      const { slowMs } = diskPacing;
+      beforeEach(() => Object.assign(diskPacing, { poolUntil: mode.poolUntil, slowMs: mode.poolUntil === 0 ? Infinity : slowMs }));
+      afterEach(() => Object.assign(diskPacing, { poolUntil: 0, slowMs }));
+
+      const atPosition = [
+        { what: '', old: pseudoRandom(300 * KiB, 1), at: 1000, piece: pseudoRandom(150 * KiB, 2), gather: 0 },
+        { what: ', gathering 100 KiB per write', old: pseudoRandom(2 * MiB, 5), at: 777, piece: pseudoRandom(MiB + 3, 6), gather: 100 * KiB },
+      ];
+      for (const c of atPosition) {
+        it(`writes at a position into an existing file (REST)${c.what}, leaving the rest as it was`, async () => {
+          const { old, piece } = c;
+          const path = fileWith(old);
+          const fd = openSync(path, 'r+');
+          await writeThrough(new FileWriter(fd, c.at, { gather: c.gather }), cut(piece, MIXED));
+          const expected = Buffer.concat([old.subarray(0, c.at), piece, old.subarray(c.at + piece.length)]);
+          const got = readFileSync(path);
+          assert.equal(got.length, old.length);
+          assert.ok(got.equals(expected));
+          assert.equal(openOn(fd, path), false);
+        });
+      }
+
+      it('appends at the descriptor’s own position when given null (APPE)', async () => {
+        const path = fileWith('already here\n');
+        const fd = openSync(path, 'a');
+        const added = pseudoRandom(200 * KiB, 3);
+        await writeThrough(new FileWriter(fd, null), cut(added, MIXED));
+        assert.ok(readFileSync(path).equals(Buffer.concat([Buffer.from('already here\n'), added])));
+        assert.equal(openOn(fd, path), false);
+      });
+
+      it('writes pieces corked together (one writev) across SYNC_BYTES, at a position', async () => {
+        // Corked pieces reach the writer together, before SYNC_BYTES is used up: those
+        // within it go at once, the rest the mode's way, each at its own offset.
+        const old = pseudoRandom(400 * KiB, 4);
+        const path = fileWith(old);
+        const fd = openSync(path, 'r+');
+        const at = 777;
+        const piece = pseudoRandom(150 * KiB, 5);
+        const writer = new FileWriter(fd, at);
+        writer.cork();
+        for (const chunk of cut(piece, [10 * KiB])) writer.write(chunk);
+        writer.uncork();
+        // Then more pieces: through the pool they queue up behind a write in flight and go in one writev.
+        const more = pseudoRandom(100 * KiB, 6);
+        await writeThrough(writer, cut(more, [7 * KiB]));
+        const expected = Buffer.concat([old.subarray(0, at), piece, more, old.subarray(at + piece.length + more.length)]);
+        assert.ok(readFileSync(path).equals(expected));
+        assert.equal(openOn(fd, path), false);
+      });
     });
   }
-
-  it('appends at the descriptor’s own position when given null (APPE)', async () => {
-    const path = fileWith('already here\n');
-    const fd = openSync(path, 'a');
-    const added = pseudoRandom(200 * KiB, 3);
-    await writeThrough(new FileWriter(fd, null), cut(added, MIXED));
-    assert.ok(readFileSync(path).equals(Buffer.concat([Buffer.from('already here\n'), added])));
-    assert.equal(openOn(fd, path), false);
-  });
-
-  it('writes pieces corked together (one writev) across SYNC_BYTES, at a position', async () => {
-    // Corked pieces reach the writer together, before SYNC_BYTES is used up: some of
-    // them go synchronously, the rest through the thread pool, each at its own offset.
-    const old = pseudoRandom(400 * KiB, 4);
-    const path = fileWith(old);
-    const fd = openSync(path, 'r+');
-    const at = 777;
-    const piece = pseudoRandom(150 * KiB, 5);
-    const writer = new FileWriter(fd, at);
-    writer.cork();
-    for (const chunk of cut(piece, [10 * KiB])) writer.write(chunk);
-    writer.uncork();
-    // Then pieces that queue up behind a write in flight, written in one go.
-    const more = pseudoRandom(100 * KiB, 6);
-    await writeThrough(writer, cut(more, [7 * KiB]));
-    const expected = Buffer.concat([old.subarray(0, at), piece, more, old.subarray(at + piece.length + more.length)]);
-    assert.ok(readFileSync(path).equals(expected));
-    assert.equal(openOn(fd, path), false);
-  });
 
   it('closes the descriptor when destroyed between writes, keeping what was written', async () => {
     const path = join(folder.dir, 'destroyed-upload');
@@ -404,10 +414,10 @@ describe('FileWriter', () => {
 
   for (const [name, size, pooled] of [['a first', 1000, false], ['a later', 100 * KiB, false], ['a thread pool', 100 * KiB, true]] as const) {
     it(`reports ${name} write error on 'error', then closes the descriptor`, async (t) => {
-      if (pooled) {
-        diskPacing.poolUntil = Infinity;
-        t.after(() => void (diskPacing.poolUntil = 0));
-      }
+      const { slowMs } = diskPacing;
+      // Pinned either way: after a slow call on a loaded machine the later write would go through the pool.
+      Object.assign(diskPacing, pooled ? { poolUntil: Infinity } : { poolUntil: 0, slowMs: Infinity });
+      t.after(() => void Object.assign(diskPacing, { poolUntil: 0, slowMs }));
       const path = fileWith('read only');
       const fd = openSync(path, 'r'); // writing to it fails with EBADF
       const writer = new FileWriter(fd, 0);
