@@ -32,6 +32,35 @@ function assertLanded(dir: string, made: string[]): void {
   for (const name of made) assert.deepEqual(readFileSync(join(dir, name)), body(Number(name.slice(1, 4))), name);
 }
 
+/**
+ * A scripted server holding LISTED_FROM files in /d whose `verb` (MLSD or LIST) sends
+ * `listing`; fetches them all into a new folder and checks they arrived. The commands
+ * the client sent.
+ */
+async function fetchFromScripted(verb: 'MLSD' | 'LIST', listing: (made: string[]) => string, features: string[] = []): Promise<string[]> {
+  const server = await startScriptServer();
+  try {
+    server.features.push(...features);
+    const made = names(LISTED_FROM);
+    made.forEach((name, i) => server.files.set(`/d/${name}`, body(i)));
+    server.on(verb, async (session) => {
+      const data = await session.data();
+      session.reply('150 Here it comes');
+      data.end(listing(made), () => session.reply('226 Done'));
+      return true;
+    });
+    const into = join(local.dir, `scripted-${verb}-${server.port}`);
+    mkdirSync(into);
+    const ftp = new FtpPy(`ftp://127.0.0.1:${server.port}`, { auth: new Basic('u', 'p'), retry: { total: 0 } });
+    const results = await ftp.client((c) => c.fetch(made.map((name) => [`/d/${name}`, join(into, name)]), { limit: 4 }));
+    assert.ok(Object.values(results).every(Boolean), JSON.stringify(results));
+    assertLanded(into, made);
+    return server.log.flat();
+  } finally {
+    await server.close();
+  }
+}
+
 describe('fetch: sizes from one listing of the folder', { timeout: 60_000 }, () => {
   it(`our server: ${LISTED_FROM} files of one folder cost one MLSD and no SIZE; fewer cost a SIZE each`, async () => {
     await using t = await startServer();
@@ -110,56 +139,19 @@ describe('fetch: sizes from one listing of the folder', { timeout: 60_000 }, () 
   });
 
   it('an MLSD entry without size= is not taken for an empty file: each such file is asked with SIZE', async () => {
-    const server = await startScriptServer();
-    try {
-      server.features.push('MLST type*;modify*;');
-      const made = names(LISTED_FROM);
-      made.forEach((name, i) => server.files.set(`/d/${name}`, body(i)));
-      server.on('MLSD', async (session) => {
-        const data = await session.data();
-        session.reply('150 Here it comes');
-        data.end(made.map((name) => `type=file;modify=20240101000000; ${name}\r\n`).join(''), () => session.reply('226 Done'));
-        return true;
-      });
-      const into = join(local.dir, 'no-size-fact');
-      mkdirSync(into);
-      const ftp = new FtpPy(`ftp://127.0.0.1:${server.port}`, { auth: new Basic('u', 'p'), retry: { total: 0 } });
-      const results = await ftp.client((c) => c.fetch(made.map((name) => [`/d/${name}`, join(into, name)]), { limit: 4 }));
-      assert.ok(Object.values(results).every(Boolean), JSON.stringify(results));
-      assertLanded(into, made);
-      const sent = server.log.flat();
-      assert.equal(sent.filter((c) => c.startsWith('MLSD ')).length, 1);
-      assert.equal(sent.filter((c) => c.startsWith('SIZE ')).length, LISTED_FROM);
-    } finally {
-      await server.close();
-    }
+    const sent = await fetchFromScripted('MLSD', (made) => made.map((name) => `type=file;modify=20240101000000; ${name}\r\n`).join(''), ['MLST type*;modify*;']);
+    assert.equal(sent.filter((c) => c.startsWith('MLSD ')).length, 1);
+    assert.equal(sent.filter((c) => c.startsWith('SIZE ')).length, LISTED_FROM);
   });
 
   it('a listing the parser cannot read (a line of 40 KiB among 230 KiB of good ones) fails only itself: every file is asked with SIZE and arrives', async () => {
-    const server = await startScriptServer();
-    try {
-      const made = names(LISTED_FROM);
-      made.forEach((name, i) => server.files.set(`/d/${name}`, body(i)));
-      const line = (name: string, size: number): string => `-rw-r--r--    1 0        0        ${String(size).padStart(8)} Jan 01  2024 ${name}\r\n`;
-      const good = made.map((name, i) => line(name, body(i).length)).join('');
-      let filler = '';
-      for (let i = 0; Buffer.byteLength(good + filler) < 230 * 1024; i++) filler += line(`other-${i}`, 1);
-      server.on('LIST', async (session) => {
-        const data = await session.data();
-        session.reply('150 Here it comes');
-        data.end(good + filler + 'x'.repeat(40 * 1024), () => session.reply('226 Done'));
-        return true;
-      });
-      const into = join(local.dir, 'unreadable');
-      mkdirSync(into);
-      const ftp = new FtpPy(`ftp://127.0.0.1:${server.port}`, { auth: new Basic('u', 'p'), retry: { total: 0 } });
-      const results = await ftp.client((c) => c.fetch(made.map((name) => [`/d/${name}`, join(into, name)]), { limit: 4 }));
-      assert.ok(Object.values(results).every(Boolean), JSON.stringify(results));
-      assertLanded(into, made);
-      assert.equal(server.log.flat().filter((c) => c.startsWith('SIZE ')).length, LISTED_FROM, 'nothing of an unreadable listing is used');
-    } finally {
-      await server.close();
-    }
+    const line = (name: string, size: number): string => `-rw-r--r--    1 0        0        ${String(size).padStart(8)} Jan 01  2024 ${name}\r\n`;
+    const sent = await fetchFromScripted('LIST', (made) => {
+      let text = made.map((name, i) => line(name, body(i).length)).join('');
+      for (let i = 0; Buffer.byteLength(text) < 230 * 1024; i++) text += line(`other-${i}`, 1);
+      return text + 'x'.repeat(40 * 1024);
+    });
+    assert.equal(sent.filter((c) => c.startsWith('SIZE ')).length, LISTED_FROM, 'nothing of an unreadable listing is used');
   });
 
   it('vsftpd (no MLSD): one LIST of the folder, no SIZE', { skip: skipUnlessUp('vsftpd') }, async () => {
