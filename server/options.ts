@@ -151,7 +151,7 @@ export interface ServerTimeouts {
   /**
    * How long an upload, once its data connection has ended, waits for the control
    * connection to end too before it takes the file as complete: a client killed mid-upload
-   * closes both at once, and its cut file must not replace the good one (default 0.002; 0: no wait).
+   * closes both at once, and its cut file must not replace the good one (default 0.01; 0: no wait).
    */
   uploadSettle?: number;
   /** Longest wait for the `authenticate` function; then the login fails (default 10). */
@@ -348,7 +348,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
       data: seconds('timeouts.data', timeouts.data, 30),
       stall: seconds('timeouts.stall', timeouts.stall, 60),
       grace: seconds('timeouts.grace', timeouts.grace, 10),
-      uploadSettle: timeouts.uploadSettle === 0 ? 0 : seconds('timeouts.uploadSettle', timeouts.uploadSettle, 0.002),
+      uploadSettle: timeouts.uploadSettle === 0 ? 0 : seconds('timeouts.uploadSettle', timeouts.uploadSettle, 0.010),
       authenticate: seconds('timeouts.authenticate', timeouts.authenticate, 10),
     },
     greeting: o.greeting === undefined ? 'FtpPy server ready' : text('greeting', o.greeting),
