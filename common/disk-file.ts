@@ -3,6 +3,7 @@ import { syncDone, syncStart } from './disk-pacing.js';
 import { Readable, Writable } from 'node:stream';
 import { FileSource } from './file-source.js';
 import { DONE_AT_CALLBACK } from './lent-chunks.js';
+import { isReadBuffer } from './read-buffers.js';
 
 /**
  * Up to this many bytes a file is read, and the start of an upload written, with
@@ -78,8 +79,8 @@ function rest(buffers: Buffer[], n: number): Buffer[] {
  * when the stream finishes or is destroyed.
  */
 export class FileWriter extends Writable {
-  /** A chunk is written (or abandoned) when its callback runs: nothing keeps it after. Not so when gathering. */
-  readonly [DONE_AT_CALLBACK]: boolean;
+  /** A chunk is written (or abandoned) when its callback runs; a gathering writer keeps copies of lent chunks. */
+  readonly [DONE_AT_CALLBACK] = true;
   readonly #fd: number;
   #position: number | null;
   #written = 0;
@@ -106,7 +107,6 @@ export class FileWriter extends Writable {
     this.#fd = fd;
     this.#position = position;
     this.#gather = options.gather ?? 0;
-    this[DONE_AT_CALLBACK] = this.#gather === 0;
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -151,7 +151,11 @@ export class FileWriter extends Writable {
       const started = syncStart();
       if (started !== null) return this.#writeNow(started, callback);
     }
-    if (!flush && this.#gatheredBytes < this.#gather) return callback();
+    if (!flush && this.#gatheredBytes < this.#gather) {
+      // Kept past its callback: a lent chunk's buffer would be read into again under it.
+      this.#gathered = this.#gathered.map((b) => (isReadBuffer(b) ? Buffer.from(b) : b));
+      return callback();
+    }
     const batch = this.#gathered;
     const total = this.#gatheredBytes;
     this.#gathered = [];

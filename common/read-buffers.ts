@@ -11,10 +11,21 @@ export const READ_SIZE = 256 * 1024;
 const KEEP_FREE = 8;
 
 const free: Buffer[] = [];
+/** The memory of every buffer made here: a chunk in it is lent, and read into again once given back. */
+const made = new WeakSet<ArrayBufferLike>();
 
 /** A buffer of READ_SIZE bytes, with an ArrayBuffer of its own. */
 export function takeReadBuffer(): Buffer {
-  return free.pop() ?? Buffer.allocUnsafeSlow(READ_SIZE);
+  const reused = free.pop();
+  if (reused) return reused;
+  const buffer = Buffer.allocUnsafeSlow(READ_SIZE);
+  made.add(buffer.buffer);
+  return buffer;
+}
+
+/** Whether `chunk` is a view of a read buffer: whoever keeps it past its write's callback must copy it. */
+export function isReadBuffer(chunk: Buffer): boolean {
+  return made.has(chunk.buffer);
 }
 
 /** Gives back a buffer from takeReadBuffer that nothing uses any more. */

@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { paced } from '../common/throttle.js';
+import { DestinationClosedError, pump } from '../common/pump.js';
 import { transferThrottle, type Account, type FileInfo, type UserFileSystem } from '../server/index.js';
 import { requireRight } from './auth.js';
 import { contentTypeOf } from './content-type.js';
@@ -90,32 +88,25 @@ async function sendFile(context: WebContext, req: IncomingMessage, res: ServerRe
   startAnswer(res, status, headers);
   context.stats.downloads++;
   const throttle = transferThrottle(account.rate, 'download');
+  // `pump` lends a large file's read buffers to the response, each back at its write's
+  // callback: with a fresh 256 KiB buffer per read, a 128 MiB GET raised the server's
+  // peak RSS by 18 MB of buffers waiting for V8's next collection. `length` is the
+  // Content-Length promised: a file that grew since its stat is cut there, one that
+  // shrank fails and the connection is cut, rather than a short body passed off as whole.
   try {
-    const send = exactly(length, context);
-    await pipeline(stream, throttle ? (source: Readable) => paced(send(source), throttle) : send, res);
+    await pump(stream, res, {
+      throttle,
+      length,
+      sinkDoneAtCallback: true,
+      onChunk: (chunk) => {
+        context.stats.bytesOut += chunk.length;
+        return chunk;
+      },
+    });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') throw clientGone(error);
+    if (error instanceof DestinationClosedError) throw clientGone(error);
     throw error;
   }
-}
-
-/**
- * Passes on `length` bytes and stops: the end of a range, or a file that grew since it
- * was stat'ed. One that shrank fails, and the connection is cut rather than a short body
- * passed off as the whole, since Content-Length has already promised the size.
- */
-function exactly(length: number, context: WebContext): (source: Readable) => AsyncGenerator<Buffer> {
-  return async function* (source) {
-    let left = length;
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      const piece = chunk.length > left ? chunk.subarray(0, left) : chunk;
-      left -= piece.length;
-      context.stats.bytesOut += piece.length;
-      yield piece;
-      if (left === 0) return;
-    }
-    if (left > 0) throw new Error(`The file became ${left} bytes shorter while it was sent`);
-  };
 }
 
 /** Content-Disposition for a download, with an ASCII fallback and the exact name in RFC 8187 form. */

@@ -1,7 +1,8 @@
 import { transferThrottle } from '../account-policy.js';
 import { FileSystemError, toFileSystemError } from '../fs/errors.js';
 import type { UploadMode } from '../fs/user-fs.js';
-import { asciiDecoder, asciiEncoder, pump } from '../streams.js';
+import { pump } from '../../common/pump.js';
+import { asciiDecoder, asciiEncoder } from '../streams.js';
 import { dataReady, runDataTransfer } from '../transfer.js';
 import type { CommandContext } from './context.js';
 import type { CommandGroup } from './types.js';

@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FileWriter, fileReader, SYNC_BYTES } from '../../common/disk-file.js';
 import { diskPacing } from '../../common/disk-pacing.js';
 import { doneAtCallback } from '../../common/lent-chunks.js';
+import { giveReadBuffer, takeReadBuffer } from '../../common/read-buffers.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 import { HANG_MS, within } from '../helpers/wait.js';
 
@@ -277,7 +278,6 @@ describe('FileWriter', () => {
     const path = join(folder.dir, 'gathered-upload');
     const fd = openSync(path, 'w');
     const writer = new FileWriter(fd, 0, { gather: 256 * KiB });
-    assert.equal(doneAtCallback(writer), false, 'a gathering writer keeps chunks past their callback: nobody may lend it buffers');
     const content = pseudoRandom(SYNC_BYTES + 600 * KiB + 5, 4);
     await new Promise<void>((resolve) => writer.write(content.subarray(0, SYNC_BYTES), () => resolve()));
     await new Promise<void>((resolve) => writer.write(content.subarray(SYNC_BYTES, SYNC_BYTES + 100 * KiB), () => resolve()));
@@ -287,6 +287,29 @@ describe('FileWriter', () => {
     await writeThrough(writer, cut(content.subarray(SYNC_BYTES + 300 * KiB), MIXED));
     assert.ok(readFileSync(path).equals(content));
     assert.equal(openOn(fd, path), false);
+  });
+
+  it('gathering, copies a lent read buffer it keeps past its callback: the lender may read into it again at once', async (t) => {
+    diskPacing.poolUntil = Infinity; // through the thread pool: the writer gathers
+    t.after(() => void (diskPacing.poolUntil = 0));
+    const path = join(folder.dir, 'gathered-lent');
+    const fd = openSync(path, 'w');
+    const writer = new FileWriter(fd, 0, { gather: 512 * KiB });
+    assert.equal(doneAtCallback(writer), true, 'a file source may lend it its buffers (WebDAV COPY)');
+    const content = pseudoRandom(SYNC_BYTES + 3 * 100 * KiB, 8);
+    await new Promise<void>((resolve) => writer.write(content.subarray(0, SYNC_BYTES), () => resolve()));
+    const lent = takeReadBuffer();
+    for (let at = SYNC_BYTES; at < content.length; at += 100 * KiB) {
+      // One buffer lent over and over, as a file source does once each write calls back.
+      const chunk = lent.subarray(0, 100 * KiB);
+      content.copy(chunk, 0, at, at + 100 * KiB);
+      await new Promise<void>((resolve) => writer.write(chunk, () => resolve()));
+    }
+    assert.equal(fstatSync(fd).size, SYNC_BYTES, 'the 300 KiB past SYNC_BYTES were kept, not written');
+    lent.fill(0xee); // read into again by the lender
+    await new Promise<void>((resolve) => writer.end(() => resolve()));
+    giveReadBuffer(lent);
+    assert.ok(readFileSync(path).equals(content), 'what was kept is what was given, not what the buffer holds now');
   });
 
   // Positions, appends and short writes on both paths: synchronous (the disk fast) and

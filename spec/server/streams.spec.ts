@@ -1,5 +1,6 @@
 // The byte plumbing under every transfer, without a server around it: the TYPE A codecs,
-// `pump` (a source into a sink with backpressure, what a RETR or STOR does) and
+// `pump` (common/pump.ts: a source into a sink with backpressure, what a RETR, a STOR
+// and the web API's GET and COPY do) and
 // `writeAll` (generated pieces into a sink, what a listing does). Streams are real:
 // in-memory Readables and Writables whose timing the test controls, and TCP sockets on
 // loopback for the paths that only sockets take (FIN, RST, kernel buffers).
@@ -9,7 +10,8 @@ import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { asciiDecoder, asciiEncoder, pump, writeAll, type ByteCodec } from '../../server/streams.js';
+import { DestinationClosedError, pump } from '../../common/pump.js';
+import { asciiDecoder, asciiEncoder, writeAll, type ByteCodec } from '../../server/streams.js';
 import { randomBytes, randomChunks, seeded, splits } from '../helpers/chunks.js';
 import { pseudoRandom } from '../helpers/files.js';
 import { until, within } from '../helpers/wait.js';
@@ -392,6 +394,28 @@ describe('pump', () => {
     await assert.rejects(settles(pump(source, sink, { signal: noSignal() })), /destination closed before the end/);
     assert.equal(source.destroyed, true);
     assert.equal(sink.chunks.length, 4);
+  });
+
+  it('with length, sends that many bytes of a longer source, stops reading it, and ends the sink', async () => {
+    const source = sourceOf(Array.from({ length: 100 }, (_, i) => Buffer.alloc(KiB, i)));
+    const sink = new SlowSink();
+    await settles(pump(source, sink, { length: 2 * KiB + 10 }));
+    assert.ok(sink.bytes.equals(Buffer.concat([Buffer.alloc(KiB, 0), Buffer.alloc(KiB, 1), Buffer.alloc(10, 2)])));
+    assert.equal(sink.writableFinished, true);
+    assert.equal(source.destroyed, true, 'the rest of a file that grew is not read');
+  });
+
+  it('with length, rejects a source that ends short, and does not end the sink as if it were whole', async () => {
+    const sink = new SlowSink();
+    await assert.rejects(settles(pump(sourceOf([Buffer.alloc(KiB), Buffer.alloc(KiB)]), sink, { length: 3 * KiB })), /ended 1024 bytes short of the 3072 promised/);
+    assert.equal(sink.destroyed, true);
+    assert.equal(sink.writableFinished, false);
+  });
+
+  it('rejects with a DestinationClosedError when the sink closes first, so that a caller can tell a client gone', async () => {
+    const sink = new SlowSink({ destroyAt: 1 });
+    const error = await settles(pump(sourceOf(Array.from({ length: 10 }, () => Buffer.alloc(KiB))), sink, {})).catch((e: unknown) => e);
+    assert.ok(error instanceof DestinationClosedError, String(error));
   });
 
   it('rejects with the reason of a signal aborted before the start, touching nothing', async () => {
