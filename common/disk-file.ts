@@ -79,7 +79,7 @@ function rest(buffers: Buffer[], n: number): Buffer[] {
  * when the stream finishes or is destroyed.
  */
 export class FileWriter extends Writable {
-  /** A chunk is written (or abandoned) when its callback runs; a gathering writer keeps copies of lent chunks. */
+  /** A chunk is written (or abandoned) when its callback runs, or is its own (gathered): a lent one is never gathered. */
   readonly [DONE_AT_CALLBACK] = true;
   readonly #fd: number;
   #position: number | null;
@@ -151,11 +151,10 @@ export class FileWriter extends Writable {
       const started = syncStart();
       if (started !== null) return this.#writeNow(started, callback);
     }
-    if (!flush && this.#gatheredBytes < this.#gather) {
-      // Kept past its callback: a lent chunk's buffer would be read into again under it.
-      this.#gathered = this.#gathered.map((b) => (isReadBuffer(b) ? Buffer.from(b) : b));
-      return callback();
-    }
+    // A lent chunk (a file source's 256 KiB read buffer) is not kept past its callback,
+    // since it is read into again then: it goes down now with what waits, and calls back
+    // once written. Copying it instead made a fresh buffer per read again.
+    if (!flush && this.#gatheredBytes < this.#gather && !buffers.some(isReadBuffer)) return callback();
     const batch = this.#gathered;
     const total = this.#gatheredBytes;
     this.#gathered = [];

@@ -289,27 +289,29 @@ describe('FileWriter', () => {
     assert.equal(openOn(fd, path), false);
   });
 
-  it('gathering, copies a lent read buffer it keeps past its callback: the lender may read into it again at once', async (t) => {
+  it('gathering, writes a lent read buffer before its callback instead of keeping it: the lender reads into it again at once', async (t) => {
     diskPacing.poolUntil = Infinity; // through the thread pool: the writer gathers
     t.after(() => void (diskPacing.poolUntil = 0));
     const path = join(folder.dir, 'gathered-lent');
     const fd = openSync(path, 'w');
     const writer = new FileWriter(fd, 0, { gather: 512 * KiB });
     assert.equal(doneAtCallback(writer), true, 'a file source may lend it its buffers (WebDAV COPY)');
-    const content = pseudoRandom(SYNC_BYTES + 3 * 100 * KiB, 8);
+    const content = pseudoRandom(SYNC_BYTES + 50 * KiB + 3 * 100 * KiB, 8);
     await new Promise<void>((resolve) => writer.write(content.subarray(0, SYNC_BYTES), () => resolve()));
+    await new Promise<void>((resolve) => writer.write(content.subarray(SYNC_BYTES, SYNC_BYTES + 50 * KiB), () => resolve()));
+    assert.equal(fstatSync(fd).size, SYNC_BYTES, 'a chunk of its own is gathered');
     const lent = takeReadBuffer();
-    for (let at = SYNC_BYTES; at < content.length; at += 100 * KiB) {
+    for (let at = SYNC_BYTES + 50 * KiB; at < content.length; at += 100 * KiB) {
       // One buffer lent over and over, as a file source does once each write calls back.
       const chunk = lent.subarray(0, 100 * KiB);
       content.copy(chunk, 0, at, at + 100 * KiB);
       await new Promise<void>((resolve) => writer.write(chunk, () => resolve()));
+      assert.equal(fstatSync(fd).size, at + 100 * KiB, 'written, with what was gathered before it, by its callback');
+      lent.fill(0xee); // read into again by the lender
     }
-    assert.equal(fstatSync(fd).size, SYNC_BYTES, 'the 300 KiB past SYNC_BYTES were kept, not written');
-    lent.fill(0xee); // read into again by the lender
     await new Promise<void>((resolve) => writer.end(() => resolve()));
     giveReadBuffer(lent);
-    assert.ok(readFileSync(path).equals(content), 'what was kept is what was given, not what the buffer holds now');
+    assert.ok(readFileSync(path).equals(content));
   });
 
   // Positions, appends and short writes on both paths: synchronous (the disk fast) and
