@@ -57,11 +57,25 @@ async function call(method, route, path, query = '') {
 }
 
 // ---- the dialog: one for every question (a name, a folder, a yes/no), keyboard first
-let asked = 0;
+// A dialog's 'close' event comes a task after it closed, and Chromium drops a pending one
+// when the dialog is shown again before it: the question before would then wait for the
+// next question's close and take its answer (a cancelled delete became a delete). So a
+// new question first settles the last one, with what its close left in returnValue.
+let settleLast = null;
 function ask(text, field) {
+  if (settleLast) settleLast(false);
   return new Promise((resolve) => {
     const dialog = $('ask');
     const input = $('ask-input');
+    const settle = (byEvent) => {
+      dialog.removeEventListener('close', onClose);
+      settleLast = null;
+      const answered = !dialog.open && dialog.returnValue === 'ok';
+      if (byEvent && back && back.isConnected) back.focus();
+      resolve(answered ? (field ? input.value.trim() : true) : null);
+    };
+    // An earlier close's event, come late, finds the dialog open again: not this answer.
+    const onClose = () => { if (!dialog.open) settle(true); };
     $('ask-text').textContent = text;
     $('ask-field').hidden = !field;
     input.required = Boolean(field);
@@ -70,17 +84,8 @@ function ask(text, field) {
     $('ask-ok').textContent = field ? 'OK' : 'Delete';
     dialog.returnValue = '';
     const back = document.activeElement;
-    // A dialog's 'close' event comes a task after it closed: a question asked at once after
-    // the last one was answered would take that event for its own answer, so an event that
-    // finds the dialog open again is not the latest question's (an earlier one's listener takes it).
-    const mine = ++asked;
-    const closed = () => {
-      if (mine === asked && dialog.open) return;
-      dialog.removeEventListener('close', closed);
-      if (mine === asked && back && back.isConnected) back.focus();
-      resolve(dialog.returnValue === 'ok' ? (field ? input.value.trim() : true) : null);
-    };
-    dialog.addEventListener('close', closed);
+    settleLast = settle;
+    dialog.addEventListener('close', onClose);
     dialog.showModal();
     if (field) input.select(); else $('ask-ok').focus();
   });
