@@ -70,7 +70,9 @@ describe('the file manager, driven in headless Chromium', { timeout: 240_000, sk
   }
 
   before(async () => {
-    w = await startWeb({ version: 'manager-spec' }, { anonymous: true });
+    // Uploads are read at 16 MiB/s at most (the server's own limit, as an account's rate
+    // would be), so that the cancelled upload below is still under way when cancelled.
+    w = await startWeb({ version: 'manager-spec' }, { anonymous: true, rate: { upload: 16 * 1024 * 1024 } });
     local = tempDir('ftppy-manager-');
     mkdirSync(join(w.root, 'work'));
     page = await LivePage.open(`http://${ALICE}@127.0.0.1:${w.port}/?login=1#/work`);
@@ -114,29 +116,28 @@ describe('the file manager, driven in headless Chromium', { timeout: 240_000, sk
   });
 
   it('cancels one upload of several, and only that one', async () => {
-    // The browser's network slowed to 256 KiB/s so an upload is still going when cancelled.
-    await page.send('Network.enable');
-    await page.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
-    writeFileSync(join(local.dir, 'slow.bin'), Buffer.alloc(4 << 20, 1));
+    // 64 MiB read at the server's 16 MiB/s: still under way when cancelled, more than
+    // the socket buffers between the two can hold, so the server never gets its end.
+    // (Chromium's own upload throttling, Network.emulateNetworkConditions, slowed only
+    // its progress events: the whole body reached the server before the cancel, which
+    // then stored it in about a third of the runs.)
+    writeFileSync(join(local.dir, 'slow.bin'), Buffer.alloc(64 << 20, 1));
     writeFileSync(join(local.dir, 'quick.txt'), 'quick\n');
-    try {
-      await page.evaluate(`document.getElementById('uploads').replaceChildren()`);
-      await page.chooseFiles('#file', [join(local.dir, 'slow.bin'), join(local.dir, 'quick.txt')]);
-      const slow = `[...document.querySelectorAll('#uploads li')].find((li) => li.querySelector('.file').textContent === 'slow.bin')`;
-      await page.until(`${slow}.querySelector('progress').value > 0`, 'the slow upload under way');
-      await page.evaluate(`${slow}.querySelector('button.cancel').focus()`);
-      await page.press('Enter');
-      await page.until(`${slow}.dataset.state === 'cancelled'`, 'the cancelled upload');
-      await page.until(`[...document.querySelectorAll('#uploads li')].find((li) => li.querySelector('.file').textContent === 'quick.txt').dataset.state === 'done'`, 'the other upload done');
-    } finally {
-      await page.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-    }
+    await page.evaluate(`document.getElementById('uploads').replaceChildren()`);
+    await page.chooseFiles('#file', [join(local.dir, 'slow.bin'), join(local.dir, 'quick.txt')]);
+    const slow = `[...document.querySelectorAll('#uploads li')].find((li) => li.querySelector('.file').textContent === 'slow.bin')`;
+    await page.until(`${slow}.querySelector('progress').value > 0`, 'the slow upload under way');
+    await page.evaluate(`${slow}.querySelector('button.cancel').focus()`);
+    await page.press('Enter');
+    await page.until(`${slow}.dataset.state === 'cancelled'`, 'the cancelled upload');
+    await page.until(`[...document.querySelectorAll('#uploads li')].find((li) => li.querySelector('.file').textContent === 'quick.txt').dataset.state === 'done'`, 'the other upload done');
     assert.equal(readFileSync(at('work/quick.txt'), 'utf8'), 'quick\n');
     assert.equal(existsSync(at('work/slow.bin')), false);
     // the server drops the cut upload's temporary file once it sees the connection close
     const deadline = Date.now() + 10_000;
     while (leftovers(at('work')).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(leftovers(at('work')), []);
+    assert.equal(existsSync(at('work/slow.bin')), false, 'nor stored once its temporary file was gone');
   });
 
   it('keeps the structure of a dropped folder', async () => {
@@ -263,6 +264,15 @@ describe('the file manager, driven in headless Chromium', { timeout: 240_000, sk
     mkdirSync(at('work/race'));
     await go('/');
     await go('/work');
+    // Counted in the page: the cancelled question must send no DELETE of its own.
+    await page.evaluate(`(() => {
+      window.deletes = 0;
+      const fetchBefore = window.fetch;
+      window.fetch = (url, options) => {
+        if (options && options.method === 'DELETE') window.deletes++;
+        return fetchBefore(url, options);
+      };
+    })()`);
     const open = await page.evaluate<boolean>(`(() => {
       const r = ${row('race')};
       const del = () => r.dispatchEvent(new KeyboardEvent('keydown', { key: 'Delete', bubbles: true }));
@@ -277,6 +287,7 @@ describe('the file manager, driven in headless Chromium', { timeout: 240_000, sk
     await answer();
     await page.until(`!${NAMES}.includes('race')`, 'the folder gone');
     assert.equal(existsSync(at('work/race')), false);
+    assert.equal(await page.evaluate<number>('window.deletes'), 1, 'one DELETE: the answered question\'s');
   });
 
   it('shows the server\'s own words for a full quota (507)', async () => {
