@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 // Bandwidth limits, for the client (`Limits({ rate })`, a transfer's `rate`) and the
 // server (an account's `rate`) alike: a token bucket per limit, and two adapters that
@@ -164,6 +164,17 @@ export async function* paced(source: AsyncIterable<Buffer | string>, throttle: T
       if (wait > 0) await pause(wait, signal);
     }
   }
+}
+
+/**
+ * A file's bytes for a download (RETR, the web API's GET) at the throttle's pace, or the
+ * stream itself when there is no limit. Through `paced()`, not PacedSource: a large
+ * file's reads are 256 KiB, which PacedSource would send at once and then wait for
+ * (64 s at MIN_RATE, past a client's stall timeout), and it owes nothing for the last
+ * chunk, so a file of one read went out unthrottled, however many were fetched.
+ */
+export function pacedDownload(source: Readable, throttle: Throttle | null, signal?: AbortSignal): Readable {
+  return throttle ? Readable.from(paced(source, throttle, signal), { objectMode: false }) : source;
 }
 
 const SUFFIX: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };

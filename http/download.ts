@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DestinationClosedError, pump } from '../common/pump.js';
+import { pacedDownload } from '../common/throttle.js';
 import { transferThrottle, type Account, type FileInfo, type UserFileSystem } from '../server/index.js';
 import { requireRight } from './auth.js';
 import { contentTypeOf } from './content-type.js';
@@ -90,12 +91,12 @@ async function sendFile(context: WebContext, req: IncomingMessage, res: ServerRe
   const throttle = transferThrottle(account.rate, 'download');
   // `pump` lends a large file's read buffers to the response, each back at its write's
   // callback: with a fresh 256 KiB buffer per read, a 128 MiB GET raised the server's
-  // peak RSS by 18 MB of buffers waiting for V8's next collection. `length` is the
-  // Content-Length promised: a file that grew since its stat is cut there, one that
-  // shrank fails and the connection is cut, rather than a short body passed off as whole.
+  // peak RSS by 18 MB of buffers waiting for V8's next collection. A throttled one goes
+  // through paced() instead (common/throttle.ts). `length` is the Content-Length
+  // promised: a file that grew since its stat is cut there, one that shrank fails and
+  // the connection is cut, rather than a short body passed off as whole.
   try {
-    await pump(stream, res, {
-      throttle,
+    await pump(pacedDownload(stream, throttle), res, {
       length,
       sinkDoneAtCallback: true,
       onChunk: (chunk) => {

@@ -2,6 +2,7 @@ import { transferThrottle } from '../account-policy.js';
 import { FileSystemError, toFileSystemError } from '../fs/errors.js';
 import type { UploadMode } from '../fs/user-fs.js';
 import { pump } from '../../common/pump.js';
+import { pacedDownload } from '../../common/throttle.js';
 import { asciiDecoder, asciiEncoder } from '../streams.js';
 import { dataReady, runDataTransfer } from '../transfer.js';
 import type { CommandContext } from './context.js';
@@ -27,10 +28,9 @@ async function retrieve(session: CommandContext, arg: string): Promise<void> {
     direction: 'download',
     opening: `Opening ${typeName(session)} mode data connection for ${path} (${announced} bytes)`,
     async run(socket, signal, count) {
-      await pump(stream, socket, {
+      await pump(pacedDownload(stream, transferThrottle(session.account?.rate, 'download'), signal), socket, {
         signal,
         sinkDoneAtCallback: true,
-        throttle: transferThrottle(session.account?.rate, 'download'),
         onChunk: (chunk) => {
           read += chunk.length;
           const out = ascii ? ascii.push(chunk) : chunk;

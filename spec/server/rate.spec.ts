@@ -43,6 +43,7 @@ describe('server bandwidth limits', { skip: skipUnless('curl') || skipUnless('py
       users: [
         { name: 'slow', password: 'pw', rate: { download: 5 * MiB } },
         { name: 'free', password: 'pw', rate: { download: null, upload: null } },
+        { name: 'trickle', password: 'pw', rate: { download: 64 * 1024 } },
       ],
     });
     web = await startWebServer({ port: 0, server: t.server });
@@ -67,6 +68,21 @@ describe('server bandwidth limits', { skip: skipUnless('curl') || skipUnless('py
     expectSuccess(result, 'curl');
     assert.equal(sha256(readFileSync(out)), sha256(BIG));
     assert.ok(seconds > 3.2 && seconds < 15, `curl took ${seconds.toFixed(2)} s`);
+  });
+
+  // A large file is read 256 KiB at a time: a file of one read was sent at once, with
+  // nothing owed after it, so any number of such files went out unthrottled.
+  it('a file of one 256 KiB read is paced too: 3.75 s at 64 KiB/s, over FTP and the web API', { timeout: 30_000 }, async () => {
+    const quarter = BIG.subarray(0, 256 * 1024);
+    writeFileSync(join(t.root, 'quarter.bin'), quarter);
+    for (const [what, url] of [['FTP', `ftp://127.0.0.1:${t.port}/quarter.bin`], ['web', `http://127.0.0.1:${web.port}/files/quarter.bin`]] as const) {
+      const out = join(local.dir, `quarter-${what}.bin`);
+      const [result, seconds] = await timed(() => run('curl', ['-sS', '--fail', '--max-time', '25', '-u', 'trickle:pw', '-o', out, url]));
+      expectSuccess(result, `curl (${what})`);
+      assert.equal(sha256(readFileSync(out)), sha256(quarter));
+      // (256 - 16 KiB of the bucket) / 64 KiB/s
+      assert.ok(seconds > 3.2 && seconds < 15, `${what}: 256 KiB at 64 KiB/s took ${seconds.toFixed(2)} s`);
+    }
   });
 
   it('the server-wide upload rate applies to an account without its own (4 MB at 2 MB/s, curl -T)', { timeout: 30_000 }, async () => {
