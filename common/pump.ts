@@ -12,6 +12,17 @@ export class DestinationClosedError extends Error {
   }
 }
 
+/**
+ * Whether `sink` emits 'close' after 'finish': a Writable made with `emitClose: false` or
+ * `autoDestroy: false` (a Storage of a user's may be one) never does, and waiting for it
+ * would hang the transfer. Node keeps this in the stream's state, as its own
+ * end-of-stream helper reads it.
+ */
+function willEmitClose(sink: Writable): boolean {
+  const state = (sink as Writable & { _writableState?: { emitClose?: boolean; autoDestroy?: boolean } })._writableState;
+  return state?.emitClose !== false && state?.autoDestroy !== false;
+}
+
 export interface PumpOptions {
   signal?: AbortSignal;
   /** Sees every chunk read from the source and returns what to write (counting, TYPE A). */
@@ -103,7 +114,7 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
       if (!ended) fail(new Error('the data connection closed before the end of the transfer'));
     }
     function onFinish(): void {
-      if (options.waitForClose && !sink.closed) return;
+      if (options.waitForClose && !sink.closed && willEmitClose(sink)) return;
       cleanup();
       resolve();
     }

@@ -343,6 +343,21 @@ describe('pump', () => {
     assert.equal(second.closed, true, "resolved after 'close'");
   });
 
+  it("with waitForClose, resolves at 'finish' for a sink that never emits 'close' (emitClose or autoDestroy off)", async () => {
+    for (const options of [{ emitClose: false }, { autoDestroy: false }]) {
+      const chunks: Buffer[] = [];
+      const sink = new Writable({
+        ...options,
+        write(chunk: Buffer, _encoding, callback) {
+          chunks.push(chunk);
+          callback();
+        },
+      });
+      await settles(pump(sourceOf([latin1('a'), latin1('b')]), sink, { waitForClose: true }));
+      assert.equal(Buffer.concat(chunks).toString(), 'ab', JSON.stringify(options));
+    }
+  });
+
   it('rejects with the source error and destroys the sink; a late sink error is absorbed', async () => {
     const boom = new Error('read failed');
     let i = 0;
