@@ -17,6 +17,8 @@ export function doneAtCallback(sink: Writable): boolean {
  * A source that can lend its chunks (a large file, file-source.ts): after `lend()`, each
  * chunk is a view of a buffer that is read into again once `release` gives it back, so a
  * consumer lends only to a sink done with a chunk at its write's callback (a socket).
+ * Lent chunks must be views of read-buffers.ts's buffers: that is how a gathering file
+ * writer knows not to keep one past its callback (isReadBuffer).
  */
 export interface LendingSource {
   lend(): void;

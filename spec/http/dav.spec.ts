@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { pseudoRandom } from '../helpers/files.js';
 import { tlsMaterial } from '../helpers/tls-material.js';
 import { ALICE, ask, startWeb, type Answer, type WebFixture } from './support/web.js';
 
@@ -49,6 +51,40 @@ describe('WebDAV', { timeout: 30_000 }, () => {
     assert.equal((await dav('PROPFIND', '/files/pub/', { Depth: '0' }, '<D:propfind xmlns:D="DAV:"><D:prop>')).status, 400);
     assert.equal((await dav('PROPFIND', '/files/pub/', { Depth: '0' }, '<D:propfind><D:prop/></D:propfind>')).status, 400, 'undeclared prefix');
     assert.equal((await dav('PROPFIND', '/files/pub/none.txt', { Depth: '0' })).status, 404);
+  });
+
+  // GET and COPY lend a large file's 256 KiB read buffers to the response and to the
+  // file writer, and read into them again at each write's callback: what arrives must
+  // be the file, byte for byte, even with two such transfers sharing the buffers.
+  it('GET, a Range and COPY of files past 256 KiB give their exact bytes, two at once', async () => {
+    mkdirSync(at('upload/large'), { recursive: true });
+    const one = pseudoRandom(24 * 1024 * 1024 + 5, 21); // more than loopback's socket buffers hold
+    const two = pseudoRandom(2 * 1024 * 1024 + 7, 22);
+    writeFileSync(at('upload/large/one.bin'), one);
+    writeFileSync(at('upload/large/two.bin'), two);
+    // One reader waits before it reads: the server's writes queue up behind a full socket.
+    const slowly = (path: string): Promise<Buffer> => new Promise((resolve, reject) => {
+      const auth = `Basic ${Buffer.from(ALICE).toString('base64')}`;
+      request({ host: '127.0.0.1', port: w.port, path, headers: { Authorization: auth } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.pause();
+        setTimeout(() => res.on('data', (c: Buffer) => chunks.push(c)).resume(), 300);
+        res.on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+      }).on('error', reject).end();
+    });
+    const [a, b] = await Promise.all([slowly('/files/upload/large/one.bin'), dav('GET', '/files/upload/large/two.bin')]);
+    assert.ok(a.equals(one), 'one.bin');
+    assert.ok(b.body.equals(two), 'two.bin');
+    const part = await dav('GET', '/files/upload/large/one.bin', { Range: 'bytes=262000-800000' });
+    assert.equal(part.status, 206);
+    assert.ok(part.body.equals(one.subarray(262000, 800001)), 'the range across read buffers');
+    const copies = await Promise.all([
+      dav('COPY', '/files/upload/large/one.bin', { Destination: '/files/upload/large/one-copy.bin' }),
+      dav('COPY', '/files/upload/large/two.bin', { Destination: '/files/upload/large/two-copy.bin' }),
+    ]);
+    assert.deepEqual(copies.map((c) => c.status), [201, 201]);
+    assert.ok(readFileSync(at('upload/large/one-copy.bin')).equals(one), 'one-copy.bin');
+    assert.ok(readFileSync(at('upload/large/two-copy.bin')).equals(two), 'two-copy.bin');
   });
 
   it('PROPPATCH stores dead properties beside the file, hidden, and they follow MOVE and COPY and go with DELETE', async () => {
