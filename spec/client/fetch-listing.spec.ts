@@ -33,6 +33,18 @@ function assertLanded(dir: string, made: string[]): void {
 }
 
 /**
+ * Fetches `names` from the remote folder `from` into a new local folder `folder` with
+ * `ftp`, `limit` at a time, and checks that every one succeeded; the local folder.
+ */
+async function fetchInto(ftp: FtpPy, from: string, names: string[], folder: string, limit = 4): Promise<string> {
+  const into = join(local.dir, folder);
+  mkdirSync(into);
+  const results = await ftp.client((c) => c.fetch(names.map((name) => [`${from}/${name}`, join(into, name)]), { limit }));
+  assert.ok(Object.values(results).every(Boolean), JSON.stringify(results));
+  return into;
+}
+
+/**
  * A scripted server holding LISTED_FROM files in /d whose `verb` (MLSD or LIST) sends
  * `listing`; fetches them all into a new folder and checks they arrived. The commands
  * the client sent.
@@ -49,11 +61,8 @@ async function fetchFromScripted(verb: 'MLSD' | 'LIST', listing: (made: string[]
       data.end(listing(made), () => session.reply('226 Done'));
       return true;
     });
-    const into = join(local.dir, `scripted-${verb}-${server.port}`);
-    mkdirSync(into);
     const ftp = new FtpPy(`ftp://127.0.0.1:${server.port}`, { auth: new Basic('u', 'p'), retry: { total: 0 } });
-    const results = await ftp.client((c) => c.fetch(made.map((name) => [`/d/${name}`, join(into, name)]), { limit: 4 }));
-    assert.ok(Object.values(results).every(Boolean), JSON.stringify(results));
+    const into = await fetchInto(ftp, '/d', made, `scripted-${verb}-${server.port}`);
     assertLanded(into, made);
     return server.log.flat();
   } finally {
@@ -68,19 +77,14 @@ describe('fetch: sizes from one listing of the folder', { timeout: 60_000 }, () 
     const proxy = await FtpProxy.start({ host: '127.0.0.1', port: t.port });
     try {
       const ftp = new FtpPy(`ftp://127.0.0.1:${proxy.port}`, { auth: new Basic(USER, PASSWORD) });
-      const into = join(local.dir, 'own-many');
-      mkdirSync(into);
-      const results = await ftp.client((c) => c.fetch(made.map((name) => [`/pub/many/${name}`, join(into, name)]), { limit: 4 }));
-      assert.ok(Object.values(results).every(Boolean), JSON.stringify(results));
+      const into = await fetchInto(ftp, '/pub/many', made, 'own-many');
       assertLanded(into, made);
       assert.deepEqual(verbs(proxy, 'MLSD'), ['MLSD /pub/many']);
       assert.deepEqual(verbs(proxy, 'SIZE'), []);
 
       proxy.commands.length = 0;
       const few = made.slice(0, LISTED_FROM - 1);
-      const intoFew = join(local.dir, 'own-few');
-      mkdirSync(intoFew);
-      await ftp.client((c) => c.fetch(few.map((name) => [`/pub/many/${name}`, join(intoFew, name)]), { limit: 4 }));
+      const intoFew = await fetchInto(ftp, '/pub/many', few, 'own-few');
       assertLanded(intoFew, few);
       assert.deepEqual(verbs(proxy, 'MLSD'), []);
       assert.equal(verbs(proxy, 'SIZE').length, few.length);
@@ -99,10 +103,7 @@ describe('fetch: sizes from one listing of the folder', { timeout: 60_000 }, () 
       // One at a time, so the folder is listed (by the first download) before the hook of the eleventh file cuts it short.
       const hooks = { download: (source: string) => void (source.endsWith(shrunk) && writeFileSync(join(dir, shrunk), 'short')) };
       const ftp = new FtpPy(`ftp://127.0.0.1:${proxy.port}`, { auth: new Basic(USER, PASSWORD), hooks, retry: { total: 2, backoff: 0.01 } });
-      const into = join(local.dir, 'shrinks');
-      mkdirSync(into);
-      const results = await ftp.client((c) => c.fetch(made.map((name) => [`/pub/shrinks/${name}`, join(into, name)]), { limit: 1 }));
-      assert.ok(Object.values(results).every(Boolean), JSON.stringify(results));
+      const into = await fetchInto(ftp, '/pub/shrinks', made, 'shrinks', 1);
       assert.equal(readFileSync(join(into, shrunk), 'latin1'), 'short');
       assertLanded(into, made.filter((name) => name !== shrunk));
       assert.deepEqual(verbs(proxy, 'SIZE'), [`SIZE /pub/shrinks/${shrunk}`]);
@@ -126,10 +127,7 @@ describe('fetch: sizes from one listing of the folder', { timeout: 60_000 }, () 
     const proxy = await FtpProxy.start({ host: '127.0.0.1', port: t.port });
     try {
       const viaProxy = new FtpPy(`ftp://127.0.0.1:${proxy.port}`, { auth: new Basic(USER, PASSWORD) });
-      const into = join(local.dir, 'huge');
-      mkdirSync(into);
-      const results = await viaProxy.client((c) => c.fetch(last.map((name) => [`/pub/huge/${name}`, join(into, name)]), { limit: 4 }));
-      assert.ok(Object.values(results).every(Boolean), JSON.stringify(results));
+      const into = await fetchInto(viaProxy, '/pub/huge', last, 'huge');
       for (const name of last) assert.equal(readFileSync(join(into, name), 'latin1'), String(Number(name.slice(pad.length))));
       assert.deepEqual(verbs(proxy, 'MLSD'), ['MLSD /pub/huge']);
       assert.equal(verbs(proxy, 'SIZE').length, LISTED_FROM);
@@ -168,10 +166,7 @@ describe('fetch: sizes from one listing of the folder', { timeout: 60_000 }, () 
     const proxy = await FtpProxy.start({ host: p.host, port: p.port });
     try {
       const ftp = new FtpPy(`ftp://127.0.0.1:${proxy.port}`, { auth: new Basic(p.user, p.password) });
-      const into = join(local.dir, 'vsftpd-into');
-      mkdirSync(into);
-      const results = await ftp.client((c) => c.fetch(made.map((name) => [`${folder}/${name}`, join(into, name)]), { limit: 4 }));
-      assert.ok(Object.values(results).every(Boolean), JSON.stringify(results));
+      const into = await fetchInto(ftp, folder, made, 'vsftpd-into');
       assertLanded(into, made);
       assert.deepEqual(verbs(proxy, 'LIST'), [`LIST ${folder}`]);
       assert.deepEqual(verbs(proxy, 'SIZE'), []);
