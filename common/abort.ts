@@ -17,3 +17,20 @@ export async function withAbort<T>(signal: AbortSignal | undefined, onAbort: (re
     signal.removeEventListener('abort', listener);
   }
 }
+
+/**
+ * A wait on a promise this operation does not own (work another operation started and
+ * shares): an abort ends the wait with the signal's reason and leaves the work alone.
+ */
+export function abortableWait<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    const settle = <A>(then: (a: A) => void) => (a: A): void => {
+      signal.removeEventListener('abort', onAbort);
+      then(a);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(settle(resolve), settle(reject));
+  });
+}

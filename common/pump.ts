@@ -31,7 +31,11 @@ export interface PumpOptions {
   onEnd?: () => Buffer | null;
   /** Resolve only once the sink has closed too (a file: its descriptor is released before the rename). */
   waitForClose?: boolean;
-  /** The account's bandwidth limit for this direction, if any. */
+  /**
+   * The account's bandwidth limit, for an upload: the socket is held while the limit
+   * says so. A download's file is paced before it comes here instead (pacedDownload in
+   * common/throttle.ts), in small pieces the last one included.
+   */
   throttle?: Throttle | null;
   /**
    * The sink keeps no chunk past its write's callback (a socket): a source that can lend

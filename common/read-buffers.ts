@@ -23,7 +23,7 @@ export function takeReadBuffer(): Buffer {
   return buffer;
 }
 
-/** Whether `chunk` is a view of a read buffer: whoever keeps it past its write's callback must copy it. */
+/** Whether `chunk` is a view of a read buffer: lent, so nobody may keep it past its write's callback. */
 export function isReadBuffer(chunk: Buffer): boolean {
   return made.has(chunk.buffer);
 }

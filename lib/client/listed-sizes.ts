@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { abortableWait } from '../../common/abort.js';
 import type { FtpConnection } from '../../protocol/connection.js';
 import { ListingParser } from '../../protocol/listing/index.js';
 import { remoteName, remoteParent } from './remote-path.js';
@@ -47,18 +48,9 @@ export function listedSizes(paths: readonly string[]): (path: string) => ListedS
         listings.set(folder, sizes);
       }
       // Another download's connection may be the one listing: this one's abort must not wait for it.
-      return (await abortable(sizes, signal)).get(remoteName(path));
+      return (await abortableWait(sizes, signal)).get(remoteName(path));
     };
   };
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**

@@ -15,14 +15,14 @@ import { TimeSlice } from './time-slice.js';
 import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js';
 
 // While the disk is slow (disk-pacing.ts), an upload's bytes go through the thread pool
-// 512 KiB at a time past the first 64 KiB (while it is fast, each read is written at once,
-// synchronously): each write through the thread pool wakes a worker thread, and a CPU profile of 1 GiB uploads put
-// the main thread's share of that hand-off (fs.write, fs.writev) above all its
-// JavaScript. 1 GiB from our client and basic-ftp went from medians of ~560 and ~625
-// MiB/s to ~745 and ~780 (tmpfs, six alternating runs). The writer then queues only
-// 64 KiB behind a write in flight, so an upload holds about what it did before (512 KiB
-// queued): 1 MiB gathered plus the 512 KiB queue had pushed the WebDAV memory spec's peak
-// RSS up by 2-3 MB, to its 100 MB bound.
+// 512 KiB at a time past the first 64 KiB (while it is fast, each read is written at
+// once, synchronously): each write through the thread pool wakes a worker thread, and a
+// CPU profile of 1 GiB uploads put the main thread's share of that hand-off (fs.write,
+// fs.writev) above all its JavaScript. 1 GiB from our client and basic-ftp went from
+// medians of ~560 and ~625 MiB/s to ~745 and ~780 (tmpfs, six alternating runs). The
+// writer then queues only 64 KiB behind a write in flight, so an upload holds about what
+// it did before (512 KiB queued): 1 MiB gathered plus the 512 KiB queue had pushed the
+// WebDAV memory spec's peak RSS up by 2-3 MB, to its 100 MB bound.
 const UPLOAD_GATHER = 512 * 1024;
 
 // A folder is listed in slices of this many milliseconds (its names read and sorted in
