@@ -14,6 +14,8 @@ export interface LargeJob {
   remote: string;
   local: string | null;
   size: number;
+  /** Our client's discarding sink is marked borrowsChunks. */
+  borrow?: boolean;
 }
 
 /** `count` files remoteDir/fNNNNN down into localDir, or up from it. */

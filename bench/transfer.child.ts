@@ -6,7 +6,7 @@
 // basic-ftp one after the other on its one connection, which is what it offers.
 import { Readable, Writable } from 'node:stream';
 import { join } from 'node:path';
-import { Basic, FtpPy } from '../lib/index.js';
+import { Basic, FtpPy, borrowsChunks } from '../lib/index.js';
 import { fileName, type Job, type ServerAddress } from './jobs.js';
 
 const CHUNK = Buffer.alloc(1024 * 1024, 0x5a);
@@ -42,7 +42,10 @@ async function ftppy(server: ServerAddress, job: Job): Promise<number> {
     };
     switch (job.kind) {
       case 'large-down':
-        if (job.local === null) (await client.downloadTo(job.remote, discard((n) => (bytes += n)))) || fail('downloadTo');
+        if (job.local === null) {
+          const sink = discard((n) => (bytes += n));
+          (await client.downloadTo(job.remote, job.borrow ? borrowsChunks(sink) : sink)) || fail('downloadTo');
+        }
         else (await client.download(job.remote, job.local)) || fail('download');
         if (job.local !== null) bytes = job.size;
         break;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
+import { borrowsChunks } from './lent-chunks.js';
 
 // The algorithms of the HASH command (draft-bryan-ftpext-hash-02), by their IANA names,
 // the default first.
@@ -33,14 +34,50 @@ export function crc32(chunk: Buffer, previous = 0): number {
   return ~crc >>> 0;
 }
 
-/** The digest of everything `stream` yields, as lower-case hex, in constant memory. */
-export async function digestStream(stream: Readable, algorithm: HashAlgorithm): Promise<string> {
+/** A running digest: chunks in, lower-case hex out. */
+interface Digester {
+  update(chunk: Buffer): void;
+  hex(): string;
+}
+
+function digester(algorithm: HashAlgorithm): Digester {
   if (algorithm === 'CRC32') {
     let crc = 0;
-    for await (const chunk of stream) crc = crc32(chunk as Buffer, crc);
-    return crc.toString(16).padStart(8, '0');
+    return { update: (chunk) => void (crc = crc32(chunk, crc)), hex: () => crc.toString(16).padStart(8, '0') };
   }
   const hash = createHash(algorithm === 'SHA-256' ? 'sha256' : algorithm === 'SHA-1' ? 'sha1' : 'md5');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  return { update: (chunk) => void hash.update(chunk), hex: () => hash.digest('hex') };
+}
+
+/** The digest of everything `stream` yields, as lower-case hex, in constant memory. */
+export async function digestStream(stream: Readable, algorithm: HashAlgorithm): Promise<string> {
+  const digest = digester(algorithm);
+  for await (const chunk of stream) digest.update(chunk as Buffer);
+  return digest.hex();
+}
+
+/**
+ * A Writable that digests what is written to it; `digest` settles once it has finished
+ * (or failed). Each chunk is hashed before its write calls back, so a download may lend
+ * it its read buffers (borrowsChunks).
+ */
+export function digestSink(algorithm: HashAlgorithm): { sink: Writable; digest: Promise<string> } {
+  const running = digester(algorithm);
+  let settle!: { resolve: (hex: string) => void; reject: (error: Error) => void };
+  const digest = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      running.update(chunk);
+      callback();
+    },
+    final(callback) {
+      settle.resolve(running.hex());
+      callback();
+    },
+    destroy(error, callback) {
+      settle.reject(error ?? new Error('the digest was not finished'));
+      callback(error);
+    },
+  });
+  return { sink: borrowsChunks(sink), digest };
 }

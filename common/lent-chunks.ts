@@ -14,6 +14,20 @@ export function doneAtCallback(sink: Writable): boolean {
 }
 
 /**
+ * Says of a Writable of the caller's that it is done with each chunk once that write's
+ * callback has run: it hashes, counts or parses the chunk before calling back, or hands
+ * it to a file or socket stream (their callbacks run once the bytes are written), and
+ * keeps no reference to it. A download into it is then lent the data connection's read
+ * buffers, each read into again once its write has called back, instead of a buffer of
+ * its own per read. Never for a stream that queues what it is given for later (a
+ * PassThrough, a Transform, an array of chunks): it would see its chunks overwritten.
+ */
+export function borrowsChunks<T extends Writable>(sink: T): T {
+  Object.defineProperty(sink, DONE_AT_CALLBACK, { value: true });
+  return sink;
+}
+
+/**
  * A source that can lend its chunks (a large file, file-source.ts): after `lend()`, each
  * chunk is a view of a buffer that is read into again once `release` gives it back, so a
  * consumer lends only to a sink done with a chunk at its write's callback (a socket).

@@ -5,6 +5,7 @@ export { SSL, type SSLOptions } from './settings.js';
 export type { Hooks, ConnectionInfo } from '../common/hooks.js';
 export type { Endpoint } from './endpoint.js';
 export { Client } from './client.js';
+export { borrowsChunks } from '../common/lent-chunks.js';
 export type {
   ClientStats, TransferOptions, BatchOptions, ListOptions, MkdirOptions, RmdirOptions, OperationOptions, ProgressCallback, Pair, UploadSource,
   Direction, SyncOptions, VerifyOptions, MirrorOptions, BackupOptions, RestoreOptions, SearchOptions, TreeOptions, TreeProgress, TreeProgressCallback,

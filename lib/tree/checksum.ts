@@ -1,5 +1,4 @@
-import { PassThrough } from 'node:stream';
-import { HASH_ALGORITHMS, digestStream, type HashAlgorithm } from '../../common/hash.js';
+import { HASH_ALGORITHMS, digestSink, type HashAlgorithm } from '../../common/hash.js';
 import type { ClientCore } from '../client/core.js';
 import { downloadTo } from '../client/download.js';
 
@@ -7,8 +6,7 @@ export { localDigest, remoteDigest, remoteHasher, type RemoteHasher } from '../c
 
 /** The digest of a remote file downloaded and hashed on the way (nothing is stored); null when the download failed (warned). */
 export async function downloadedDigest(core: ClientCore, remote: string, algorithm: HashAlgorithm, signal?: AbortSignal): Promise<string | null> {
-  const sink = new PassThrough();
-  const digest = digestStream(sink, algorithm);
+  const { sink, digest } = digestSink(algorithm);
   digest.catch(() => {});
   const ok = await downloadTo(core, remote, sink, signal ? { signal } : {});
   return ok ? digest : null;

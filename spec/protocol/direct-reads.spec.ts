@@ -1,5 +1,6 @@
 // A plain data connection reads into buffers of ours (protocol/direct-reads.ts) and lends
-// them to a sink marked DONE_AT_CALLBACK, reading into one again only once that write has
+// them to a sink marked done at callback (our file writer, or a stream of the caller's marked
+// with `borrowsChunks`), reading into one again only once that write has
 // called back. A buffer reused too early corrupts the file without any error, so these
 // specs check every byte: a sink that reads its chunk as late as the contract allows (at
 // its callback, after a random delay, behind a queue of others: a slow disk), a sink of
@@ -11,13 +12,12 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { DONE_AT_CALLBACK } from '../../common/lent-chunks.js';
 import { Throttle, TokenBucket } from '../../common/throttle.js';
 import { receive } from '../../protocol/data-flow.js';
 import { READ_SIZE } from '../../common/read-buffers.js';
 import { DirectReads } from '../../protocol/direct-reads.js';
 import { PhaseTimer } from '../../protocol/phase-timer.js';
-import { Basic, FtpPy, SSL } from '../../lib/index.js';
+import { Basic, FtpPy, SSL, borrowsChunks } from '../../lib/index.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
 import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
 import { tlsMaterial } from '../helpers/tls-material.js';
@@ -51,15 +51,25 @@ function directSocket(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => socket.once('connect', () => resolve(socket)).once('error', reject));
 }
 
-/** A slow sink that copies each chunk only when it calls back: what a lent buffer holds at that moment is what counts. */
+/**
+ * A slow sink that copies each chunk only when it calls back: what a lent buffer holds at
+ * that moment is what counts. Marked done at callback (borrowsChunks), as a caller would.
+ */
 class LateReader extends Writable {
-  readonly [DONE_AT_CALLBACK] = true;
   readonly parts: Buffer[] = [];
   lentViews = 0;
+  /** The read buffers behind the chunks, each once: few, when they go round. */
+  readonly memories = new Set<ArrayBufferLike>();
   #n = 0;
+
+  constructor() {
+    super();
+    borrowsChunks(this);
+  }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (chunk.buffer.byteLength === READ_SIZE) this.lentViews++;
+    this.memories.add(chunk.buffer);
     const later = (): void => {
       this.parts.push(Buffer.from(chunk));
       callback();
@@ -197,6 +207,13 @@ describe('large transfers through our client and server, byte for byte', () => {
         const kept = new Keeper();
         assert.equal(await client.downloadTo('/pub/big.bin', kept), true);
         assert.ok(Buffer.concat(kept.chunks).equals(big), 'the chunks a caller\'s stream kept');
+        // A stream marked done at callback is lent the read buffers (plain only: TLS reads through its own wrap).
+        const borrowing = new LateReader();
+        assert.equal(await client.downloadTo('/pub/big.bin', borrowing), true);
+        assert.ok(Buffer.concat(borrowing.parts).equals(big), 'what a borrowing stream copied at each callback');
+        if (mode === 'plain') {
+          assert.ok(borrowing.lentViews > 0 && borrowing.memories.size <= 16, `${borrowing.memories.size} buffers behind ${borrowing.parts.length} chunks: lent ones go round`);
+        }
         assert.equal(await client.upload(join(local.dir, 'source.bin'), `/upload/up-${mode}.bin`), true);
         assert.ok(readFileSync(join(servers.get(mode)!.root, `upload/up-${mode}.bin`)).equals(big), 'the uploaded file');
       });
