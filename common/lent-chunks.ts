@@ -43,3 +43,23 @@ export function lenderOf(source: unknown): LendingSource | null {
   const s = source as Partial<LendingSource> | null;
   return s && typeof s.lend === 'function' && typeof s.release === 'function' ? (s as LendingSource) : null;
 }
+
+/**
+ * Where a read goes. `lend`: `chunk` is a view of the read buffer, valid until `release`
+ * is called (after which the buffer is read into again); otherwise `chunk` is the
+ * target's to keep (a copy, or a buffer handed over for good) and `release` does nothing.
+ */
+export interface ReadTarget {
+  lend: boolean;
+  chunk(chunk: Buffer, release: () => void): void;
+}
+
+/**
+ * A socket's reads into buffers of ours (protocol/direct-reads.ts): they go to the
+ * attached target, not to 'data' events; the socket's 'end', 'error' and 'close' are as
+ * usual, and pausing it stops the reads.
+ */
+export interface ReadSwitch {
+  attach(target: ReadTarget): void;
+  detach(): void;
+}

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { lenderOf } from './lent-chunks.js';
+import { lenderOf, type ReadSwitch } from './lent-chunks.js';
 import { PacedSource, type Throttle } from './throttle.js';
 
 const ignore = (): void => {};
@@ -44,6 +44,11 @@ export interface PumpOptions {
    */
   sinkDoneAtCallback?: boolean;
   /**
+   * The source socket's reads into buffers of ours (protocol/direct-reads.ts): its chunks
+   * come from there instead of 'data' events, lent to a sink done at callback.
+   */
+  reads?: ReadSwitch | null;
+  /**
    * The bytes the sink was promised (an HTTP Content-Length): the source's bytes past them
    * are left unsent, and a source that ends short fails the pump before the sink is ended.
    */
@@ -69,9 +74,11 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
     const pace = new PacedSource(source, options.throttle ?? null);
     const lender = options.sinkDoneAtCallback ? lenderOf(source) : null;
     lender?.lend();
+    const reads = options.reads ?? null;
     const cleanup = (): void => {
       settled = true;
       pace.stop();
+      reads?.detach();
       signal?.removeEventListener('abort', onAbort);
       // A destroyed stream may still report a late error: it must find a listener.
       source.off('data', onData).off('end', onSourceEnd).off('error', fail).off('close', onSourceClose).on('error', ignore);
@@ -87,18 +94,24 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
     function onAbort(): void {
       fail(signal?.reason instanceof Error ? signal.reason : new Error('Transfer aborted'));
     }
-    function onData(chunk: Buffer): void {
-      if (sink.destroyed) return fail(new DestinationClosedError());
+    /** `release` gives back a chunk lent by the source's reads; a lending file source's chunks go back to it. */
+    function onData(chunk: Buffer, release?: () => void): void {
+      if (sink.destroyed) {
+        release?.();
+        return fail(new DestinationClosedError());
+      }
       const piece = chunk.length > left ? chunk.subarray(0, left) : chunk;
       left -= piece.length;
       const out = onChunk ? onChunk(piece) : piece;
       // A lent chunk goes back once the sink is done with what was made of it (the chunk
       // itself, or a TYPE A copy): a failed write calls back too.
-      if (out.length === 0) lender?.release(chunk);
-      else if (!(lender ? sink.write(out, () => lender.release(chunk)) : sink.write(out))) pace.sinkFull();
+      const giveBack = release ?? (lender ? () => lender.release(chunk) : null);
+      if (out.length === 0) giveBack?.();
+      else if (!(giveBack ? sink.write(out, giveBack) : sink.write(out))) pace.sinkFull();
       pace.passed(chunk.length);
       if (left === 0) {
         // All that was promised is out: the rest of a file that grew stays unread.
+        reads?.detach();
         source.off('data', onData).off('end', onSourceEnd).off('close', onSourceClose).destroy();
         onSourceEnd();
       }
@@ -131,8 +144,13 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
     sink.on('drain', onDrain).on('error', fail).on('close', onSinkClose).on('finish', onFinish);
     // An empty upload's connection can have ended already: a paused stream with nothing
     // in it reports its end as soon as anything reads, and a TLS socket reads on its own.
+    if (source.readableEnded && !reads) return onSourceEnd();
+    source.on('end', onSourceEnd).on('error', fail).on('close', onSourceClose);
+    // Direct reads deliver what came before anyone listened at once, the end after it.
+    if (reads) reads.attach({ lend: options.sinkDoneAtCallback === true, chunk: (chunk, release) => onData(chunk, options.sinkDoneAtCallback ? release : undefined) });
+    else source.on('data', onData);
+    if (settled) return;
     if (source.readableEnded) return onSourceEnd();
-    source.on('data', onData).on('end', onSourceEnd).on('error', fail).on('close', onSourceClose);
     source.resume();
   });
 }

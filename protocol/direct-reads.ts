@@ -1,5 +1,8 @@
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
+import type { ReadSwitch, ReadTarget } from '../common/lent-chunks.js';
 import { giveReadBuffer, READ_SIZE, takeReadBuffer } from '../common/read-buffers.js';
+
+export type { ReadTarget } from '../common/lent-chunks.js';
 
 // A plain data connection's reads, into buffers we own (net's `onread`), instead of the
 // fresh 64 KiB buffer net allocates for every read and leaves to the garbage collector.
@@ -13,18 +16,16 @@ import { giveReadBuffer, READ_SIZE, takeReadBuffer } from '../common/read-buffer
 /** Reads at least this long are handed to a sink that keeps its chunks, not copied. */
 const HANDOVER_MIN = READ_SIZE / 2;
 
+/**
+ * The first reads of a connection go into a buffer this long of its own, copied out:
+ * most data connections carry a small file or a listing, and would otherwise each hold a
+ * 256 KiB buffer (200 sessions: 50 MiB). A read that fills it says the bytes come fast:
+ * from then on they go into the shared 256 KiB buffers.
+ */
+const FIRST_SIZE = 16 * 1024;
+
 /** Bytes kept from before anyone listens, at most, before reading stops until someone does. */
 const EARLY_MAX = 4 * READ_SIZE;
-
-/**
- * Where a read goes. `lend`: `chunk` is a view of the read buffer, valid until `release`
- * is called (after which the buffer is read into again); otherwise `chunk` is the
- * target's to keep (a copy, or a buffer handed over for good) and `release` does nothing.
- */
-export interface ReadTarget {
-  lend: boolean;
-  chunk(chunk: Buffer, release: () => void): void;
-}
 
 const readers = new WeakMap<Socket, DirectReads>();
 
@@ -34,11 +35,14 @@ export function directReadsOf(socket: Socket): DirectReads | undefined {
 }
 
 const nothing = (): void => {};
+const DROP: ReadTarget = { lend: true, chunk: (_chunk, release) => release() };
 
-export class DirectReads {
+export class DirectReads implements ReadSwitch {
   #socket: Socket | null = null;
   /** The buffer the next read goes into; never one that is lent. */
   #current: Buffer | null = null;
+  /** The connection's own small buffer while its reads are short; null once one filled it. */
+  #first: Buffer | null = Buffer.allocUnsafeSlow(FIRST_SIZE);
   #target: ReadTarget | null = null;
   /** Bytes that came before anyone listened (copies), delivered by `attach`. */
   #early: Buffer[] = [];
@@ -54,8 +58,9 @@ export class DirectReads {
     readers.set(socket, this);
     // After close no read comes: the buffer goes back. One lent out comes back by its release.
     socket.once('close', () => {
-      if (this.#current) giveReadBuffer(this.#current);
+      if (this.#current && this.#current !== this.#first) giveReadBuffer(this.#current);
       this.#current = null;
+      this.#first = null;
     });
   }
 
@@ -75,13 +80,25 @@ export class DirectReads {
     this.#target = null;
   }
 
+  /** Drops every read from now on, and what came before: a connection left to close on its own. */
+  discard(): void {
+    this.#early = [];
+    this.#earlyBytes = 0;
+    this.#target = DROP;
+  }
+
   #next(): Buffer {
-    return (this.#current ??= takeReadBuffer());
+    return (this.#current ??= this.#first ?? takeReadBuffer());
   }
 
   #read(n: number, buffer: Buffer): boolean {
     const target = this.#target;
     const view = buffer.subarray(0, n);
+    if (buffer === this.#first) {
+      // Copied out, so that the small buffer is never lent nor kept: it is read into again.
+      if (n === buffer.length) this.#first = this.#current = null;
+      return this.#deliver(Buffer.from(view), target);
+    }
     if (target?.lend) {
       this.#current = null; // lent: the next read needs another
       let lent = true;
@@ -106,11 +123,49 @@ export class DirectReads {
       }
       return true;
     }
-    const copy = Buffer.from(view);
+    return this.#deliver(Buffer.from(view), null);
+  }
+
+  /** A chunk that is the target's to keep; with nobody listening yet, kept for `attach`. */
+  #deliver(copy: Buffer, target: ReadTarget | null): boolean {
+    if (target) {
+      target.chunk(copy, nothing);
+      return true;
+    }
     // Nobody listens yet (the data came before the 150 was read): kept. Reading goes on
     // (an upload's connection must read the server's FIN) until a few reads' worth wait.
     this.#early.push(copy);
-    this.#earlyBytes += n;
+    this.#earlyBytes += copy.length;
     return this.#earlyBytes < EARLY_MAX;
   }
+}
+
+/** What an accepted socket holds that this file reads: Node's own, not in its types. */
+interface AcceptedSocket extends Socket {
+  _handle?: { useUserBuffer?: unknown; reading?: boolean } | null;
+}
+
+/**
+ * The same connection in a socket that reads into buffers of ours. net offers `onread`
+ * only to the sockets it connects: one that a net.Server accepted reads each time into a
+ * fresh 64 KiB buffer, and on an upload to our server that was half its CPU (1 GiB into
+ * a file on tmpfs: 1,210 against 600 ms of CPU, bench/RESULTS.md). The connection's
+ * handle moves to a new Socket made with `onread` (net's `handle` option, with which
+ * child_process and cluster hand sockets over), paused; the old object is left without
+ * one and must not be used again. Only for a socket nothing has read from yet (a server
+ * made with pauseOnConnect) and a plain connection (TLS reads through its own wrap);
+ * where this Node's sockets are not of that shape, `socket` itself is returned.
+ */
+export function readDirectly(socket: Socket): Socket {
+  const accepted = socket as AcceptedSocket;
+  const handle = accepted._handle;
+  const untouched = socket.readableLength === 0 && socket.readableFlowing !== true && !socket.readableEnded && !socket.destroyed && socket.listenerCount('data') === 0;
+  if (!handle || typeof handle.useUserBuffer !== 'function' || handle.reading === true || !untouched) return socket;
+  const direct = new DirectReads();
+  accepted._handle = null;
+  const options = { handle, onread: direct.onread(), pauseOnCreate: true, allowHalfOpen: socket.allowHalfOpen, readable: true, writable: true };
+  const moved = new Socket(options as ConstructorParameters<typeof Socket>[0]);
+  direct.bind(moved);
+  for (const listener of socket.listeners('error')) moved.on('error', listener as (error: Error) => void);
+  return moved;
 }

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { unmapIPv4 } from '../protocol/address.js';
+import { directReadsOf, readDirectly } from '../protocol/direct-reads.js';
 import { handshake, openDataConnection, type DataSetup } from './data/channel.js';
 import type { ResolvedOptions } from './options.js';
 import type { SessionTls } from './tls.js';
@@ -108,11 +109,14 @@ export class DataSettings {
     });
   }
 
-  /** A passive data connection just arrived: its TLS handshake starts now when data is protected. */
-  async prepareData(socket: Socket): Promise<Socket> {
-    if (this.#protection !== 'P') return socket;
-    const tls = this.#context.tls();
-    if (!tls) return socket;
+  /**
+   * A passive data connection just arrived: its TLS handshake starts now when data is
+   * protected; a plain one is moved to a socket that reads into buffers of ours, the
+   * same connection (readDirectly).
+   */
+  prepareData(socket: Socket): Socket | Promise<Socket> {
+    const tls = this.#protection === 'P' ? this.#context.tls() : null;
+    if (!tls) return readDirectly(socket);
     return handshake(socket, tls, { timeoutMs: this.#context.options.ms.data, signal: this.#context.lifetime() });
   }
 
@@ -125,7 +129,9 @@ export class DataSettings {
       clearTimeout(timer);
       this.#lingering.delete(socket);
     });
-    socket.resume(); // read whatever is left so the close is orderly
+    // Read whatever is left so the close is orderly, and drop it.
+    directReadsOf(socket)?.discard();
+    socket.resume();
   }
 
   /** REIN: the defaults again, the protection excepted (it belongs to the TLS layer, which stays). */

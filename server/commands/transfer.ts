@@ -1,7 +1,9 @@
 import { transferThrottle } from '../account-policy.js';
 import { FileSystemError, toFileSystemError } from '../fs/errors.js';
 import type { UploadMode } from '../fs/user-fs.js';
+import { doneAtCallback } from '../../common/lent-chunks.js';
 import { pump } from '../../common/pump.js';
+import { directReadsOf } from '../../protocol/direct-reads.js';
 import { pacedDownload } from '../../common/throttle.js';
 import { asciiDecoder, asciiEncoder } from '../streams.js';
 import { dataReady, runDataTransfer } from '../transfer.js';
@@ -67,6 +69,9 @@ async function store(session: CommandContext, verb: string, arg: string, mode: U
       pump(socket, upload.stream, {
         signal,
         throttle: transferThrottle(session.account?.rate, 'upload'),
+        // A plain connection reads into buffers of ours, lent to our file writer (readDirectly).
+        reads: directReadsOf(socket) ?? null,
+        sinkDoneAtCallback: doneAtCallback(upload.stream),
         onChunk: (chunk) => {
           count(chunk.length);
           return ascii ? ascii.push(chunk) : chunk;

@@ -15,14 +15,17 @@ import { after, before, describe, it } from 'node:test';
 import { Throttle, TokenBucket } from '../../common/throttle.js';
 import { receive } from '../../protocol/data-flow.js';
 import { READ_SIZE } from '../../common/read-buffers.js';
-import { DirectReads } from '../../protocol/direct-reads.js';
+import { DirectReads, directReadsOf, readDirectly } from '../../protocol/direct-reads.js';
+import { pump } from '../../common/pump.js';
 import { PhaseTimer } from '../../protocol/phase-timer.js';
 import { Basic, FtpPy, SSL, borrowsChunks } from '../../lib/index.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
+import { readAll } from '../helpers/raw-ftp.js';
 import { PASSWORD, startServer, USER, type TestServer } from '../helpers/test-server.js';
 import { tlsMaterial } from '../helpers/tls-material.js';
 
 const limits = { read: 10, write: 10 };
+const data24 = pseudoRandom(24 * 1024 * 1024 + 333, 14);
 
 /** A server that sends `data` to each connection in pieces of odd sizes, then closes it. */
 async function sender(data: Buffer): Promise<{ port: number; server: Server }> {
@@ -95,7 +98,7 @@ class Keeper extends Writable {
 }
 
 describe('direct reads on a plain data connection', () => {
-  const data = pseudoRandom(24 * 1024 * 1024 + 333, 14);
+  const data = data24;
   let port: number;
   let server: Server;
   before(async () => ({ port, server } = await sender(data)));
@@ -171,6 +174,111 @@ describe('direct reads on a plain data connection', () => {
       assert.ok(Buffer.concat(sink.parts).equals(small));
     } finally {
       s.close();
+    }
+  });
+});
+
+/** One connection accepted by a paused server (as a passive port is), and the client's end of it. */
+async function acceptedPair(): Promise<{ accepted: Socket; client: Socket; close: () => void }> {
+  const server = createServer({ pauseOnConnect: true });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  const client = connect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port });
+  client.on('error', () => {});
+  return { accepted: await accepted, client, close: () => server.close() };
+}
+
+/** Writes `data` to `socket` in pieces of odd sizes, a few at a time, then ends it. */
+async function sendInPieces(socket: Socket, data: Buffer): Promise<void> {
+  for (let at = 0; at < data.length; ) {
+    const n = Math.min(data.length - at, 5000 + ((at * 31) % 400_000));
+    if (!socket.write(data.subarray(at, (at += n)))) await new Promise((resolve) => socket.once('drain', resolve));
+  }
+  socket.end();
+}
+
+describe('readDirectly: an accepted socket moved to reads into buffers of ours', () => {
+  it('delivers every byte to pump, lent to a sink done at callback, and the moved socket still writes and closes', { timeout: 60_000 }, async () => {
+    const { accepted, client, close } = await acceptedPair();
+    try {
+      const errors: Error[] = [];
+      accepted.on('error', (error) => errors.push(error));
+      const moved = readDirectly(accepted);
+      assert.notEqual(moved, accepted, 'a new socket holds the connection');
+      const reads = directReadsOf(moved);
+      assert.ok(reads, 'it reads into buffers of ours');
+      assert.equal(moved.listenerCount('error'), 1, 'the error listeners came along');
+      const sink = new LateReader();
+      const sent = sendInPieces(client, data24);
+      await pump(moved, sink, { reads, sinkDoneAtCallback: true });
+      await sent;
+      assert.ok(Buffer.concat(sink.parts).equals(data24), 'every byte, in order');
+      assert.ok(sink.lentViews > 0 && sink.memories.size <= 16, `${sink.memories.size} buffers behind ${sink.parts.length} chunks`);
+      // Not half open, as the passive port's sockets: the end read ends the socket too.
+      if (!moved.closed) await new Promise((resolve) => moved.once('close', resolve));
+      assert.deepEqual(errors, []);
+    } finally {
+      client.destroy();
+      close();
+    }
+  });
+
+  it('gives a sink that may keep its chunks buffers of its own, and keeps what came with the end before anyone listened', { timeout: 30_000 }, async () => {
+    const { accepted, client, close } = await acceptedPair();
+    try {
+      const small = data24.subarray(0, 700_000);
+      await sendInPieces(client, small); // all of it and the FIN, before the move
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const moved = readDirectly(accepted);
+      const kept = new Keeper();
+      await pump(moved, kept, { reads: directReadsOf(moved) ?? null });
+      assert.ok(Buffer.concat(kept.chunks).equals(small));
+      assert.ok(held(kept.chunks) <= 2 * small.length + 64 * 1024, `the kept chunks hold ${held(kept.chunks)} bytes for ${small.length}`);
+    } finally {
+      client.destroy();
+      close();
+    }
+  });
+
+  it('an empty upload: the end alone', { timeout: 20_000 }, async () => {
+    const { accepted, client, close } = await acceptedPair();
+    try {
+      client.end();
+      const moved = readDirectly(accepted);
+      const sink = new LateReader();
+      await pump(moved, sink, { reads: directReadsOf(moved) ?? null, sinkDoneAtCallback: true });
+      assert.equal(sink.parts.length, 0);
+    } finally {
+      client.destroy();
+      close();
+    }
+  });
+
+  it('sends as any socket does (a RETR or a listing on a passive connection)', { timeout: 30_000 }, async () => {
+    const { accepted, client, close } = await acceptedPair();
+    try {
+      const moved = readDirectly(accepted);
+      const got = readAll(client);
+      const payload = data24.subarray(0, 5 * 1024 * 1024);
+      await sendInPieces(moved, payload);
+      assert.ok((await got).equals(payload));
+    } finally {
+      client.destroy();
+      close();
+    }
+  });
+
+  it('leaves a socket alone once something has read from it', { timeout: 20_000 }, async () => {
+    const { accepted, client, close } = await acceptedPair();
+    try {
+      client.write('early');
+      const first = await new Promise<Buffer>((resolve) => accepted.once('data', resolve).resume());
+      assert.equal(first.toString(), 'early');
+      assert.equal(readDirectly(accepted), accepted, 'flowing: not moved');
+      assert.equal(directReadsOf(accepted), undefined);
+    } finally {
+      client.destroy();
+      close();
     }
   });
 });

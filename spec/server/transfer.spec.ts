@@ -99,6 +99,26 @@ describe('downloads and uploads', () => {
     ftp.close();
   });
 
+  it('a plain upload is read into buffers of ours (readDirectly): whole when it all came before the STOR, when empty, and when large', async () => {
+    const ftp = await loggedIn();
+    const early = BIG.subarray(0, 300_000);
+    const data = await connectData(await ftp.epsv());
+    // Every byte and the end, sent before the command (the server reads nothing before it).
+    data.on('error', () => {});
+    const closed = new Promise((resolve) => data.once('close', resolve));
+    await new Promise<void>((resolve) => data.end(early, resolve));
+    const opening = await ftp.cmd('STOR upload/early.bin');
+    assert.equal(opening.code, 150, opening.message);
+    assert.equal((await ftp.reply()).code, 226);
+    await closed;
+    assert.ok(readFileSync(join(t.root, 'upload/early.bin')).equals(early), 'what came before the 150');
+    await upload(ftp, 'STOR upload/empty.bin', '');
+    assert.equal(readFileSync(join(t.root, 'upload/empty.bin')).length, 0);
+    await upload(ftp, 'STOR upload/big.bin', BIG);
+    assert.ok(readFileSync(join(t.root, 'upload/big.bin')).equals(BIG), '32 MiB byte for byte');
+    ftp.close();
+  });
+
   it('STOU picks a name that does not exist and says which (RFC 1123)', async () => {
     const ftp = await loggedIn();
     await ftp.cmd('CWD /upload');
