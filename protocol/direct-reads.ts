@@ -17,12 +17,13 @@ export type { ReadTarget } from '../common/lent-chunks.js';
 const HANDOVER_MIN = READ_SIZE / 2;
 
 /**
- * The first reads of a connection go into a buffer this long of its own, copied out:
- * most data connections carry a small file or a listing, and would otherwise each hold a
- * 256 KiB buffer (200 sessions: 50 MiB). A read that fills it says the bytes come fast:
- * from then on they go into the shared 256 KiB buffers.
+ * The first reads of every connection go into this one buffer, and are copied out at once
+ * (never lent nor handed over): libuv reads into a buffer and calls back before any other
+ * read, so one serves all. Most data connections carry a small file or a listing, and
+ * would otherwise each hold a 256 KiB buffer (200 sessions: 50 MiB). A read that fills it
+ * says the bytes come fast: from then on they go into the 256 KiB buffers that go round.
  */
-const FIRST_SIZE = 16 * 1024;
+const FIRST = Buffer.allocUnsafeSlow(16 * 1024);
 
 /** Bytes kept from before anyone listens, at most, before reading stops until someone does. */
 const EARLY_MAX = 4 * READ_SIZE;
@@ -41,8 +42,8 @@ export class DirectReads implements ReadSwitch {
   #socket: Socket | null = null;
   /** The buffer the next read goes into; never one that is lent. */
   #current: Buffer | null = null;
-  /** The connection's own small buffer while its reads are short; null once one filled it. */
-  #first: Buffer | null = Buffer.allocUnsafeSlow(FIRST_SIZE);
+  /** Whether reads still go into FIRST: until one fills it. */
+  #first = true;
   #target: ReadTarget | null = null;
   /** Bytes that came before anyone listened (copies), delivered by `attach`. */
   #early: Buffer[] = [];
@@ -58,9 +59,8 @@ export class DirectReads implements ReadSwitch {
     readers.set(socket, this);
     // After close no read comes: the buffer goes back. One lent out comes back by its release.
     socket.once('close', () => {
-      if (this.#current && this.#current !== this.#first) giveReadBuffer(this.#current);
+      if (this.#current) giveReadBuffer(this.#current);
       this.#current = null;
-      this.#first = null;
     });
   }
 
@@ -88,15 +88,14 @@ export class DirectReads implements ReadSwitch {
   }
 
   #next(): Buffer {
-    return (this.#current ??= this.#first ?? takeReadBuffer());
+    return this.#first ? FIRST : (this.#current ??= takeReadBuffer());
   }
 
   #read(n: number, buffer: Buffer): boolean {
     const target = this.#target;
     const view = buffer.subarray(0, n);
-    if (buffer === this.#first) {
-      // Copied out, so that the small buffer is never lent nor kept: it is read into again.
-      if (n === buffer.length) this.#first = this.#current = null;
+    if (buffer === FIRST) {
+      if (n === FIRST.length) this.#first = false;
       return this.#deliver(Buffer.from(view), target);
     }
     if (target?.lend) {

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { unmapIPv4 } from '../protocol/address.js';
-import { directReadsOf, readDirectly } from '../protocol/direct-reads.js';
+import { directReadsOf } from '../protocol/direct-reads.js';
 import { handshake, openDataConnection, type DataSetup } from './data/channel.js';
 import type { ResolvedOptions } from './options.js';
 import type { SessionTls } from './tls.js';
@@ -95,7 +95,8 @@ export class DataSettings {
     return setup;
   }
 
-  openData(setup: DataSetup, signal: AbortSignal): Promise<Socket | TLSSocket> {
+  /** `upload`: a plain connection is read into buffers of ours (readDirectly). */
+  openData(setup: DataSetup, signal: AbortSignal, upload = false): Promise<Socket | TLSSocket> {
     const { options, localAddress } = this.#context;
     const tls = this.#context.tls();
     const protect = this.#protection === 'P' && tls !== null;
@@ -106,17 +107,15 @@ export class DataSettings {
       localAddress: unmapIPv4(localAddress),
       tls: protect ? tls : null,
       requireReuse: options.tls?.reuse ?? false,
+      readDirectly: upload,
     });
   }
 
-  /**
-   * A passive data connection just arrived: its TLS handshake starts now when data is
-   * protected; a plain one is moved to a socket that reads into buffers of ours, the
-   * same connection (readDirectly).
-   */
-  prepareData(socket: Socket): Socket | Promise<Socket> {
-    const tls = this.#protection === 'P' ? this.#context.tls() : null;
-    if (!tls) return readDirectly(socket);
+  /** A passive data connection just arrived: its TLS handshake starts now when data is protected. */
+  async prepareData(socket: Socket): Promise<Socket> {
+    if (this.#protection !== 'P') return socket;
+    const tls = this.#context.tls();
+    if (!tls) return socket;
     return handshake(socket, tls, { timeoutMs: this.#context.options.ms.data, signal: this.#context.lifetime() });
   }
 

@@ -196,8 +196,8 @@ export class Session implements CommandContext {
   setProtection(level: 'C' | 'P'): void { this.#data.setProtection(level); }
   setData(setup: DataSetup | null): void { this.#data.setData(setup); }
   takeData(): DataSetup | null { return this.#data.takeData(); }
-  openData(setup: DataSetup, signal: AbortSignal): Promise<Socket | TLSSocket> { return this.#data.openData(setup, signal); }
-  prepareData(socket: Socket): Socket | Promise<Socket> { return this.#data.prepareData(socket); }
+  openData(setup: DataSetup, signal: AbortSignal, upload?: boolean): Promise<Socket | TLSSocket> { return this.#data.openData(setup, signal, upload); }
+  prepareData(socket: Socket): Promise<Socket> { return this.#data.prepareData(socket); }
   get passivePorts(): PassivePortTally { return this.#server.counters; }
   linger(socket: Socket, ms: number): void { this.#data.linger(socket, ms); }
 

@@ -71,7 +71,8 @@ export interface TransferSession {
   reply(code: number, text: string | readonly string[]): void;
   /** Takes the data setup for one transfer: each PASV/PORT serves one connection. */
   takeData(): DataSetup | null;
-  openData(setup: DataSetup, signal: AbortSignal): Promise<Socket | TLSSocket>;
+  /** `upload`: a plain connection reads into buffers of ours. */
+  openData(setup: DataSetup, signal: AbortSignal, upload?: boolean): Promise<Socket | TLSSocket>;
   /** A data connection done with: it may finish closing on its own, within `ms`. */
   linger(socket: Socket, ms: number): void;
   beginTransfer(transfer: ActiveTransfer): void;
@@ -186,7 +187,7 @@ export async function runDataTransfer(session: TransferSession, spec: DataTransf
     // clients start it only then.)
     if (setup.mode === 'passive') await setup.port.arrived(ms.data, transfer.signal);
     session.reply(150, spec.opening);
-    socket = await session.openData(setup, transfer.signal);
+    socket = await session.openData(setup, transfer.signal, spec.direction === 'upload');
     const data = socket;
     data.setTimeout(ms.stall, () => data.destroy(new DataStallError('data connection stalled')));
     await spec.run(data, transfer.signal, (n) => (transfer.bytes += n));

@@ -88,7 +88,7 @@ export interface CommandContext extends TransferSession {
   /** Replaces how the next data connection is made (a new PASV closes the old port). */
   setData(setup: DataSetup | null): void;
   /** A passive data connection just arrived: its TLS handshake starts now when data is protected. */
-  prepareData(socket: Socket): Socket | Promise<Socket>;
+  prepareData(socket: Socket): Promise<Socket>;
   /** Where passive ports report opening and closing (the server's counters). */
   readonly passivePorts: PassivePortTally;
 

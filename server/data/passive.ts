@@ -14,11 +14,9 @@ export interface PassivePortOptions {
   /**
    * Runs on the data connection as soon as it arrives: the TLS handshake, when data is
    * protected. Clients start it right after connecting, and some wait for it to finish
-   * before they send the transfer command, so it cannot wait for that command. A socket
-   * returned at once stands for the connection from then on (readDirectly moves a plain
-   * one to a socket of its own): it is the one closed with the port.
+   * before they send the transfer command, so it cannot wait for that command.
    */
-  prepare?: (socket: Socket) => Socket | Promise<Socket>;
+  prepare?: (socket: Socket) => Promise<Socket>;
   /** Told when the port opens and when it is done with: the server's count of ports in use. */
   tally?: PassivePortTally;
   /**
@@ -65,7 +63,7 @@ export class PassivePort {
   readonly port: number;
   readonly #server: Server;
   readonly #peer: string;
-  readonly #prepare: (socket: Socket) => Socket | Promise<Socket>;
+  readonly #prepare: (socket: Socket) => Promise<Socket>;
   readonly #tally: PassivePortTally | undefined;
   readonly #origin: ((socket: Socket) => Promise<string>) | null;
   // A connection's PROXY header is being read: it is the one judged, later ones are dropped.
@@ -81,7 +79,7 @@ export class PassivePort {
     this.#server = server;
     this.port = port;
     this.#peer = unmapIPv4(options.peer);
-    this.#prepare = options.prepare ?? ((socket) => socket);
+    this.#prepare = options.prepare ?? ((socket) => Promise.resolve(socket));
     this.#tally = options.tally;
     this.#tally?.passiveOpened();
     this.#origin = options.origin ?? null;
@@ -135,15 +133,9 @@ export class PassivePort {
       socket.destroy();
       this.#failure = new DataConnectionError(425, why ?? `Data connection from ${from} refused: only the control connection's address may connect`);
     } else {
-      const prepared = this.#prepare(socket);
-      if (prepared instanceof Promise) {
-        this.#raw = socket;
-        this.#socket = prepared;
-        prepared.catch(() => {}); // a failed handshake is reported to the transfer, if one comes
-      } else {
-        this.#raw = prepared;
-        this.#socket = Promise.resolve(prepared);
-      }
+      this.#raw = socket;
+      this.#socket = this.#prepare(socket);
+      this.#socket.catch(() => {}); // a failed handshake is reported to the transfer, if one comes
     }
     this.#server.close();
     this.#wake?.();

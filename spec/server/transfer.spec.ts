@@ -240,6 +240,14 @@ describe('active mode', () => {
       assert.equal((await readAll(await listener.socket)).toString(), 'hello world\n');
       assert.equal((await ftp.reply()).code, 226);
       listener.close();
+      // An upload the server reads from a connection it made (readDirectly moves it too, if nothing was read yet).
+      const back = await listenOnce();
+      assert.equal((await ftp.cmd(setup(back.port))).code, 200);
+      assert.equal((await ftp.cmd('STOR upload/active.bin')).code, 150);
+      await writeAll(await back.socket, BIG.subarray(0, 700_001));
+      assert.equal((await ftp.reply()).code, 226);
+      assert.ok(readFileSync(join(t.root, 'upload/active.bin')).equals(BIG.subarray(0, 700_001)));
+      back.close();
     }
     ftp.close();
   });
