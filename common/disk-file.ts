@@ -151,7 +151,8 @@ export class FileWriter extends Writable {
       const started = syncStart();
       if (started !== null) return this.#writeNow(started, callback);
     }
-    // A lent chunk (a file source's 256 KiB read buffer) is not kept past its callback,
+    // A lent chunk (a view of a 256 KiB read buffer: a file source's, or an upload
+    // socket's, protocol/direct-reads.ts) is not kept past its callback,
     // since it is read into again then: it goes down now with what waits, and calls back
     // once written. Copying it instead made a fresh buffer per read again.
     if (!flush && this.#gatheredBytes < this.#gather && !buffers.some(isReadBuffer)) return callback();

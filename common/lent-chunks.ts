@@ -9,6 +9,13 @@ import type { Writable } from 'node:stream';
  */
 export const DONE_AT_CALLBACK = Symbol('ftppy.doneAtCallback');
 
+/**
+ * Reads a connection lends at once to a sink done at callback: 1 MiB of 256 KiB reads,
+ * the disk writing some (one writev for those queued) while the next come in. That count,
+ * not the sink's high-water mark (below one read), is the backpressure.
+ */
+export const LENT_MAX = 4;
+
 export function doneAtCallback(sink: Writable): boolean {
   return (sink as Writable & { [DONE_AT_CALLBACK]?: boolean })[DONE_AT_CALLBACK] === true;
 }

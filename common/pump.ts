@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { lenderOf, type ReadSwitch } from './lent-chunks.js';
+import { LENT_MAX, lenderOf, type ReadSwitch } from './lent-chunks.js';
 import { PacedSource, type Throttle } from './throttle.js';
 
 const ignore = (): void => {};
@@ -75,6 +75,9 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
     const lender = options.sinkDoneAtCallback ? lenderOf(source) : null;
     lender?.lend();
     const reads = options.reads ?? null;
+    const lendReads = reads !== null && options.sinkDoneAtCallback === true;
+    /** Reads lent and not yet given back: their count holds the socket (LENT_MAX). */
+    let lentOut = 0;
     const cleanup = (): void => {
       settled = true;
       pace.stop();
@@ -98,16 +101,27 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
     function onData(chunk: Buffer, release?: () => void): void {
       if (sink.destroyed) {
         release?.();
-        return fail(new DestinationClosedError());
+        // A sink that failed (a full disk) is destroyed at once but says so a tick later: its error, not a close.
+        return fail(sink.errored ?? new DestinationClosedError());
       }
       const piece = chunk.length > left ? chunk.subarray(0, left) : chunk;
       left -= piece.length;
       const out = onChunk ? onChunk(piece) : piece;
       // A lent chunk goes back once the sink is done with what was made of it (the chunk
       // itself, or a TYPE A copy): a failed write calls back too.
-      const giveBack = release ?? (lender ? () => lender.release(chunk) : null);
+      let giveBack = lender ? () => lender.release(chunk) : null;
+      if (release) {
+        lentOut++;
+        giveBack = () => {
+          release();
+          if (lentOut-- === LENT_MAX && !ended) pace.drained();
+        };
+      }
       if (out.length === 0) giveBack?.();
-      else if (!(giveBack ? sink.write(out, giveBack) : sink.write(out))) pace.sinkFull();
+      else {
+        const accepted = giveBack ? sink.write(out, giveBack) : sink.write(out);
+        if (release ? lentOut === LENT_MAX : !accepted) pace.sinkFull();
+      }
       pace.passed(chunk.length);
       if (left === 0) {
         // All that was promised is out: the rest of a file that grew stays unread.
@@ -117,11 +131,11 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
       }
     }
     function onDrain(): void {
-      if (!ended) pace.drained();
+      if (!ended && !lendReads) pace.drained();
     }
     function onSourceEnd(): void {
       ended = true;
-      if (sink.destroyed) return fail(new DestinationClosedError());
+      if (sink.destroyed) return fail(sink.errored ?? new DestinationClosedError());
       if (left > 0 && left !== Infinity) return fail(new Error(`the source ended ${left} bytes short of the ${options.length} promised`));
       const last = onEnd?.();
       if (last && last.length > 0) sink.write(last);
@@ -147,10 +161,11 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
     if (source.readableEnded && !reads) return onSourceEnd();
     source.on('end', onSourceEnd).on('error', fail).on('close', onSourceClose);
     // Direct reads deliver what came before anyone listened at once, the end after it.
-    if (reads) reads.attach({ lend: options.sinkDoneAtCallback === true, chunk: (chunk, release) => onData(chunk, options.sinkDoneAtCallback ? release : undefined) });
+    if (reads) reads.attach({ lend: lendReads, chunk: (chunk, release) => onData(chunk, lendReads ? release : undefined) });
     else source.on('data', onData);
     if (settled) return;
     if (source.readableEnded) return onSourceEnd();
-    source.resume();
+    // What came before may have filled the sink already: that hold stands.
+    if (!pace.held) source.resume();
   });
 }

@@ -110,6 +110,11 @@ export class PacedSource {
     this.#hold();
   }
 
+  /** Whether the source is held now, by the sink or by the limit. */
+  get held(): boolean {
+    return this.#sinkFull || this.#timer !== null;
+  }
+
   drained(): void {
     this.#sinkFull = false;
     this.#release();

@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Writable } from 'node:stream';
 import { SinkWriter } from '../common/backpressure.js';
 import { ConnectionError, FtpPyError } from '../common/errors.js';
-import { doneAtCallback, lenderOf } from '../common/lent-chunks.js';
+import { doneAtCallback, lenderOf, LENT_MAX } from '../common/lent-chunks.js';
 import { PacedSource, type Throttle } from '../common/throttle.js';
 import { directReadsOf } from './direct-reads.js';
 import type { PhaseTimer } from './phase-timer.js';
@@ -14,8 +14,6 @@ export interface FlowTimeouts {
   write: number;
 }
 
-/** Reads lent to a sink at once, per connection: 1 MiB of 256 KiB reads, the disk writing while the next come in. */
-const LENT_MAX = 4;
 
 function isTls(socket: Socket): boolean {
   return (socket as Partial<TLSSocket>).encrypted === true;

@@ -30,7 +30,7 @@ const EARLY_MAX = 4 * READ_SIZE;
 
 const readers = new WeakMap<Socket, DirectReads>();
 
-/** The direct reads of a socket made with `DirectReads.options()`, or undefined for any other socket. */
+/** The direct reads of a socket made with `DirectReads.onread()` (bound), or undefined for any other socket. */
 export function directReadsOf(socket: Socket): DirectReads | undefined {
   return readers.get(socket);
 }
@@ -49,7 +49,7 @@ export class DirectReads implements ReadSwitch {
   #early: Buffer[] = [];
   #earlyBytes = 0;
 
-  /** net.connect's `onread` option; the socket it makes must be given to `bind`. */
+  /** net's `onread` option (net.connect's, or readDirectly's); the socket it makes must be given to `bind`. */
   onread(): { buffer: () => Buffer; callback: (n: number, buffer: Buffer) => boolean } {
     return { buffer: () => this.#next(), callback: (n, buffer) => this.#read(n, buffer) };
   }
@@ -72,8 +72,12 @@ export class DirectReads implements ReadSwitch {
   /** Sends the reads to `target`, those that came before first; `detach` stops it. */
   attach(target: ReadTarget): void {
     this.#earlyBytes = 0;
-    for (const chunk of this.#early.splice(0)) target.chunk(chunk, nothing);
     this.#target = target;
+    // A target that fails on one of these detaches: the rest are not its any more.
+    for (const chunk of this.#early.splice(0)) {
+      if (this.#target !== target) break;
+      target.chunk(chunk, nothing);
+    }
   }
 
   detach(): void {
@@ -150,10 +154,11 @@ interface AcceptedSocket extends Socket {
  * fresh 64 KiB buffer, and on an upload to our server that was half its CPU (1 GiB into
  * a file on tmpfs: 1,210 against 600 ms of CPU, bench/RESULTS.md). The connection's
  * handle moves to a new Socket made with `onread` (net's `handle` option, with which
- * child_process and cluster hand sockets over), paused; the old object is left without
- * one and must not be used again. Only for a socket nothing has read from yet (a server
- * made with pauseOnConnect) and a plain connection (TLS reads through its own wrap);
- * where this Node's sockets are not of that shape, `socket` itself is returned.
+ * child_process and cluster hand sockets over), paused; the old object is destroyed
+ * without it (which only settles its server's count of connections). Only for a socket
+ * nothing has read from yet (accepted with pauseOnConnect, or connected and paused before
+ * any byte came) and a plain connection (TLS reads through its own wrap); where this
+ * Node's sockets are not of that shape, `socket` itself is returned.
  */
 export function readDirectly(socket: Socket): Socket {
   const accepted = socket as AcceptedSocket;
@@ -161,10 +166,16 @@ export function readDirectly(socket: Socket): Socket {
   const untouched = socket.readableLength === 0 && socket.readableFlowing !== true && !socket.readableEnded && !socket.destroyed && socket.listenerCount('data') === 0;
   if (!handle || typeof handle.useUserBuffer !== 'function' || handle.reading === true || !untouched) return socket;
   const direct = new DirectReads();
-  accepted._handle = null;
   const options = { handle, onread: direct.onread(), pauseOnCreate: true, allowHalfOpen: socket.allowHalfOpen, readable: true, writable: true };
-  const moved = new Socket(options as ConstructorParameters<typeof Socket>[0]);
+  let moved: Socket;
+  try {
+    moved = new Socket(options as ConstructorParameters<typeof Socket>[0]);
+  } catch {
+    return socket; // the handle is still the old socket's
+  }
+  accepted._handle = null;
   direct.bind(moved);
   for (const listener of socket.listeners('error')) moved.on('error', listener as (error: Error) => void);
+  socket.destroy();
   return moved;
 }

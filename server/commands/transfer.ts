@@ -79,7 +79,8 @@ async function store(session: CommandContext, verb: string, arg: string, mode: U
         onEnd: () => ascii?.end() ?? null,
         waitForClose: true,
       }).catch((error: unknown) => {
-        throw fileFailure ? toFileSystemError(fileFailure, upload.path) : error;
+        const failure = fileFailure ?? upload.stream.errored;
+        throw failure ? toFileSystemError(failure, upload.path) : error;
       }),
     commit: () => upload.commit(),
     discard: async () => {

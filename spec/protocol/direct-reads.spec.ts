@@ -17,6 +17,7 @@ import { receive } from '../../protocol/data-flow.js';
 import { READ_SIZE } from '../../common/read-buffers.js';
 import { DirectReads, directReadsOf, readDirectly } from '../../protocol/direct-reads.js';
 import { pump } from '../../common/pump.js';
+import { LENT_MAX } from '../../common/lent-chunks.js';
 import { PhaseTimer } from '../../protocol/phase-timer.js';
 import { Basic, FtpPy, SSL, borrowsChunks } from '../../lib/index.js';
 import { pseudoRandom, tempDir } from '../helpers/files.js';
@@ -68,6 +69,21 @@ class LateReader extends Writable {
   constructor() {
     super();
     borrowsChunks(this);
+  }
+
+  /** Writes given and not yet called back (the Writable's queue included), at most. */
+  maxOutstanding = 0;
+  #outstanding = 0;
+
+  override write(chunk: Buffer, callback?: (error?: Error | null) => void): boolean;
+  override write(chunk: Buffer, encoding: BufferEncoding, callback?: (error?: Error | null) => void): boolean;
+  override write(chunk: Buffer, ...rest: unknown[]): boolean {
+    this.maxOutstanding = Math.max(this.maxOutstanding, ++this.#outstanding);
+    const callback = rest.find((r) => typeof r === 'function') as ((error?: Error | null) => void) | undefined;
+    return super.write(chunk, (error) => {
+      this.#outstanding--;
+      callback?.(error);
+    });
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -214,6 +230,8 @@ describe('readDirectly: an accepted socket moved to reads into buffers of ours',
       await sent;
       assert.ok(Buffer.concat(sink.parts).equals(data24), 'every byte, in order');
       assert.ok(sink.lentViews > 0 && sink.memories.size <= 16, `${sink.memories.size} buffers behind ${sink.parts.length} chunks`);
+      // Held by the count of lent reads, not by the sink's mark (below one read): several wait at once, never more than LENT_MAX.
+      assert.ok(sink.maxOutstanding >= 2 && sink.maxOutstanding <= LENT_MAX, `${sink.maxOutstanding} writes waited at once`);
       // Not half open, as the passive port's sockets: the end read ends the socket too.
       if (!moved.closed) await new Promise((resolve) => moved.once('close', resolve));
       assert.deepEqual(errors, []);
@@ -227,9 +245,11 @@ describe('readDirectly: an accepted socket moved to reads into buffers of ours',
     const { accepted, client, close } = await acceptedPair();
     try {
       const small = data24.subarray(0, 700_000);
-      await sendInPieces(client, small); // all of it and the FIN, before the move
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sendInPieces(client, small);
       const moved = readDirectly(accepted);
+      // Read to the end before pump listens: all of it waits in the direct reads.
+      await new Promise((resolve) => moved.once('end', resolve).resume());
+      assert.equal(directReadsOf(moved)?.early, true);
       const kept = new Keeper();
       await pump(moved, kept, { reads: directReadsOf(moved) ?? null });
       assert.ok(Buffer.concat(kept.chunks).equals(small));
@@ -265,6 +285,31 @@ describe('readDirectly: an accepted socket moved to reads into buffers of ours',
     } finally {
       client.destroy();
       close();
+    }
+  });
+
+  it('many connections at once, in small pieces: their first reads share one buffer, and each gets its own bytes', { timeout: 60_000 }, async () => {
+    const pairs = await Promise.all(Array.from({ length: 40 }, () => acceptedPair()));
+    try {
+      const results = await Promise.all(pairs.map(async ({ accepted, client }, i) => {
+        const mine = pseudoRandom(40_000 + i * 997, 100 + i);
+        const moved = readDirectly(accepted);
+        const sink = new LateReader();
+        const done = pump(moved, sink, { reads: directReadsOf(moved) ?? null, sinkDoneAtCallback: true });
+        for (let at = 0; at < mine.length; ) {
+          client.write(mine.subarray(at, (at += 1000 + ((at * 7) % 2000))));
+          await new Promise((resolve) => setImmediate(resolve)); // the others' pieces come between
+        }
+        client.end();
+        await done;
+        return Buffer.concat(sink.parts).equals(mine);
+      }));
+      assert.equal(results.filter((ok) => !ok).length, 0, 'connections that got bytes not theirs');
+    } finally {
+      for (const { client, close } of pairs) {
+        client.destroy();
+        close();
+      }
     }
   });
 

@@ -99,7 +99,7 @@ describe('downloads and uploads', () => {
     ftp.close();
   });
 
-  it('a plain upload is read into buffers of ours (readDirectly): whole when it all came before the STOR, when empty, and when large', async () => {
+  it('a plain upload is stored whole however it comes: all of it, the end included, before the STOR; empty; 32 MiB', async () => {
     const ftp = await loggedIn();
     const early = BIG.subarray(0, 300_000);
     const data = await connectData(await ftp.epsv());
@@ -240,7 +240,7 @@ describe('active mode', () => {
       assert.equal((await readAll(await listener.socket)).toString(), 'hello world\n');
       assert.equal((await ftp.reply()).code, 226);
       listener.close();
-      // An upload the server reads from a connection it made (readDirectly moves it too, if nothing was read yet).
+      // An upload over a connection the server made.
       const back = await listenOnce();
       assert.equal((await ftp.cmd(setup(back.port))).code, 200);
       assert.equal((await ftp.cmd('STOR upload/active.bin')).code, 150);
