@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { diskPacing } from '../../common/disk-pacing.js';
 import { isTemporaryUpload } from '../../server/fs/user-fs.js';
 import { pseudoRandom } from '../helpers/files.js';
 import { connectData, RawFtp, readAll, writeAll } from '../helpers/raw-ftp.js';
@@ -116,6 +117,16 @@ describe('downloads and uploads', () => {
     assert.equal(readFileSync(join(t.root, 'upload/empty.bin')).length, 0);
     await upload(ftp, 'STOR upload/big.bin', BIG);
     assert.ok(readFileSync(join(t.root, 'upload/big.bin')).equals(BIG), '32 MiB byte for byte');
+    ftp.close();
+  });
+
+  it('a plain upload while the disk is slow (writes in the thread pool): lent reads wait behind the write in flight, every byte stored', async (ctx) => {
+    const { poolUntil } = diskPacing;
+    diskPacing.poolUntil = Infinity; // as after a write slower than diskPacing.slowMs
+    ctx.after(() => void (diskPacing.poolUntil = poolUntil));
+    const ftp = await loggedIn();
+    await upload(ftp, 'STOR upload/slow-disk.bin', BIG);
+    assert.ok(readFileSync(join(t.root, 'upload/slow-disk.bin')).equals(BIG), '32 MiB byte for byte');
     ftp.close();
   });
 
