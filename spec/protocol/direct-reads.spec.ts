@@ -194,14 +194,21 @@ describe('direct reads on a plain data connection', () => {
   });
 });
 
-/** One connection accepted by a paused server (as a passive port is), and the client's end of it. */
-async function acceptedPair(): Promise<{ accepted: Socket; client: Socket; close: () => void }> {
+/** One connection accepted by a paused server (as a passive port is), and the client's end of it; disposing closes both. */
+async function acceptedPair(): Promise<{ accepted: Socket; client: Socket } & Disposable> {
   const server = createServer({ pauseOnConnect: true });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
   const client = connect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port });
   client.on('error', () => {});
-  return { accepted: await accepted, client, close: () => server.close() };
+  return {
+    accepted: await accepted,
+    client,
+    [Symbol.dispose]: () => {
+      client.destroy();
+      server.close();
+    },
+  };
 }
 
 /** Writes `data` to `socket` in pieces of odd sizes, a few at a time, then ends it. */
@@ -214,78 +221,63 @@ async function sendInPieces(socket: Socket, data: Buffer): Promise<void> {
 }
 
 describe('readDirectly: an accepted socket moved to reads into buffers of ours', () => {
-  it('delivers every byte to pump, lent to a sink done at callback, and the moved socket still writes and closes', { timeout: 60_000 }, async () => {
-    const { accepted, client, close } = await acceptedPair();
-    try {
-      const errors: Error[] = [];
-      accepted.on('error', (error) => errors.push(error));
-      const moved = readDirectly(accepted);
-      assert.notEqual(moved, accepted, 'a new socket holds the connection');
-      const reads = directReadsOf(moved);
-      assert.ok(reads, 'it reads into buffers of ours');
-      assert.equal(moved.listenerCount('error'), 1, 'the error listeners came along');
-      const sink = new LateReader();
-      const sent = sendInPieces(client, data24);
-      await pump(moved, sink, { reads, sinkDoneAtCallback: true });
-      await sent;
-      assert.ok(Buffer.concat(sink.parts).equals(data24), 'every byte, in order');
-      assert.ok(sink.lentViews > 0 && sink.memories.size <= 16, `${sink.memories.size} buffers behind ${sink.parts.length} chunks`);
-      // Held by the count of lent reads, not by the sink's mark (below one read): several wait at once, never more than LENT_MAX.
-      assert.ok(sink.maxOutstanding >= 2 && sink.maxOutstanding <= LENT_MAX, `${sink.maxOutstanding} writes waited at once`);
-      // Not half open, as the passive port's sockets: the end read ends the socket too.
-      if (!moved.closed) await new Promise((resolve) => moved.once('close', resolve));
-      assert.deepEqual(errors, []);
-    } finally {
-      client.destroy();
-      close();
-    }
+  it('delivers every byte to pump, lent to a sink done at callback, and the moved socket closes at the end', { timeout: 60_000 }, async () => {
+    using pair = await acceptedPair();
+    const { accepted, client } = pair;
+    const errors: Error[] = [];
+    accepted.on('error', (error) => errors.push(error));
+    const moved = readDirectly(accepted);
+    assert.notEqual(moved, accepted, 'a new socket holds the connection');
+    assert.equal(accepted.destroyed, true, 'the old object is done with');
+    const reads = directReadsOf(moved);
+    assert.ok(reads, 'it reads into buffers of ours');
+    assert.equal(moved.listenerCount('error'), 1, 'the error listeners came along');
+    const sink = new LateReader();
+    const sent = sendInPieces(client, data24);
+    await pump(moved, sink, { reads, sinkDoneAtCallback: true });
+    await sent;
+    assert.ok(Buffer.concat(sink.parts).equals(data24), 'every byte, in order');
+    assert.ok(sink.lentViews > 0 && sink.memories.size <= 16, `${sink.memories.size} buffers behind ${sink.parts.length} chunks`);
+    // Held by the count of lent reads, not by the sink's mark (below one read): several wait at once, never more than LENT_MAX.
+    assert.ok(sink.maxOutstanding >= 2 && sink.maxOutstanding <= LENT_MAX, `${sink.maxOutstanding} writes waited at once`);
+    // Not half open, as the passive port's sockets: the end read ends the socket too.
+    if (!moved.closed) await new Promise((resolve) => moved.once('close', resolve));
+    assert.deepEqual(errors, []);
   });
 
   it('gives a sink that may keep its chunks buffers of its own, and keeps what came with the end before anyone listened', { timeout: 30_000 }, async () => {
-    const { accepted, client, close } = await acceptedPair();
-    try {
-      const small = data24.subarray(0, 700_000);
-      await sendInPieces(client, small);
-      const moved = readDirectly(accepted);
-      // Read to the end before pump listens: all of it waits in the direct reads.
-      await new Promise((resolve) => moved.once('end', resolve).resume());
-      assert.equal(directReadsOf(moved)?.early, true);
-      const kept = new Keeper();
-      await pump(moved, kept, { reads: directReadsOf(moved) ?? null });
-      assert.ok(Buffer.concat(kept.chunks).equals(small));
-      assert.ok(held(kept.chunks) <= 2 * small.length + 64 * 1024, `the kept chunks hold ${held(kept.chunks)} bytes for ${small.length}`);
-    } finally {
-      client.destroy();
-      close();
-    }
+    using pair = await acceptedPair();
+    const { accepted, client } = pair;
+    const small = data24.subarray(0, 700_000);
+    await sendInPieces(client, small);
+    const moved = readDirectly(accepted);
+    // Read to the end before pump listens: all of it waits in the direct reads.
+    await new Promise((resolve) => moved.once('end', resolve).resume());
+    assert.equal(directReadsOf(moved)?.early, true);
+    const kept = new Keeper();
+    await pump(moved, kept, { reads: directReadsOf(moved) ?? null });
+    assert.ok(Buffer.concat(kept.chunks).equals(small));
+    assert.ok(held(kept.chunks) <= 2 * small.length + 64 * 1024, `the kept chunks hold ${held(kept.chunks)} bytes for ${small.length}`);
   });
 
   it('an empty upload: the end alone', { timeout: 20_000 }, async () => {
-    const { accepted, client, close } = await acceptedPair();
-    try {
-      client.end();
-      const moved = readDirectly(accepted);
-      const sink = new LateReader();
-      await pump(moved, sink, { reads: directReadsOf(moved) ?? null, sinkDoneAtCallback: true });
-      assert.equal(sink.parts.length, 0);
-    } finally {
-      client.destroy();
-      close();
-    }
+    using pair = await acceptedPair();
+    const { accepted, client } = pair;
+    client.end();
+    const moved = readDirectly(accepted);
+    const sink = new LateReader();
+    await pump(moved, sink, { reads: directReadsOf(moved) ?? null, sinkDoneAtCallback: true });
+    assert.equal(sink.parts.length, 0);
   });
 
   it('sends as any socket does (a RETR or a listing on a passive connection)', { timeout: 30_000 }, async () => {
-    const { accepted, client, close } = await acceptedPair();
-    try {
-      const moved = readDirectly(accepted);
-      const got = readAll(client);
-      const payload = data24.subarray(0, 5 * 1024 * 1024);
-      await sendInPieces(moved, payload);
-      assert.ok((await got).equals(payload));
-    } finally {
-      client.destroy();
-      close();
-    }
+    using pair = await acceptedPair();
+    const { accepted, client } = pair;
+    const moved = readDirectly(accepted);
+    const got = readAll(client);
+    const payload = data24.subarray(0, 5 * 1024 * 1024);
+    await sendInPieces(moved, payload);
+    assert.ok((await got).equals(payload));
   });
 
   it('many connections at once, in small pieces: their first reads share one buffer, and each gets its own bytes', { timeout: 60_000 }, async () => {
@@ -306,25 +298,18 @@ describe('readDirectly: an accepted socket moved to reads into buffers of ours',
       }));
       assert.equal(results.filter((ok) => !ok).length, 0, 'connections that got bytes not theirs');
     } finally {
-      for (const { client, close } of pairs) {
-        client.destroy();
-        close();
-      }
+      for (const pair of pairs) pair[Symbol.dispose]();
     }
   });
 
   it('leaves a socket alone once something has read from it', { timeout: 20_000 }, async () => {
-    const { accepted, client, close } = await acceptedPair();
-    try {
-      client.write('early');
-      const first = await new Promise<Buffer>((resolve) => accepted.once('data', resolve).resume());
-      assert.equal(first.toString(), 'early');
-      assert.equal(readDirectly(accepted), accepted, 'flowing: not moved');
-      assert.equal(directReadsOf(accepted), undefined);
-    } finally {
-      client.destroy();
-      close();
-    }
+    using pair = await acceptedPair();
+    const { accepted, client } = pair;
+    client.write('early');
+    const first = await new Promise<Buffer>((resolve) => accepted.once('data', resolve).resume());
+    assert.equal(first.toString(), 'early');
+    assert.equal(readDirectly(accepted), accepted, 'flowing: not moved');
+    assert.equal(directReadsOf(accepted), undefined);
   });
 });
 
