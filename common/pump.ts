@@ -156,14 +156,13 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort);
     sink.on('drain', onDrain).on('error', fail).on('close', onSinkClose).on('finish', onFinish);
-    // An empty upload's connection can have ended already: a paused stream with nothing
-    // in it reports its end as soon as anything reads, and a TLS socket reads on its own.
-    if (source.readableEnded && !reads) return onSourceEnd();
     source.on('end', onSourceEnd).on('error', fail).on('close', onSourceClose);
     // Direct reads deliver what came before anyone listened at once, the end after it.
     if (reads) reads.attach({ lend: lendReads, chunk: (chunk, release) => onData(chunk, lendReads ? release : undefined) });
     else source.on('data', onData);
     if (settled) return;
+    // An empty upload's connection can have ended already: a paused stream with nothing
+    // in it reports its end as soon as anything reads, and a TLS socket reads on its own.
     if (source.readableEnded) return onSourceEnd();
     // What came before may have filled the sink already: that hold stands.
     if (!pace.held) source.resume();

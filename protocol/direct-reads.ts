@@ -2,8 +2,6 @@ import { Socket } from 'node:net';
 import type { ReadSwitch, ReadTarget } from '../common/lent-chunks.js';
 import { giveReadBuffer, READ_SIZE, takeReadBuffer } from '../common/read-buffers.js';
 
-export type { ReadTarget } from '../common/lent-chunks.js';
-
 // A plain data connection's reads, into buffers we own (net's `onread`), instead of the
 // fresh 64 KiB buffer net allocates for every read and leaves to the garbage collector.
 // On a 1 GiB download that allocation was the client's largest cost: glibc trims the
@@ -112,21 +110,17 @@ export class DirectReads implements ReadSwitch {
       });
       return true;
     }
-    if (target) {
-      // A sink of the caller's may keep what it is given: it gets a buffer of its own.
-      // A read that filled most of ours is handed over whole (the next read takes another)
-      // rather than copied: the copy into fresh memory was a third of the client's CPU on
-      // a download to a discarding sink. A shorter one is copied, so that a sink that
-      // keeps its chunks holds at most twice the bytes it was given.
-      if (n >= HANDOVER_MIN) {
-        this.#current = null;
-        target.chunk(view, nothing);
-      } else {
-        target.chunk(Buffer.from(view), nothing);
-      }
+    // A sink of the caller's may keep what it is given: it gets a buffer of its own. A
+    // read that filled most of ours is handed over whole (the next read takes another)
+    // rather than copied: the copy into fresh memory was a third of the client's CPU on a
+    // download to a discarding sink. A shorter one is copied (#deliver), so that a sink
+    // that keeps its chunks holds at most twice the bytes it was given.
+    if (target && n >= HANDOVER_MIN) {
+      this.#current = null;
+      target.chunk(view, nothing);
       return true;
     }
-    return this.#deliver(Buffer.from(view), null);
+    return this.#deliver(Buffer.from(view), target);
   }
 
   /** A chunk that is the target's to keep; with nobody listening yet, kept for `attach`. */

@@ -56,9 +56,9 @@ async function store(session: CommandContext, verb: string, arg: string, mode: U
   const upload = await session.fs.upload(path, mode);
   const ascii = session.type === 'A' ? asciiDecoder() : null;
   // A failure of the file (a full disk) is the storage's, told as such (452), not as a
-  // lost connection (426), which clients retry as if it were temporary.
-  let fileFailure: Error | null = null;
-  upload.stream.on('error', (error) => (fileFailure ??= error));
+  // lost connection (426), which clients retry as if it were temporary. The stream keeps
+  // it (`errored`); this listener only keeps an error before the transfer from crashing.
+  upload.stream.on('error', () => {});
   await runDataTransfer(session, {
     verb,
     path: upload.path,
@@ -79,7 +79,7 @@ async function store(session: CommandContext, verb: string, arg: string, mode: U
         onEnd: () => ascii?.end() ?? null,
         waitForClose: true,
       }).catch((error: unknown) => {
-        const failure = fileFailure ?? upload.stream.errored;
+        const failure = upload.stream.errored;
         throw failure ? toFileSystemError(failure, upload.path) : error;
       }),
     commit: () => upload.commit(),

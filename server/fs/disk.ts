@@ -22,7 +22,9 @@ import type { Storage, StorageEntry, StorageStat, WriteMode } from './storage.js
 // medians of ~560 and ~625 MiB/s to ~745 and ~780 (tmpfs, six alternating runs). The
 // writer then queues only 64 KiB behind a write in flight, so an upload holds about what
 // it did before (512 KiB queued): 1 MiB gathered plus the 512 KiB queue had pushed the
-// WebDAV memory spec's peak RSS up by 2-3 MB, to its 100 MB bound.
+// WebDAV memory spec's peak RSS up by 2-3 MB, to its 100 MB bound. A plain FTP upload's
+// reads are lent (protocol/direct-reads.ts) and never gathered: up to LENT_MAX of them
+// wait behind a write in flight and go down in one writev instead.
 const UPLOAD_GATHER = 512 * 1024;
 
 // A folder is listed in slices of this many milliseconds (its names read and sorted in
