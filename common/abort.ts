@@ -22,7 +22,8 @@ export async function withAbort<T>(signal: AbortSignal | undefined, onAbort: (re
  * A wait on a promise this operation does not own (work another operation started and
  * shares): an abort ends the wait with the signal's reason and leaves the work alone.
  */
-export function abortableWait<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function abortableWait<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);

@@ -21,7 +21,7 @@ const BYTES_PER_WANTED = 1024;
 const MIN_BUDGET = 256 * 1024;
 
 /** Asks, on the connection given, the size of a remote file as its folder's listing shows it; an abort of `signal` stops the wait. */
-export type ListedSize = (connection: FtpConnection, signal: AbortSignal) => Promise<number | undefined>;
+export type ListedSize = (connection: FtpConnection, signal: AbortSignal | undefined) => Promise<number | undefined>;
 
 /**
  * For the absolute remote paths of one fetch: a ListedSize for each file of a folder the

@@ -8,6 +8,9 @@ import { abortableWait } from '../../common/abort.js';
 it('gives what the shared work gives, or its failure', async () => {
   assert.equal(await abortableWait(Promise.resolve(7), new AbortController().signal), 7);
   await assert.rejects(abortableWait(Promise.reject(new Error('listing failed')), new AbortController().signal), /listing failed/);
+  // An operation that nothing can abort (no signal of the caller's, no Timeout.pool) has no signal.
+  const work = Promise.resolve(8);
+  assert.equal(abortableWait(work, undefined), work);
 });
 
 it('ends the wait with the reason on abort, and the work goes on for whoever else waits', async () => {
