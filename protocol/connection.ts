@@ -354,7 +354,7 @@ export class FtpConnection {
   #failed(error: Error): void {
     if (this.#failure) return;
     this.#failure = error;
-    this.#timer.stop();
+    this.#timer.dispose();
     for (const resource of this.#tracked) destroyResource(resource);
     this.#tracked.clear();
     for (const listener of this.#closeListeners.splice(0)) listener(error);

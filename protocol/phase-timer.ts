@@ -10,16 +10,23 @@ export type Phase = 'idle' | 'connect' | 'reply' | 'read' | 'write' | 'held';
  * phase instead of starting a timer per wait, so no wait can forget its bound and a
  * stale timer of a finished wait cannot fire later.
  *
- * Data flow does not re-arm the Node timer per chunk: `touch()` only notes the time, and
- * when the timer fires early for a phase that has seen activity it sleeps again for the
- * remainder. That keeps a 1 GiB transfer from rescheduling a timer a hundred thousand
- * times.
+ * Neither a phase nor data re-arms the Node timer. `enter()` and `touch()` only note the
+ * phase, its limit and the time; the timer, once armed, wakes at least as often as the
+ * shortest limit seen, and when it wakes before the current phase is due it sleeps again
+ * for what is left (at most that shortest limit). A new phase is therefore never due
+ * before the timer wakes, and a small file's five phases cost no timer at all: a timer
+ * per phase was five `setTimeout` and `clearTimeout` per file. A timer that wakes while
+ * nothing is awaited is not armed again.
  */
 export class PhaseTimer {
   #phase: Phase = 'idle';
   #limitMs = 0;
   #last = 0;
+  /** The shortest limit entered so far: no sleep of the timer is longer. */
+  #tickMs = Infinity;
   #timer: NodeJS.Timeout | null = null;
+  /** When the armed timer wakes (performance.now() time). */
+  #wakesAt = 0;
   readonly #onTimeout: (phase: Phase, seconds: number) => void;
 
   constructor(onTimeout: (phase: Phase, seconds: number) => void) {
@@ -33,11 +40,13 @@ export class PhaseTimer {
   /** Enters `phase`, bounded by `seconds` from now. `idle` and `held` stop the clock. */
   enter(phase: Phase, seconds = 0): void {
     this.#phase = phase;
-    this.#clear();
     if (phase === 'idle' || phase === 'held') return;
+    const now = performance.now();
     this.#limitMs = seconds * 1000;
-    this.#last = performance.now();
-    this.#schedule(this.#limitMs);
+    this.#last = now;
+    if (this.#limitMs < this.#tickMs) this.#tickMs = this.#limitMs;
+    // Armed for later than this phase is due only when its limit is the shortest yet.
+    if (this.#timer === null || this.#wakesAt > now + this.#limitMs) this.#arm(now, this.#limitMs);
   }
 
   /** Something happened in the current phase: its limit counts again from now. */
@@ -45,26 +54,34 @@ export class PhaseTimer {
     this.#last = performance.now();
   }
 
+  /** Between waits: nothing is awaited, and a timer that wakes now is not armed again. */
   stop(): void {
     this.enter('idle');
   }
 
-  #schedule(ms: number): void {
-    this.#timer = setTimeout(this.#fire, Math.max(1, Math.ceil(ms)));
+  /** The connection has ended: the timer goes at once (it would hold the connection until it woke). */
+  dispose(): void {
+    this.#phase = 'idle';
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #arm(now: number, ms: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    const delay = Math.max(1, Math.ceil(ms));
+    this.#wakesAt = now + delay;
+    this.#timer = setTimeout(this.#fire, delay);
     this.#timer.unref?.();
   }
 
   readonly #fire = (): void => {
     this.#timer = null;
-    const waited = performance.now() - this.#last;
-    if (waited < this.#limitMs) return this.#schedule(this.#limitMs - waited);
+    if (this.#phase === 'idle' || this.#phase === 'held') return;
+    const now = performance.now();
+    const left = this.#limitMs - (now - this.#last);
+    if (left > 0) return this.#arm(now, Math.min(left, this.#tickMs));
     const phase = this.#phase;
     this.#phase = 'idle';
     this.#onTimeout(phase, this.#limitMs / 1000);
   };
-
-  #clear(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-  }
 }
