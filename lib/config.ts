@@ -1,4 +1,4 @@
-import { knownKeys, nonNegative, optionsObject, positiveSeconds, wholeNumber } from '../common/check.js';
+import { knownKeys, nonNegative, optionsObject, timerSeconds, wholeNumber } from '../common/check.js';
 import { checkRate, parseRate } from '../common/throttle.js';
 
 // Every duration is in seconds, as in the seed.
@@ -26,10 +26,11 @@ export class Timeout {
     const o = optionsObject('Timeout', options);
     knownKeys('Timeout', o, ['connect', 'read', 'write', 'pool']);
     this.given = new Set(Object.keys(o).filter((k) => o[k] !== undefined) as (keyof TimeoutOptions)[]);
-    this.connect = positiveSeconds('Timeout.connect', o.connect ?? 10);
-    this.read = positiveSeconds('Timeout.read', o.read ?? 30);
-    this.write = positiveSeconds('Timeout.write', o.write ?? 30);
-    this.pool = o.pool == null ? null : positiveSeconds('Timeout.pool', o.pool);
+    // A Node timer holds 24.8 days at most; a longer wait would fire after 1 ms, over and over.
+    this.connect = timerSeconds('Timeout.connect', o.connect ?? 10);
+    this.read = timerSeconds('Timeout.read', o.read ?? 30);
+    this.write = timerSeconds('Timeout.write', o.write ?? 30);
+    this.pool = o.pool == null ? null : timerSeconds('Timeout.pool', o.pool);
   }
 }
 
