@@ -13,10 +13,11 @@ export type Phase = 'idle' | 'connect' | 'reply' | 'read' | 'write' | 'held';
  * Neither a phase nor data re-arms the Node timer. `enter()` and `touch()` only note the
  * phase, its limit and the time; the timer, once armed, wakes at least as often as the
  * shortest limit seen, and when it wakes before the current phase is due it sleeps again
- * for what is left (at most that shortest limit). A new phase is therefore never due
- * before the timer wakes, and a small file's five phases cost no timer at all: a timer
- * per phase was five `setTimeout` and `clearTimeout` per file. A timer that wakes while
- * nothing is awaited is not armed again.
+ * for what is left (at most that shortest limit). A phase can be due before the timer
+ * wakes only when its limit is a new shortest, and only then is the timer armed anew; a
+ * small file's five phases cost no timer at all, where a timer per phase was five
+ * `setTimeout` and `clearTimeout` per file. A timer that wakes while nothing is awaited
+ * is not armed again until the next phase.
  */
 export class PhaseTimer {
   #phase: Phase = 'idle';
@@ -27,6 +28,7 @@ export class PhaseTimer {
   #timer: NodeJS.Timeout | null = null;
   /** When the armed timer wakes (performance.now() time). */
   #wakesAt = 0;
+  #disposed = false;
   readonly #onTimeout: (phase: Phase, seconds: number) => void;
 
   constructor(onTimeout: (phase: Phase, seconds: number) => void) {
@@ -39,14 +41,16 @@ export class PhaseTimer {
 
   /** Enters `phase`, bounded by `seconds` from now. `idle` and `held` stop the clock. */
   enter(phase: Phase, seconds = 0): void {
+    if (this.#disposed) return;
     this.#phase = phase;
     if (phase === 'idle' || phase === 'held') return;
     const now = performance.now();
     this.#limitMs = seconds * 1000;
     this.#last = now;
     if (this.#limitMs < this.#tickMs) this.#tickMs = this.#limitMs;
-    // Armed for later than this phase is due only when its limit is the shortest yet.
-    if (this.#timer === null || this.#wakesAt > now + this.#limitMs) this.#arm(now, this.#limitMs);
+    // Every sleep is at most the shortest limit seen, so a timer armed for later than this
+    // phase is due only when this limit is a new shortest.
+    if (this.#timer === null || this.#wakesAt > now + this.#limitMs) this.#arm(now, this.#tickMs);
   }
 
   /** Something happened in the current phase: its limit counts again from now. */
@@ -59,8 +63,9 @@ export class PhaseTimer {
     this.enter('idle');
   }
 
-  /** The connection has ended: the timer goes at once (it would hold the connection until it woke). */
+  /** The connection has ended: the timer goes at once (it would hold the connection until it woke), and is not armed again. */
   dispose(): void {
+    this.#disposed = true;
     this.#phase = 'idle';
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;

@@ -126,7 +126,7 @@ export class ClientCore {
     const deadline = seconds === null ? undefined : performance.now() + seconds * 1000;
     // The operation's own signal, aborted by the caller's or by Timeout.pool. With neither,
     // nothing can end the operation and it has none: a Node AbortController per operation
-    // was 5-7% of a new process's CPU for 2,000 small files (bench/RESULTS.md, fifth pass).
+    // was a tenth of a new process's CPU for 2,000 small files (bench/RESULTS.md, item 26).
     // (A caller's signal is not passed down as it is: a batch would then add a listener
     // to it per wait, not one per operation.)
     const controller = seconds === null && !spec.signal ? null : new AbortController();
