@@ -1,4 +1,4 @@
-import { knownKeys, nonNegative, optionsObject, timerSeconds, wholeNumber } from '../common/check.js';
+import { knownKeys, MAX_TIMER_SECONDS, nonNegative, optionsObject, timerSeconds, wholeNumber } from '../common/check.js';
 import { checkRate, parseRate } from '../common/throttle.js';
 
 // Every duration is in seconds, as in the seed.
@@ -60,7 +60,9 @@ export class Retry {
 
   /** Seconds to wait before retry number `attempt` (0 for the first retry). */
   delay(attempt: number): number {
-    return this.backoff * 2 ** attempt;
+    // No longer than a Node timer holds: a longer wait would end after 1 ms (retry 23 and
+    // on at the default backoff).
+    return Math.min(this.backoff * 2 ** attempt, MAX_TIMER_SECONDS);
   }
 }
 
