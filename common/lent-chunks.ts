@@ -16,6 +16,39 @@ export const DONE_AT_CALLBACK = Symbol('ftppy.doneAtCallback');
  */
 export const LENT_MAX = 4;
 
+/** What holds a source while its sink is full (PacedSource). */
+interface Hold {
+  sinkFull(): void;
+  drained(): void;
+}
+
+/**
+ * Counts a source's reads lent to a sink done at callback, and holds the source while
+ * LENT_MAX of them are out: the one backpressure of lent reads, for the client's
+ * downloads (protocol/data-flow.ts) and the server's uploads (pump.ts).
+ */
+export class LentReads {
+  #out = 0;
+  readonly #hold: Hold;
+  readonly #over: () => boolean;
+
+  /** `over`: the source has ended, and is not to be let go again. */
+  constructor(hold: Hold, over: () => boolean) {
+    this.#hold = hold;
+    this.#over = over;
+  }
+
+  /** One more read out; what comes back gives it back (`release`) once the sink is done with it. */
+  lend(release: () => void): () => void {
+    // Held before the write: a write that called back at once must find the hold to lift.
+    if (++this.#out === LENT_MAX) this.#hold.sinkFull();
+    return () => {
+      release();
+      if (this.#out-- === LENT_MAX && !this.#over()) this.#hold.drained();
+    };
+  }
+}
+
 export function doneAtCallback(sink: Writable): boolean {
   return (sink as Writable & { [DONE_AT_CALLBACK]?: boolean })[DONE_AT_CALLBACK] === true;
 }

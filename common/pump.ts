@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { LENT_MAX, lenderOf, type ReadSwitch } from './lent-chunks.js';
+import { LentReads, lenderOf, type ReadSwitch } from './lent-chunks.js';
 import { PacedSource, type Throttle } from './throttle.js';
 
 const ignore = (): void => {};
@@ -76,8 +76,7 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
     lender?.lend();
     const reads = options.reads ?? null;
     const lendReads = reads !== null && options.sinkDoneAtCallback === true;
-    /** Reads lent and not yet given back: their count holds the socket (LENT_MAX). */
-    let lentOut = 0;
+    const lent = new LentReads(pace, () => ended);
     const cleanup = (): void => {
       settled = true;
       pace.stop();
@@ -109,18 +108,12 @@ export function pump(source: Readable, sink: Writable, options: PumpOptions): Pr
       const out = onChunk ? onChunk(piece) : piece;
       // A lent chunk goes back once the sink is done with what was made of it (the chunk
       // itself, or a TYPE A copy): a failed write calls back too.
-      let giveBack = lender ? () => lender.release(chunk) : null;
-      if (release) {
-        lentOut++;
-        giveBack = () => {
-          release();
-          if (lentOut-- === LENT_MAX && !ended) pace.drained();
-        };
-      }
+      const giveBack = release ? lent.lend(release) : lender ? () => lender.release(chunk) : null;
       if (out.length === 0) giveBack?.();
       else {
         const accepted = giveBack ? sink.write(out, giveBack) : sink.write(out);
-        if (release ? lentOut === LENT_MAX : !accepted) pace.sinkFull();
+        // Lent reads are held by their count (LentReads), not by the sink's mark.
+        if (!release && !accepted) pace.sinkFull();
       }
       pace.passed(chunk.length);
       if (left === 0) {

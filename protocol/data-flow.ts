@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Writable } from 'node:stream';
 import { SinkWriter } from '../common/backpressure.js';
 import { ConnectionError, FtpPyError } from '../common/errors.js';
-import { doneAtCallback, lenderOf, LENT_MAX } from '../common/lent-chunks.js';
+import { doneAtCallback, lenderOf, LentReads } from '../common/lent-chunks.js';
 import { PacedSource, type Throttle } from '../common/throttle.js';
 import { directReadsOf } from './direct-reads.js';
 import type { PhaseTimer } from './phase-timer.js';
@@ -13,7 +13,6 @@ export interface FlowTimeouts {
   read: number;
   write: number;
 }
-
 
 function isTls(socket: Socket): boolean {
   return (socket as Partial<TLSSocket>).encrypted === true;
@@ -50,7 +49,7 @@ export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limit
     const pace = new PacedSource(socket, throttle, (held) => (held ? timer.enter('held') : timer.enter('read', limits.read)));
     // A range (`length`) needs each chunk looked at and cut: it is never lent.
     const lend = direct !== undefined && length === Infinity && doneAtCallback(sink);
-    let lent = 0;
+    const lent = new LentReads(pace, () => ended);
     let left = length;
     const cleanup = (): void => {
       pace.stop();
@@ -85,12 +84,7 @@ export function receive(socket: Socket, sink: Writable, timer: PhaseTimer, limit
     const onLent = (chunk: Buffer, release: () => void): void => {
       timer.touch();
       onBytes(chunk.length);
-      lent++;
-      sink.write(chunk, () => {
-        release();
-        if (lent-- === LENT_MAX && !ended) pace.drained();
-      });
-      if (lent === LENT_MAX) pace.sinkFull();
+      sink.write(chunk, lent.lend(release));
       pace.passed(chunk.length);
     };
     const onDrain = (): void => {
